@@ -1,0 +1,34 @@
+/* post.h -- the canonical post, outcry.post/v1 (../shared/DESIGN.md).
+ *
+ * A post is a jansson object; these functions check and build it. Unknown
+ * fields are kept as they came. */
+#ifndef OC_POST_H
+#define OC_POST_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#define OC_POST_SCHEMA      "outcry.post/v1"
+#define OC_POST_MAX_TEXT    10000        /* bytes of UTF-8 */
+#define OC_POST_MAX_MESSAGE (64 * 1024)  /* bytes of the serialised post */
+
+/* Checks the required fields and their types, the limits, UTF-8 and the
+ * enumerations. Returns 0, or -1 with a reason naming the field in err. */
+int oc_post_validate(const json_t *post, char *err, size_t errlen);
+
+/* Parses one JSON message and validates it as a post.
+ * Returns a new reference, or NULL with the reason (line and column for
+ * JSON errors) in err. */
+json_t *oc_post_parse(const char *buf, size_t len, char *err, size_t errlen);
+
+/* Borrowed accessors; NULL (or the fallback) when absent or of another type. */
+const char *oc_post_str(const json_t *post, const char *field);
+const char *oc_post_id(const json_t *post);
+const char *oc_post_conversation(const json_t *post); /* conversation, else id */
+int oc_post_is_outbound(const json_t *post);
+
+/* Serialises compactly, keys in insertion order. Returns a malloc'd string
+ * the caller frees, or NULL on allocation failure. */
+char *oc_json_dumps(const json_t *value);
+
+#endif
