@@ -205,9 +205,24 @@ int oc_config_flag(oc_config_t *cfg, int argc, char **argv, int *i)
     return oc_config_set_prop(cfg, key, eq + 1) < 0 ? -1 : 1;
 }
 
+/* syslog levels: 0-3 error, 4 warning, 5-6 info, 7 debug */
+static void kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+    oc_log_level_t l = level <= 3 ? OC_LOG_ERROR : level == 4 ? OC_LOG_WARN
+                       : level <= 6 ? OC_LOG_INFO : OC_LOG_DEBUG;
+    oc_log_fields(l, "librdkafka", json_pack("{s:s,s:s}", "facility", fac, "client",
+                                             rk ? rd_kafka_name(rk) : "-"), "%s", buf);
+}
+
+void oc_config_kafka_logging(rd_kafka_conf_t *conf)
+{
+    rd_kafka_conf_set_log_cb(conf, kafka_log_cb);
+}
+
 int oc_config_apply_kafka(oc_config_t *cfg, rd_kafka_conf_t *conf)
 {
     char errstr[256];
+    oc_config_kafka_logging(conf);
     if (rd_kafka_conf_set(conf, "bootstrap.servers", cfg->brokers, errstr, sizeof errstr) !=
         RD_KAFKA_CONF_OK) {
         snprintf(cfg->err, sizeof cfg->err, "bootstrap.servers=%s: %s", cfg->brokers, errstr);

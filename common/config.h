@@ -50,6 +50,10 @@ int oc_config_set_prop(oc_config_t *cfg, const char *key, const char *value);
  * or -1 with the failing property and librdkafka's reason in cfg->err. */
 int oc_config_apply_kafka(oc_config_t *cfg, rd_kafka_conf_t *conf);
 
+/* Routes librdkafka's own log lines into our JSON log (called by
+ * oc_config_apply_kafka; exposed for handles made elsewhere). */
+void oc_config_kafka_logging(rd_kafka_conf_t *conf);
+
 /* Writes "<prefix><name>" into buf. Returns buf, or NULL when it does not fit. */
 char *oc_topic_name(const oc_config_t *cfg, const char *name, char *buf, size_t size);
 

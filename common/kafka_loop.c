@@ -38,6 +38,7 @@ typedef struct part {
     size_t cap;          /* ring capacity */
     int64_t done;        /* next offset to commit (last acknowledged + 1), -1 if none */
     int64_t committed;   /* last offset committed, -1 if none */
+    int64_t first;       /* first offset this member consumed, -1 if none */
     int assigned;        /* currently ours */
 } part_t;
 
@@ -55,6 +56,7 @@ typedef struct loop {
     int fatal;                 /* a failure that must stop the stage */
     oc_http_t *http;           /* health endpoints, or NULL */
     oc_metric_t *m_commits;    /* commits made */
+    oc_metric_t *m_committed;  /* input messages whose offsets are committed */
     oc_metric_t *m_assigned;   /* partitions assigned (gauge) */
 } loop_t;
 
@@ -73,6 +75,7 @@ static part_t *part_get(loop_t *l, int32_t p)
         for (int i = l->nparts; i < n; i++) {
             np[i].done = -1;
             np[i].committed = -1;
+            np[i].first = -1;
         }
         l->parts = np;
         l->nparts = n;
@@ -131,6 +134,9 @@ static void advance(loop_t *l)
     }
 }
 
+static void offset_commit_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                             rd_kafka_topic_partition_list_t *offs, void *opaque);
+
 /* Commits every assigned partition whose done offset moved. sync waits. */
 static void commit(loop_t *l, int sync)
 {
@@ -142,15 +148,14 @@ static void commit(loop_t *l, int sync)
         }
     }
     if (offs->cnt > 0) {
+        /* The outcome arrives in offset_commit_cb (for sync commits too),
+         * which is where committed moves. */
         rd_kafka_resp_err_t err = rd_kafka_commit(l->consumer, offs, sync ? 0 : 1);
         if (err) {
             oc_warn("commit_failed", "committing %s: %s (will retry)", l->topic,
                     rd_kafka_err2str(err));
-        } else {
-            for (int i = 0; i < offs->cnt; i++) {
-                l->parts[offs->elems[i].partition].committed = offs->elems[i].offset;
-            }
-            oc_metric_add(l->m_commits, 1);
+        } else if (sync) {
+            offset_commit_cb(l->consumer, err, offs, l);
         }
     }
     rd_kafka_topic_partition_list_destroy(offs);
@@ -193,6 +198,7 @@ static void parts_release(loop_t *l, const rd_kafka_topic_partition_list_t *list
         memset(pt, 0, sizeof *pt);
         pt->done = -1;
         pt->committed = -1;
+        pt->first = -1;
     }
 }
 
@@ -241,6 +247,39 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     rd_kafka_assign(rk, NULL);
 }
 
+/* Async commits report here; a failed one is retried by the next commit
+ * (committed is only moved on success). */
+static void offset_commit_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                             rd_kafka_topic_partition_list_t *offs, void *opaque)
+{
+    loop_t *l = opaque;
+    if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+        oc_warn("commit_failed", "committing %s: %s (will retry)", l->topic,
+                rd_kafka_err2str(err));
+        return;
+    }
+    for (int i = 0; offs && i < offs->cnt; i++) {
+        const rd_kafka_topic_partition_t *tp = &offs->elems[i];
+        if (tp->err) {
+            oc_warn("commit_failed", "committing %s [%d] @%lld: %s (will retry)", l->topic,
+                    (int)tp->partition, (long long)tp->offset, rd_kafka_err2str(tp->err));
+            continue;
+        }
+        part_t *pt = part_get(l, tp->partition);
+        if (pt && tp->offset > pt->committed) {
+            /* a partition's first commit counts from where this member began */
+            int64_t from = pt->committed >= 0 ? pt->committed : pt->first;
+            if (from >= 0) {
+                oc_metric_add(l->m_committed, tp->offset - from);
+            }
+            pt->committed = tp->offset;
+        }
+        oc_debug("committed", "%s [%d] committed at %lld", l->topic, (int)tp->partition,
+                 (long long)tp->offset);
+    }
+    oc_metric_add(l->m_commits, 1);
+}
+
 static void consumer_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 {
     oc_warn("kafka_error", "consumer: %s: %s", rd_kafka_err2name((rd_kafka_resp_err_t)err),
@@ -272,6 +311,7 @@ static int consumer_new(loop_t *l)
     }
     rd_kafka_conf_set_rebalance_cb(conf, rebalance_cb);
     rd_kafka_conf_set_error_cb(conf, consumer_error_cb);
+    rd_kafka_conf_set_offset_commit_cb(conf, offset_commit_cb);
     rd_kafka_conf_set_opaque(conf, l);
     l->consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
     if (!l->consumer) {
@@ -325,6 +365,9 @@ static void handle_message(loop_t *l, rd_kafka_message_t *m)
         .timestamp_ms = rd_kafka_message_timestamp(m, &tstype),
     };
     pe->offset = m->offset;
+    if (pt->first < 0) {
+        pt->first = m->offset;
+    }
     oc_emit_t emit = {.stage = l->stage, .cfg = l->cfg, .in = &msg,
                       .producer = &l->producer, .ticket = &pe->ticket};
     oc_stage_count_in(l->stage);
@@ -378,6 +421,8 @@ int oc_run_kafka(oc_config_t *cfg, const oc_stage_t *stage, void *ctx)
     char labels[96];
     snprintf(labels, sizeof labels, "stage=\"%s\"", stage->name);
     l.m_commits = oc_counter("outcry_commits_total", "Offset commits made", labels);
+    l.m_committed = oc_counter("outcry_committed_messages_total",
+                               "Input messages whose offsets are committed", labels);
     l.m_assigned = oc_gauge("outcry_partitions_assigned", "Input partitions assigned", labels);
     oc_signals_install();
 

@@ -165,5 +165,7 @@ int oc_post_is_outbound(const json_t *post)
 
 char *oc_json_dumps(const json_t *value)
 {
-    return json_dumps(value, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+    /* 15 significant digits: 0.953 prints as 0.953, not 0.95299999999999996 */
+    return json_dumps(value, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY |
+                                 JSON_REAL_PRECISION(15));
 }

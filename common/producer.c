@@ -143,8 +143,8 @@ void oc_producer_close(oc_producer_t *p, int timeout_ms)
     int left = oc_producer_flush(p, timeout_ms);
     if (left > 0) {
         oc_error("kafka_flush_incomplete",
-                 "%d message(s) still undelivered after %d ms; they are lost from this process "
-                 "and their inputs were not committed",
+                 "%d message(s) not acknowledged by Kafka after %d ms; whatever produced them "
+                 "must send them again (stages do: their inputs stay uncommitted)",
                  left, timeout_ms);
     }
     rd_kafka_destroy(p->rk);

@@ -13,7 +13,7 @@ PKGS=(
   # run
   redis-server kcat
   # tests
-  python3 python3-pytest python3-confluent-kafka python3-redis docker-compose
+  python3 python3-pytest python3-confluent-kafka python3-redis docker-compose valgrind
 )
 
 missing=()

@@ -1,0 +1,47 @@
+/* core.h -- the alert stage: routed posts in, alerts out through a sink.
+ *
+ * Glue between the stage loops (common/stage.h), the SLA engine (sla.h) and
+ * the sink (publish.h). Alerts are not Kafka messages: every callback hands
+ * what fired to the sink before it returns, so an input is committed only
+ * after Redis has its alerts. */
+#ifndef AL_CORE_H
+#define AL_CORE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "metrics.h"
+#include "publish.h"
+#include "sla.h"
+#include "stage.h"
+
+typedef struct al_part_offset {
+    int64_t last; /* last offset applied, -1 when none */
+    int fresh;    /* assigned since the last message: check continuity */
+} al_part_offset_t;
+
+typedef struct al_ctx {
+    al_engine_t engine;        /* clocks, heaps, watermarks */
+    al_sink_t sink;            /* where alerts go */
+    json_t *batch;             /* alerts fired by the current callback; owned */
+    al_part_offset_t *offsets; /* per partition, indexed by number; owned */
+    size_t noffsets;           /* entries in offsets */
+    uint64_t late_counted;     /* engine.late_events already added to m_late */
+    oc_metric_t *m_open;       /* outcry_alert_clocks_open */
+    oc_metric_t *m_late;       /* outcry_alert_late_events_total */
+    oc_metric_t *m_dropped;    /* outcry_alert_clocks_dropped_total */
+} al_ctx_t;
+
+/* Sets up ctx with the engine options; the sink is initialised by the
+ * caller (al_sink_init) before use. Returns 0, or -1 (memory). */
+int al_ctx_init(al_ctx_t *ctx, const al_options_t *opt);
+void al_ctx_free(al_ctx_t *ctx);
+
+/* oc_stage_t callbacks; ctx is an al_ctx_t. */
+int al_process(void *ctx, const oc_msg_t *in, oc_emit_t *out);
+int al_tick(void *ctx, int64_t now_ms, oc_emit_t *out);
+int al_drain(void *ctx, oc_emit_t *out);
+void al_assigned(void *ctx, const int32_t *partitions, int n);
+void al_revoked(void *ctx, const int32_t *partitions, int n);
+
+#endif

@@ -1,0 +1,573 @@
+/* features.c -- the tokeniser behind every classify model (features.h). */
+#include "features.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* Words that open a negation scope, besides anything ending in "n't" and
+ * French elisions "n'est". Apostrophe-less spellings are how tweets write. */
+static const char *const negators[] = {
+    "not",     "no",    "never",   "cannot", "cant",   "dont",    "doesnt",  "didnt",   "wont",
+    "isnt",    "wasnt", "arent",   "werent", "havent", "hasnt",   "hadnt",   "couldnt", "shouldnt",
+    "wouldnt", "aint",  "nothing", "nobody", "noone",  "nowhere", "neither", "nor",     "without",
+    "nunca",   "nada",  "nadie",   "ni",     "jamas",  "nao",     "nem",     "ne",      "pas",
+    "jamais",  "aucun", "aucune",  "nicht",  "kein",   "keine",   "keinen",  "keiner",  "nie",
+};
+
+/* Capitalised words that are names, not shouting. */
+static const char *const acronyms[] = {
+    "dm",  "dms", "ups", "usps", "dhl",  "tnt", "fedex", "usa", "uk",  "eu",   "tv",  "att",
+    "isp", "lte", "sim", "pin",  "sms",  "otp", "atm",   "ssn", "id",  "gps",  "fyi", "ceo",
+    "bbb", "fcc", "ftc", "cfpb", "gdpr", "ios", "pc",    "mac", "psn", "xbox", "ps4", "ps5",
+    "hd",  "uhd", "vpn", "wifi", "dsl",  "nyc", "la",    "sfo", "lax", "jfk",  "lhr", "ord",
+    "atl", "dfw", "ba",  "aa",   "klm",  "bt",  "ee",    "o2",  "hbo", "nfl",  "nba", "api",
+    "url", "faq", "tsa", "nhs",  "hmrc", "irs", "pdf",   "usb", "amp", "gmt",  "est", "pst",
+    "cst", "utc", "am",  "pm",   "mph",  "kg",
+};
+
+/* Three-letter words that, written in capitals, are shouting rather than an
+ * acronym or an airport code; shorter words never count, longer ones do. */
+static const char *const loud3[] = {
+    "why", "not", "fix", "now", "wtf", "omg", "the", "and", "you", "was", "bad", "sad", "yet",
+    "all", "are", "how", "can", "too", "get", "got", "has", "had", "did", "for", "any", "who",
+    "her", "his", "our", "out", "one", "day", "ffs", "smh", "lie", "lol", "way", "off", "old",
+};
+
+static const char *const contrasts[] = {"but",  "however", "although", "though",
+                                        "pero", "mais",    "aber"};
+
+static int in_list(const char *w, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(w, list[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+int cl_is_negator(const char *word)
+{
+    size_t n = strlen(word);
+    if (n > 3 && strcmp(word + n - 3, "n't") == 0) {
+        return 1;
+    }
+    if (n > 2 && word[0] == 'n' && word[1] == '\'') {
+        return 1; /* French: n'est, n'ai */
+    }
+    return in_list(word, negators, COUNT(negators));
+}
+
+/* Decodes one code point at s[*p..len); returns it and advances *p, or
+ * returns -1 and skips one byte when the bytes are not valid UTF-8. */
+static int32_t next_cp(const char *s, size_t len, size_t *p)
+{
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n =
+        utf8proc_iterate((const utf8proc_uint8_t *)s + *p, (utf8proc_ssize_t)(len - *p), &cp);
+    if (n <= 0) {
+        (*p)++;
+        return -1;
+    }
+    *p += (size_t)n;
+    return cp;
+}
+
+static int32_t peek_cp(const char *s, size_t len, size_t p)
+{
+    return p < len ? next_cp(s, len, &p) : -1;
+}
+
+static int is_space(int32_t cp)
+{
+    if (cp < 0) {
+        return 1;
+    }
+    if (cp <= 0x20 || cp == 0x7f) {
+        return 1;
+    }
+    utf8proc_category_t c = utf8proc_category(cp);
+    return c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP;
+}
+
+static int is_word_cp(int32_t cp)
+{
+    if (cp < 0) {
+        return 0;
+    }
+    if (cp < 0x80) {
+        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+    }
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int is_digit_cp(int32_t cp)
+{
+    return cp >= '0' && cp <= '9';
+}
+
+static int is_emoji_cp(int32_t cp)
+{
+    return (cp >= 0x1F300 && cp <= 0x1F5FF) || (cp >= 0x1F600 && cp <= 0x1F64F) ||
+           (cp >= 0x1F680 && cp <= 0x1F6FF) || (cp >= 0x1F900 && cp <= 0x1F9FF) ||
+           (cp >= 0x1FA70 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF) ||
+           (cp >= 0x1F1E6 && cp <= 0x1F1FF) || cp == 0x2B50 || cp == 0x2B55 ||
+           (cp >= 0x231A && cp <= 0x231B) || (cp >= 0x23E9 && cp <= 0x23FA);
+}
+
+/* Code points that only modify the emoji before them. */
+static int is_emoji_modifier(int32_t cp)
+{
+    return cp == 0xFE0E || cp == 0xFE0F || cp == 0x20E3 || (cp >= 0x1F3FB && cp <= 0x1F3FF);
+}
+
+static int is_currency(int32_t cp)
+{
+    return cp == '$' || cp == 0xA3 || cp == 0x20AC || cp == 0xA5 || cp == 0x20B9;
+}
+
+static cl_token_t *push(cl_features_t *f, const char *text, size_t len, cl_tok_kind_t kind,
+                        unsigned flags)
+{
+    if (f->n >= CL_MAX_TOKENS) {
+        return NULL;
+    }
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 64;
+        cl_token_t *t = realloc(f->tok, cap * sizeof *t);
+        if (t == NULL) {
+            return NULL;
+        }
+        f->tok = t;
+        f->cap = cap;
+    }
+    cl_token_t *t = &f->tok[f->n++];
+    if (len >= CL_TOKEN_MAX) {
+        len = CL_TOKEN_MAX - 1;
+        while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80) {
+            len--; /* do not cut a UTF-8 sequence */
+        }
+    }
+    memcpy(t->text, text, len);
+    t->text[len] = '\0';
+    t->kind = kind;
+    t->flags = flags;
+    return t;
+}
+
+/* push() for callers that only care about running out of memory: a full
+ * token list is not an error, the rest of the text is simply not looked at. */
+static int add(cl_features_t *f, const char *text, size_t len, cl_tok_kind_t kind, unsigned flags)
+{
+    if (push(f, text, len, kind, flags) == NULL && f->n < CL_MAX_TOKENS) {
+        return -1;
+    }
+    return 0;
+}
+
+static int ci_prefix(const char *s, size_t len, size_t p, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    if (len - p < n) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = s[p + i];
+        if (c >= 'A' && c <= 'Z') {
+            c = (char)(c - 'A' + 'a');
+        }
+        if (c != prefix[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Emoticons, longest first, with the token each one becomes. */
+static const struct {
+    const char *as_written; /* the characters in the text */
+    const char *token;      /* the normalised token */
+} emoticons[] = {
+    {">:-(", ":("}, {">:(", ":("}, {":'-(", ":("}, {":'(", ":("}, {":-)", ":)"}, {":-(", ":("},
+    {":-D", ":D"},  {";-)", ";)"}, {":-/", ":/"},  {":-P", ":P"}, {":-|", ":|"}, {":)", ":)"},
+    {":(", ":("},   {":D", ":D"},  {";)", ";)"},   {":/", ":/"},  {":P", ":P"},  {":p", ":P"},
+    {":|", ":|"},   {"=)", ":)"},  {"=(", ":("},   {"<3", "<3"},  {"xD", ":D"},  {"XD", ":D"},
+};
+
+/* Matches an emoticon at p with no word character right after it (and not
+ * the start of "://"). */
+static size_t match_emoticon(const char *s, size_t len, size_t p, const char **token)
+{
+    for (size_t i = 0; i < COUNT(emoticons); i++) {
+        size_t n = strlen(emoticons[i].as_written);
+        int32_t after = peek_cp(s, len, p + n);
+        if (len - p >= n && memcmp(s + p, emoticons[i].as_written, n) == 0 && !is_word_cp(after) &&
+            after != '/') {
+            *token = emoticons[i].token;
+            return n;
+        }
+    }
+    return 0;
+}
+
+/* Squeezes runs of 3+ equal ASCII letters to 2 in place. Returns 1 when it did. */
+static int squeeze(char *w, size_t *len)
+{
+    size_t o = 0;
+    int did = 0;
+    for (size_t i = 0; i < *len; i++) {
+        char c = w[i];
+        int letter = (c >= 'a' && c <= 'z');
+        if (letter && o >= 2 && w[o - 1] == c && w[o - 2] == c) {
+            did = 1;
+            continue;
+        }
+        w[o++] = c;
+    }
+    *len = o;
+    return did;
+}
+
+/* Reads a word starting at *p; fills the token. Returns 0, or -1 when out of
+ * memory. A full token list is not an error: the rest is ignored. */
+static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, unsigned flags)
+{
+    char raw[128];
+    size_t rn = 0;
+    int letters = 0, upper = 0, lower = 0, digits = 0, ascii = 1;
+    while (*p < len) {
+        size_t q = *p;
+        int32_t cp = next_cp(s, len, &q);
+        int keep = is_word_cp(cp);
+        if (!keep && rn > 0) {
+            int32_t nx = peek_cp(s, len, q);
+            if ((cp == '\'' || cp == 0x2019) && is_word_cp(nx) && !is_digit_cp(nx)) {
+                keep = 2; /* apostrophe inside a word, written as ' */
+            } else if (cp == '-' && is_word_cp(nx)) {
+                *p = q; /* "wi-fi" -> "wifi" */
+                continue;
+            } else if ((cp == '.' || cp == ',' || cp == ':') && digits > 0 && letters == 0 &&
+                       is_digit_cp(nx)) {
+                *p = q; /* 1,000 / 3.50 / 10:30 stay one number */
+                continue;
+            }
+        }
+        if (!keep) {
+            break;
+        }
+        if (keep == 2) {
+            if (rn < sizeof raw) {
+                raw[rn++] = '\'';
+            }
+        } else {
+            if (cp >= 0x80) {
+                ascii = 0;
+            }
+            if (is_digit_cp(cp)) {
+                digits++;
+            } else if (utf8proc_isupper(cp)) {
+                letters++;
+                upper++;
+            } else if (utf8proc_islower(cp)) {
+                letters++;
+                lower++;
+            } else if (cp >= 0x80 && utf8proc_category(cp) >= UTF8PROC_CATEGORY_LU &&
+                       utf8proc_category(cp) <= UTF8PROC_CATEGORY_LO) {
+                letters++;
+            }
+            if (rn + (q - *p) <= sizeof raw) {
+                memcpy(raw + rn, s + *p, q - *p);
+                rn += q - *p;
+            }
+        }
+        *p = q;
+    }
+    f->letters += letters;
+    f->upper += upper;
+    if (rn == 0) {
+        return 0;
+    }
+    if (letters == 0 && digits > 0) {
+        return add(f, "<num>", 5, CL_TOK_NUM, flags);
+    }
+    char word[sizeof raw];
+    size_t wn;
+    if (ascii) {
+        for (size_t i = 0; i < rn; i++) {
+            char c = raw[i];
+            word[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+        }
+        wn = rn;
+    } else {
+        utf8proc_uint8_t *folded = NULL;
+        utf8proc_ssize_t n = utf8proc_map(
+            (const utf8proc_uint8_t *)raw, (utf8proc_ssize_t)rn, &folded,
+            UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
+        if (n < 0) {
+            free(folded);
+            return n == UTF8PROC_ERROR_NOMEM ? -1 : 0;
+        }
+        wn = (size_t)n < sizeof word ? (size_t)n : sizeof word;
+        memcpy(word, folded, wn);
+        free(folded);
+        if (wn == 0) {
+            return 0;
+        }
+    }
+    if (squeeze(word, &wn)) {
+        flags |= CL_TF_ELONGATED;
+    }
+    word[wn < sizeof word ? wn : sizeof word - 1] = '\0';
+    if (upper >= 3 && lower == 0 && !in_list(word, acronyms, COUNT(acronyms)) &&
+        (upper >= 4 || in_list(word, loud3, COUNT(loud3)))) {
+        flags |= CL_TF_CAPS;
+        f->caps_words++;
+    }
+    if (cl_is_negator(word)) {
+        flags |= CL_TF_NEGATOR;
+    }
+    if (in_list(word, contrasts, COUNT(contrasts))) {
+        flags |= CL_TF_CONTRAST;
+    }
+    f->words++;
+    return add(f, word, wn, CL_TOK_WORD, flags);
+}
+
+/* Skips the rest of a URL or mention: everything up to white space. */
+static void skip_to_space(const char *s, size_t len, size_t *p)
+{
+    while (*p < len) {
+        size_t q = *p;
+        if (is_space(next_cp(s, len, &q))) {
+            return;
+        }
+        *p = q;
+    }
+}
+
+static void mark_negation(cl_features_t *f)
+{
+    int scope = 0;
+    f->last_contrast = -1;
+    for (size_t i = 0; i < f->n; i++) {
+        cl_token_t *t = &f->tok[i];
+        if (t->kind == CL_TOK_PUNCT) {
+            scope = 0;
+            continue;
+        }
+        if (t->flags & CL_TF_CONTRAST) {
+            scope = 0;
+            f->last_contrast = (int)i;
+            continue;
+        }
+        if (t->kind != CL_TOK_WORD && t->kind != CL_TOK_NUM) {
+            continue; /* mentions, links and emoji neither count nor get marked */
+        }
+        if (scope > 0) {
+            t->flags |= CL_TF_NEGATED;
+            scope--;
+        }
+        if (t->flags & CL_TF_NEGATOR) {
+            scope = CL_NEG_SCOPE;
+        }
+    }
+}
+
+int cl_features_extract(cl_features_t *f, const char *s, size_t len)
+{
+    cl_token_t *keep = f->tok;
+    size_t cap = f->cap;
+    memset(f, 0, sizeof *f);
+    f->tok = keep;
+    f->cap = cap;
+    f->last_contrast = -1;
+    size_t p = 0;
+    int run = 0;       /* current run of ! and ? */
+    int prev_word = 0; /* the previous code point was part of a word */
+    while (p < len && f->n < CL_MAX_TOKENS) {
+        size_t start = p;
+        int32_t cp = next_cp(s, len, &p);
+        int32_t nx = peek_cp(s, len, p);
+        if (cp != '!' && cp != '?') {
+            run = 0;
+        }
+        const char *emo = NULL;
+        size_t elen =
+            (prev_word && cp != ':' && cp != ';') ? 0 : match_emoticon(s, len, start, &emo);
+        if (is_space(cp)) {
+            prev_word = 0;
+            continue;
+        }
+        if (cp == '@' && !prev_word && (is_word_cp(nx) || nx == '_')) {
+            skip_to_space(s, len, &p);
+            f->mentions++;
+            if (add(f, "@user", 5, CL_TOK_MENTION, 0) != 0) {
+                return -1;
+            }
+        } else if (!prev_word &&
+                   (ci_prefix(s, len, start, "http://") || ci_prefix(s, len, start, "https://") ||
+                    ci_prefix(s, len, start, "www."))) {
+            skip_to_space(s, len, &p);
+            f->urls++;
+            if (add(f, "<url>", 5, CL_TOK_URL, 0) != 0) {
+                return -1;
+            }
+        } else if (cp == '#' && !prev_word && is_word_cp(nx)) {
+            if (read_word(f, s, len, &p, CL_TF_HASHTAG) != 0) {
+                return -1;
+            }
+        } else if (is_currency(cp) && is_digit_cp(nx)) {
+            size_t before = f->n;
+            if (read_word(f, s, len, &p, 0) != 0) {
+                return -1;
+            }
+            if (f->n > before && f->tok[f->n - 1].kind == CL_TOK_NUM) {
+                memcpy(f->tok[f->n - 1].text, "<money>", 8);
+            }
+        } else if (elen > 0) {
+            p = start + elen;
+            f->emoji++;
+            if (add(f, emo, strlen(emo), CL_TOK_EMOJI, 0) != 0) {
+                return -1;
+            }
+        } else if (is_word_cp(cp)) {
+            p = start;
+            if (read_word(f, s, len, &p, 0) != 0) {
+                return -1;
+            }
+            prev_word = 1;
+            continue;
+        } else if (cp == '!' || cp == '?') {
+            run++;
+            if (cp == '!') {
+                f->exclaim++;
+            } else {
+                f->question++;
+            }
+            if (run > f->exclaim_run && f->exclaim > 0) {
+                f->exclaim_run = run;
+            }
+            if (add(f, cp == '!' ? "!" : "?", 1, CL_TOK_PUNCT, 0) != 0) {
+                return -1;
+            }
+        } else if (cp == '.' || cp == 0x2026) {
+            int dots = cp == 0x2026 ? 3 : 1;
+            while (p < len && (s[p] == '.' || ci_prefix(s, len, p, "\xE2\x80\xA6"))) {
+                dots += s[p] == '.' ? 1 : 3;
+                p += s[p] == '.' ? 1 : 3;
+            }
+            const char *tok = dots >= 2 ? "..." : ".";
+            if (add(f, tok, strlen(tok), CL_TOK_PUNCT, 0) != 0) {
+                return -1;
+            }
+        } else if (cp == ',' || cp == ';' || cp == ':') {
+            char c = (char)cp;
+            if (add(f, &c, 1, CL_TOK_PUNCT, 0) != 0) {
+                return -1;
+            }
+        } else if (is_emoji_cp(cp)) {
+            size_t end = p;
+            for (;;) {
+                size_t q = end;
+                int32_t m = peek_cp(s, len, q);
+                if (is_emoji_modifier(m)) {
+                    next_cp(s, len, &end);
+                } else if (m == 0x200D) {
+                    next_cp(s, len, &end); /* ZWJ and whatever it joins */
+                    if (end < len) {
+                        next_cp(s, len, &end);
+                    }
+                } else {
+                    break;
+                }
+            }
+            f->emoji++;
+            if (add(f, s + start, p - start, CL_TOK_EMOJI, 0) != 0) {
+                return -1;
+            }
+            p = end;
+        }
+        prev_word = 0; /* anything else (quotes, brackets, symbols) separates */
+    }
+    mark_negation(f);
+    return 0;
+}
+
+void cl_features_free(cl_features_t *f)
+{
+    free(f->tok);
+    f->tok = NULL;
+    f->n = f->cap = 0;
+}
+
+static int capped(int n)
+{
+    return n > 3 ? 3 : n;
+}
+
+int cl_features_each(const cl_features_t *f, cl_feature_cb cb, void *arg)
+{
+    char name[2 * CL_TOKEN_MAX + 8];
+    int rc = cb("m:bias", 1.0, arg);
+    if (rc != 0) {
+        return rc;
+    }
+    for (size_t i = 0; i < f->n; i++) {
+        const cl_token_t *t = &f->tok[i];
+        if (t->kind == CL_TOK_PUNCT) {
+            continue;
+        }
+        snprintf(name, sizeof name, "%s:%s", (t->flags & CL_TF_NEGATED) ? "n" : "w", t->text);
+        rc = cb(name, 1.0, arg);
+        if (rc != 0) {
+            return rc;
+        }
+        if (i + 1 < f->n && f->tok[i + 1].kind != CL_TOK_PUNCT) {
+            snprintf(name, sizeof name, "b:%s %s", t->text, f->tok[i + 1].text);
+            rc = cb(name, 1.0, arg);
+            if (rc != 0) {
+                return rc;
+            }
+        }
+    }
+    static const char *const meta[] = {"m:exclaim", "m:question", "m:caps",
+                                       "m:url",     "m:mention",  "m:emoji"};
+    int counts[] = {f->exclaim, f->question, f->caps_words, f->urls, f->mentions, f->emoji};
+    for (size_t i = 0; i < COUNT(meta); i++) {
+        if (counts[i] > 0) {
+            rc = cb(meta[i], capped(counts[i]), arg);
+            if (rc != 0) {
+                return rc;
+            }
+        }
+    }
+    return 0;
+}
+
+uint32_t cl_feature_hash(const char *name)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+        h ^= *c;
+        h *= 16777619u;
+    }
+    return h;
+}

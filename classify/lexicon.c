@@ -1,0 +1,234 @@
+/* lexicon.c -- checking, indexing and matching word lists (lexicon.h). */
+#include "lexicon.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_term(const void *a, const void *b)
+{
+    const cl_term_t *x = *(const cl_term_t *const *)a;
+    const cl_term_t *y = *(const cl_term_t *const *)b;
+    int c = strcmp(x->term, y->term);
+    if (c != 0) {
+        return c;
+    }
+    return x->aux < y->aux ? -1 : x->aux > y->aux;
+}
+
+static int cmp_prefix_len(const void *a, const void *b)
+{
+    size_t x = strlen((*(const cl_term_t *const *)a)->term);
+    size_t y = strlen((*(const cl_term_t *const *)b)->term);
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* Checks one term's spelling. Returns its word count, or 0 with why in err. */
+static int check_term(const char *t, char *why, size_t whylen)
+{
+    size_t n = strlen(t);
+    int words = 1;
+    if (n == 0) {
+        snprintf(why, whylen, "empty term");
+        return 0;
+    }
+    if (t[0] == ' ' || t[n - 1] == ' ' || strstr(t, "  ") != NULL) {
+        snprintf(why, whylen, "stray space (words are separated by exactly one space)");
+        return 0;
+    }
+    int emoticon = (t[0] == ':' || t[0] == ';');
+    for (size_t i = 0; i < n; i++) {
+        if (t[i] == ' ') {
+            words++;
+        } else if (t[i] >= 'A' && t[i] <= 'Z' && !emoticon) {
+            snprintf(why, whylen, "upper-case letter (terms are matched lower-cased)");
+            return 0;
+        } else if (t[i] == '*' && i != n - 1) {
+            snprintf(why, whylen, "'*' is only allowed at the end");
+            return 0;
+        }
+    }
+    if (t[n - 1] == '*' && (words > 1 || n < 5)) {
+        snprintf(why, whylen, "a prefix term is one word with 4+ letters before '*'");
+        return 0;
+    }
+    if (words > CL_LEX_MAX_WORDS) {
+        snprintf(why, whylen, "more than %d words", CL_LEX_MAX_WORDS);
+        return 0;
+    }
+    return words;
+}
+
+int cl_lex_init(cl_lex_t *lx, const char *name, const cl_term_t *terms, size_t n, int dup_ok,
+                char *err, size_t errlen)
+{
+    memset(lx, 0, sizeof *lx);
+    lx->name = name;
+    lx->exact = calloc(n ? n : 1, sizeof *lx->exact);
+    lx->prefix = calloc(n ? n : 1, sizeof *lx->prefix);
+    if (lx->exact == NULL || lx->prefix == NULL) {
+        snprintf(err, errlen, "lexicon %s: out of memory", name);
+        goto error;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char why[96];
+        int words = check_term(terms[i].term, why, sizeof why);
+        if (words == 0) {
+            snprintf(err, errlen, "lexicon %s, entry %zu \"%s\": %s", name, i + 1, terms[i].term,
+                     why);
+            goto error;
+        }
+        if (words > lx->max_words) {
+            lx->max_words = words;
+        }
+        size_t len = strlen(terms[i].term);
+        if (terms[i].term[len - 1] == '*') {
+            lx->prefix[lx->nprefix++] = &terms[i];
+        } else {
+            lx->exact[lx->nexact++] = &terms[i];
+        }
+    }
+    qsort(lx->exact, lx->nexact, sizeof *lx->exact, cmp_term);
+    qsort(lx->prefix, lx->nprefix, sizeof *lx->prefix, cmp_prefix_len);
+    for (size_t i = 1; i < lx->nexact; i++) {
+        const cl_term_t *a = lx->exact[i - 1], *b = lx->exact[i];
+        if (strcmp(a->term, b->term) == 0 && (!dup_ok || a->aux == b->aux)) {
+            snprintf(err, errlen, "lexicon %s: \"%s\" is listed twice; keep one entry", name,
+                     a->term);
+            goto error;
+        }
+    }
+    for (size_t i = 0; i < lx->nprefix; i++) {
+        for (size_t j = i + 1; j < lx->nprefix; j++) {
+            if (strcmp(lx->prefix[i]->term, lx->prefix[j]->term) == 0 &&
+                (!dup_ok || lx->prefix[i]->aux == lx->prefix[j]->aux)) {
+                snprintf(err, errlen, "lexicon %s: \"%s\" is listed twice; keep one entry", name,
+                         lx->prefix[i]->term);
+                goto error;
+            }
+        }
+    }
+    return 0;
+error:
+    cl_lex_free(lx);
+    return -1;
+}
+
+void cl_lex_free(cl_lex_t *lx)
+{
+    free(lx->exact);
+    free(lx->prefix);
+    lx->exact = lx->prefix = NULL;
+    lx->nexact = lx->nprefix = 0;
+}
+
+/* First index in exact whose term is >= key. */
+static size_t lower_bound(const cl_lex_t *lx, const char *key)
+{
+    size_t lo = 0, hi = lx->nexact;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(lx->exact[mid]->term, key) < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+/* Joins tokens [i, i+k) with spaces into key. Returns 0, or -1 when a token
+ * is punctuation or the tokens run out. */
+static int join(const cl_features_t *f, size_t i, size_t k, char *key, size_t size)
+{
+    size_t o = 0;
+    if (i + k > f->n) {
+        return -1;
+    }
+    for (size_t j = i; j < i + k; j++) {
+        if (f->tok[j].kind == CL_TOK_PUNCT) {
+            return -1;
+        }
+        size_t n = strlen(f->tok[j].text);
+        if (o + n + 2 > size) {
+            return -1;
+        }
+        if (j > i) {
+            key[o++] = ' ';
+        }
+        memcpy(key + o, f->tok[j].text, n);
+        o += n;
+    }
+    key[o] = '\0';
+    return 0;
+}
+
+/* Matches one word against the single-word and prefix terms. Returns 1 when
+ * something matched, else 0. */
+static size_t match_word(const cl_lex_t *lx, const char *word, size_t i, int negated, cl_lex_cb cb,
+                         void *arg)
+{
+    size_t used = 0;
+    for (size_t at = lower_bound(lx, word);
+         at < lx->nexact && strcmp(lx->exact[at]->term, word) == 0; at++) {
+        cb(lx->exact[at], i, 1, negated, arg);
+        used = 1;
+    }
+    if (used) {
+        return used;
+    }
+    size_t best = 0;
+    for (size_t p = 0; p < lx->nprefix; p++) {
+        size_t n = strlen(lx->prefix[p]->term) - 1;
+        if (best != 0 && n < best) {
+            break; /* longest first: shorter prefixes lose */
+        }
+        if (strncmp(word, lx->prefix[p]->term, n) == 0) {
+            cb(lx->prefix[p], i, 1, negated, arg);
+            best = n;
+            used = 1;
+        }
+    }
+    return used;
+}
+
+void cl_lex_scan(const cl_lex_t *lx, const cl_features_t *f, cl_lex_cb cb, void *arg)
+{
+    char key[CL_LEX_MAX_WORDS * CL_TOKEN_MAX + CL_LEX_MAX_WORDS];
+    size_t i = 0;
+    while (i < f->n) {
+        const cl_token_t *t = &f->tok[i];
+        int negated = (t->flags & CL_TF_NEGATED) != 0;
+        size_t used = 0;
+        if (t->kind == CL_TOK_PUNCT) {
+            i++;
+            continue;
+        }
+        for (size_t k = (size_t)lx->max_words; k >= 1 && used == 0; k--) {
+            if (join(f, i, k, key, sizeof key) != 0) {
+                continue;
+            }
+            for (size_t at = lower_bound(lx, key);
+                 at < lx->nexact && strcmp(lx->exact[at]->term, key) == 0; at++) {
+                cb(lx->exact[at], i, k, negated, arg);
+                used = k;
+            }
+        }
+        if (used == 0 && t->kind == CL_TOK_WORD) {
+            used = match_word(lx, t->text, i, negated, cb, arg);
+        }
+        if (used == 0 && (t->flags & CL_TF_ELONGATED)) {
+            /* "sooo" was cut to "soo"; try "so" too ("ughhh", "pleasee") */
+            char one[CL_TOKEN_MAX];
+            size_t o = 0;
+            for (size_t j = 0; t->text[j] != '\0'; j++) {
+                if (o == 0 || one[o - 1] != t->text[j]) {
+                    one[o++] = t->text[j];
+                }
+            }
+            one[o] = '\0';
+            used = match_word(lx, one, i, negated, cb, arg);
+        }
+        i += used ? used : 1;
+    }
+}

@@ -1,0 +1,69 @@
+/* lexicon.h -- word lists and how they are matched against a text's tokens.
+ *
+ * A lexicon is a table of terms: a word ("refund"), a phrase of up to
+ * CL_LEX_MAX_WORDS tokens separated by single spaces ("charged twice",
+ * "no one"), a word prefix ("overcharg*": any word starting so, 4+ letters
+ * before the star) or an emoji/emoticon token. Terms are written as the
+ * tokeniser normalises text (features.h): lower case, no accents, "'" as
+ * apostrophe, "<num>" and "<money>" for numbers.
+ *
+ * Matching walks the tokens left to right and takes the longest term that
+ * starts at each position; the tokens it covers are not looked at again, so
+ * "customer service" never also counts as "service". A phrase never spans
+ * punctuation. A match is negated when its first token is inside a negation
+ * scope. The tables themselves live in wordlists.c. */
+#ifndef CL_LEXICON_H
+#define CL_LEXICON_H
+
+#include <stddef.h>
+
+#include "features.h"
+
+#define CL_LEX_MAX_WORDS 4
+
+typedef struct cl_term {
+    const char *term; /* the term, as described above */
+    float w;          /* weight (complaint, category) or valence (polarity) */
+    float w_neg;      /* complaint weight inside a negation scope; unused elsewhere */
+    unsigned aux;     /* per table: CL_TERM_* flags, a category, CL_SIG_* | CL_SF_* bits */
+} cl_term_t;
+
+typedef struct cl_lex {
+    const char *name;         /* table name, for errors */
+    const cl_term_t **exact;  /* whole-token terms, sorted by term; owned array */
+    size_t nexact;            /* entries in exact */
+    const cl_term_t **prefix; /* "word*" terms, longest first; owned array */
+    size_t nprefix;           /* entries in prefix */
+    int max_words;            /* longest phrase, in tokens */
+} cl_lex_t;
+
+/* Indexes a table (borrowed: it must outlive lx) after checking every term.
+ * dup_ok allows one term to appear more than once (the category table lists
+ * a word once per category). Returns 0, or -1 with the table, the term and
+ * what is wrong with it in err. */
+int cl_lex_init(cl_lex_t *lx, const char *name, const cl_term_t *terms, size_t n, int dup_ok,
+                char *err, size_t errlen);
+void cl_lex_free(cl_lex_t *lx);
+
+/* Called for each term matched: first token index, tokens covered, and
+ * whether the match is negated. Every entry of a repeated term is reported. */
+typedef void (*cl_lex_cb)(const cl_term_t *t, size_t first, size_t ntok, int negated, void *arg);
+
+/* Matches lx against the tokens of f, calling cb for each match. */
+void cl_lex_scan(const cl_lex_t *lx, const cl_features_t *f, cl_lex_cb cb, void *arg);
+
+/* The tables (wordlists.c) and their sizes. */
+extern const cl_term_t cl_complaint_terms[]; /* w, w_neg; aux CL_TERM_* */
+extern const size_t cl_complaint_nterms;
+extern const cl_term_t cl_category_terms[]; /* w toward category aux */
+extern const size_t cl_category_nterms;
+extern const cl_term_t cl_polarity_terms[]; /* w = valence, -3..3 */
+extern const size_t cl_polarity_nterms;
+extern const cl_term_t cl_signal_terms[]; /* aux = CL_SIG_* | CL_SF_* */
+extern const size_t cl_signal_nterms;
+
+/* Complaint-table flags. */
+#define CL_TERM_PRAISE   0x1u /* a positive word: dropped when the text is sarcastic */
+#define CL_TERM_QUESTION 0x2u /* a question form ("how do i") */
+
+#endif

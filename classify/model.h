@@ -1,0 +1,99 @@
+/* model.h -- the classifier: text in, classification out.
+ *
+ * This is the seam a trained model plugs into. Everything outside model.c
+ * and wordlists.c (the stage, main, the tests) sees only cl_model_t and
+ * cl_result_t; a trained hashed-feature linear model (issue "Classify")
+ * replaces cl_model_new()/cl_model_classify() with one that loads weights
+ * from a file and scores cl_features_each() (features.h), and keeps the
+ * rules for severity and signals or learns them too.
+ *
+ * The first model, "outcry-lexicon/0.1", is a hand-weighted linear model:
+ *   complaint score = sigmoid(bias + sum of complaint-term weights + weights
+ *                     of '!', '?', capitals, question openers, sarcasm),
+ *   category        = softmax over per-category term weights ("other" has a
+ *                     prior, so a text with no category words is "other"),
+ *   sentiment       = VADER-style sum of valences with negation, capitals,
+ *                     '!' and "but" handling, squashed into [-1, 1],
+ *   severity        = rules over signals (see docs/classify.md). */
+#ifndef CL_MODEL_H
+#define CL_MODEL_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#define CL_MODEL_NAME        "outcry-lexicon/0.1"
+#define CL_DEFAULT_THRESHOLD 0.5
+
+typedef enum {
+    CL_CAT_BILLING = 0,
+    CL_CAT_DELIVERY,
+    CL_CAT_PRODUCT,
+    CL_CAT_TECHNICAL,
+    CL_CAT_ACCOUNT,
+    CL_CAT_SERVICE,
+    CL_CAT_SAFETY,
+    CL_CAT_PRIVACY,
+    CL_CAT_OTHER,
+    CL_NCAT
+} cl_category_t;
+
+typedef enum { CL_SEV_LOW = 0, CL_SEV_MEDIUM, CL_SEV_HIGH, CL_SEV_CRITICAL, CL_NSEV } cl_severity_t;
+
+/* Signals, as bits of cl_result_t.signals; names in cl_signal_name(). */
+#define CL_SIG_CHURN    0x001u /* "churn_threat": cancel, switching to, leaving */
+#define CL_SIG_SAFETY   0x002u /* "safety": injury, fire, food poisoning */
+#define CL_SIG_LEGAL    0x004u /* "legal": lawyer, sue, regulator */
+#define CL_SIG_FRAUD    0x008u /* "fraud": scam, unauthorised charge, hacked */
+#define CL_SIG_OUTAGE   0x010u /* "outage": service down, no signal */
+#define CL_SIG_PRIVACY  0x020u /* "privacy": data exposed, leaked, someone else's account */
+#define CL_SIG_REPEAT   0x040u /* "repeat": again, still, third time, for days */
+#define CL_SIG_ANGER    0x080u /* "anger": capitals, '!!!', profanity (2 of them) */
+#define CL_SIG_QUESTION 0x100u /* "question": asks something */
+#define CL_SIG_PRAISE   0x200u /* "praise": thanks, compliments, not a complaint */
+#define CL_SIG_SARCASM  0x400u /* "sarcasm": praise words used against a complaint */
+#define CL_NSIG         11
+
+/* Signal-table flags (wordlists.c), above the signal bits. */
+#define CL_SF_CRITICAL  0x10000u  /* makes a complaint critical */
+#define CL_SF_COMPLAINT 0x20000u  /* only counts when the text is a complaint */
+#define CL_SF_NEGATED   0x40000u  /* only counts inside a negation scope */
+#define CL_SF_EITHER    0x80000u  /* counts negated or not */
+#define CL_SF_CUE       0x100000u /* a cue for a rule (anger, sarcasm), not a signal itself */
+#define CL_SIG_MASK     0x0FFFFu
+
+typedef struct cl_result {
+    int complaint;          /* 1 when score >= threshold */
+    double score;           /* complaint probability, 0..1 */
+    cl_category_t category; /* most likely category */
+    double category_score;  /* its probability, 0..1 */
+    cl_severity_t severity; /* low for anything that is not a complaint */
+    double sentiment;       /* -1 (negative) .. 1 (positive) */
+    unsigned signals;       /* CL_SIG_* bits */
+    const char *model;      /* model name and version; static */
+} cl_result_t;
+
+typedef struct cl_model cl_model_t;
+
+/* Builds the model (indexes and checks the word lists). Returns NULL with
+ * the reason in err. */
+cl_model_t *cl_model_new(char *err, size_t errlen);
+void cl_model_free(cl_model_t *m); /* NULL-safe */
+
+/* Classifies text[0..len). threshold: the complaint cut-off (a value above 1
+ * means "never a complaint", which the stage uses for the brand's own posts).
+ * explain, when not NULL, receives the tokens and the terms that matched,
+ * for humans tuning the model. Returns 0, or -1 when out of memory. */
+int cl_model_classify(const cl_model_t *m, const char *text, size_t len, double threshold,
+                      cl_result_t *r, json_t *explain);
+
+/* Names as they appear in JSON. */
+const char *cl_category_name(cl_category_t c);
+const char *cl_severity_name(cl_severity_t s);
+const char *cl_signal_name(unsigned bit); /* NULL for an unknown bit */
+
+/* The "classification" object for r: complaint, score, category,
+ * category_score, severity, sentiment, signals, model. New reference, or
+ * NULL when out of memory. */
+json_t *cl_result_json(const cl_result_t *r);
+
+#endif

@@ -1,0 +1,203 @@
+/* batch.c -- a whole input read into memory: accepted posts, DLQ entries for
+ * the rest, counts by reason; and its plain output, convert. */
+#include "dlq.h"
+#include "ingest.h"
+#include "log.h"
+#include "post.h"
+#include "timeutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int ig_batch_reject(ig_batch_t *b, const char *code, const char *reason, int64_t number,
+                    const char *bytes, size_t len)
+{
+    oc_dlq_origin_t origin = {
+        .source = b->source, .topic = NULL, .partition = -1, .offset = number, .key = NULL};
+    json_t *entry = oc_dlq_entry("ingest", code, reason, &origin, bytes, len);
+    if (!entry || json_array_append_new(b->dlq, entry) != 0) {
+        snprintf(b->err, sizeof b->err, "out of memory recording a rejected row");
+        return -1;
+    }
+    json_t *n = json_object_get(b->reasons, code);
+    json_int_t count = n ? json_integer_value(n) : 0;
+    if (json_object_set_new(b->reasons, code, json_integer(count + 1)) != 0) {
+        snprintf(b->err, sizeof b->err, "out of memory counting rejects");
+        return -1;
+    }
+    oc_debug("row_rejected", "%s record %lld: %s: %s", b->source, (long long)number, code, reason);
+    return 0;
+}
+
+static int add_item(ig_batch_t *b, json_t *post, int64_t created_ms, int64_t number)
+{
+    if (b->nitems == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 1024;
+        ig_item_t *items = realloc(b->items, cap * sizeof *items);
+        if (!items) {
+            return -1;
+        }
+        b->items = items;
+        b->cap = cap;
+    }
+    b->items[b->nitems++] = (ig_item_t){.post = post, .created_ms = created_ms, .number = number};
+    return 0;
+}
+
+static int on_record(void *ctx, const ig_record_t *rec, const char *code, const char *reason)
+{
+    ig_batch_t *b = ctx;
+    b->rows++;
+    if (b->max_rows > 0 && b->rows > b->max_rows) {
+        snprintf(b->err, sizeof b->err,
+                 "%s has more than %lld records; ingest reads a file whole to link its threads "
+                 "-- raise --max-rows (0 = no limit) if memory allows, or split the file",
+                 b->source, (long long)b->max_rows);
+        return -1;
+    }
+    if (code) {
+        return ig_batch_reject(b, code, reason, rec->number, rec->data, rec->len);
+    }
+    ig_result_t res = {0};
+    if (b->fmt->parse(rec, &res) != 0) {
+        return ig_batch_reject(b, res.code ? res.code : "invalid_post", res.reason, rec->number,
+                               rec->data, rec->len);
+    }
+    char err[IG_REASON_MAX];
+    if (oc_post_validate(res.post, err, sizeof err) != 0) {
+        json_decref(res.post);
+        return ig_batch_reject(b, "invalid_post", err, rec->number, rec->data, rec->len);
+    }
+    if (add_item(b, res.post, res.created_ms, rec->number) != 0) {
+        json_decref(res.post);
+        snprintf(b->err, sizeof b->err, "out of memory after %lld records", (long long)b->rows);
+        return -1;
+    }
+    return 0;
+}
+
+int ig_batch_load(ig_batch_t *b, FILE *in, const char *source, const ig_format_t *fmt,
+                  int64_t max_rows)
+{
+    memset(b, 0, sizeof *b);
+    b->fmt = fmt;
+    b->source = source;
+    b->max_rows = max_rows;
+    b->dlq = json_array();
+    b->reasons = json_object();
+    if (!b->dlq || !b->reasons) {
+        snprintf(b->err, sizeof b->err, "out of memory");
+        return -1;
+    }
+    char err[sizeof b->err];
+    err[0] = '\0';
+    if (ig_read(in, fmt, on_record, b, err, sizeof err) != 0) {
+        if (err[0]) {
+            snprintf(b->err, sizeof b->err, "%s: %s", source, err);
+        }
+        return -1;
+    }
+    if (ig_thread_resolve(b->items, b->nitems, fmt->thread_flags, err, sizeof err) != 0) {
+        snprintf(b->err, sizeof b->err, "%s: linking threads: %s", source, err);
+        return -1;
+    }
+    return 0;
+}
+
+static int by_time(const void *pa, const void *pb)
+{
+    const ig_item_t *a = pa, *b = pb;
+    if (a->created_ms != b->created_ms) {
+        return a->created_ms < b->created_ms ? -1 : 1;
+    }
+    return a->number < b->number ? -1 : a->number > b->number;
+}
+
+void ig_batch_sort(ig_batch_t *b)
+{
+    if (b->nitems > 1) {
+        qsort(b->items, b->nitems, sizeof *b->items, by_time);
+    }
+}
+
+void ig_batch_summary(const ig_batch_t *b, json_t *extra)
+{
+    long long rejected = (long long)json_array_size(b->dlq);
+    json_t *fields =
+        json_pack("{s:s, s:s, s:I, s:I, s:I, s:O}", "source", b->source, "format",
+                  b->fmt ? b->fmt->name : "", "rows", (json_int_t)b->rows, "accepted",
+                  (json_int_t)b->nitems, "rejected", (json_int_t)rejected, "reasons", b->reasons);
+    if (fields && extra) {
+        json_object_update(fields, extra);
+    }
+    json_decref(extra);
+    oc_log_fields(OC_LOG_INFO, "ingest_summary", fields, "%s: accepted %zu, rejected %lld of %lld",
+                  b->source, b->nitems, rejected, (long long)b->rows);
+    if (!isatty(STDERR_FILENO)) {
+        return;
+    }
+    fprintf(stderr, "outcry-ingest: %s: %zu accepted, %lld rejected", b->source, b->nitems,
+            rejected);
+    const char *code;
+    json_t *n;
+    int first = 1;
+    json_object_foreach(b->reasons, code, n)
+    {
+        fprintf(stderr, "%s%s %lld", first ? " (" : ", ", code, (long long)json_integer_value(n));
+        first = 0;
+    }
+    fprintf(stderr, "%s of %lld records\n", first ? "" : ")", (long long)b->rows);
+}
+
+void ig_batch_free(ig_batch_t *b)
+{
+    for (size_t i = 0; i < b->nitems; i++) {
+        json_decref(b->items[i].post);
+    }
+    free(b->items);
+    json_decref(b->dlq);
+    json_decref(b->reasons);
+    memset(b, 0, sizeof *b);
+}
+
+int ig_stamp(json_t *post, int64_t now_ms)
+{
+    if (json_object_get(post, "ingested_at")) {
+        return 0;
+    }
+    char ts[OC_TIME_BUFSZ];
+    return json_object_set_new(post, "ingested_at",
+                               json_string(oc_time_format(now_ms, ts, sizeof ts)));
+}
+
+/* Writes value as one JSON line. Returns 0 or -1. */
+static int put_line(FILE *f, const json_t *value)
+{
+    char *s = oc_json_dumps(value);
+    if (!s) {
+        return -1;
+    }
+    int rc = fputs(s, f) < 0 || fputc('\n', f) == EOF ? -1 : 0;
+    free(s);
+    return rc;
+}
+
+int ig_convert(ig_batch_t *b, FILE *out, FILE *errout)
+{
+    size_t i;
+    json_t *entry;
+    json_array_foreach(b->dlq, i, entry)
+    {
+        if (put_line(errout, entry) != 0) {
+            return -1;
+        }
+    }
+    fflush(errout);
+    for (i = 0; i < b->nitems; i++) {
+        if (ig_stamp(b->items[i].post, oc_now_ms()) != 0 || put_line(out, b->items[i].post) != 0) {
+            return -1;
+        }
+    }
+    return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}

@@ -1,0 +1,92 @@
+/* ingest.h -- a whole input in memory (batch.c), thread resolution
+ * (thread.c), and its two outputs: stdout (convert) and Kafka (replay.c).
+ *
+ * Files are read whole before anything is written: a reply may come before
+ * its parent, so a post's conversation and brand are known only at the end;
+ * and pacing by event time needs the posts sorted. The batch is bounded by a
+ * row limit (--max-rows) instead of growing without end. */
+#ifndef IG_INGEST_H
+#define IG_INGEST_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "format.h"
+
+#define IG_DEFAULT_MAX_ROWS 500000
+
+/* One accepted post. */
+typedef struct ig_item {
+    json_t *post;       /* the canonical post; owned */
+    int64_t created_ms; /* its created_at, ms since the epoch */
+    int64_t number;     /* its record number, for a stable order */
+} ig_item_t;
+
+typedef struct ig_batch {
+    const ig_format_t *fmt; /* borrowed */
+    const char *source;     /* file name as given ("-" for stdin); borrowed */
+    ig_item_t *items;       /* accepted posts, in input order */
+    size_t nitems;          /* entries used in items */
+    size_t cap;             /* entries allocated */
+    json_t *dlq;            /* rejected records as outcry.dlq/v1 entries, in input order */
+    json_t *reasons;        /* reject code -> count */
+    int64_t rows;           /* records read (accepted + rejected) */
+    int64_t max_rows;       /* refuse inputs with more records; 0 = no limit */
+    char err[512];          /* why loading failed */
+} ig_batch_t;
+
+/* Reads all of in as fmt, rejecting bad records into b->dlq and resolving
+ * threads. source names the input in DLQ entries and messages. Returns 0, or
+ * -1 with the reason in b->err (read error, bad header, too many rows). */
+int ig_batch_load(ig_batch_t *b, FILE *in, const char *source, const ig_format_t *fmt,
+                  int64_t max_rows);
+
+/* Rejects a record: adds a DLQ entry for bytes with code and reason. */
+int ig_batch_reject(ig_batch_t *b, const char *code, const char *reason, int64_t number,
+                    const char *bytes, size_t len);
+
+/* Sorts items by created_at, then input order. */
+void ig_batch_sort(ig_batch_t *b);
+
+/* Logs the summary (JSON log line "ingest_summary"), and a readable line on
+ * stderr when it is a terminal. extra (stolen, may be NULL) adds fields. */
+void ig_batch_summary(const ig_batch_t *b, json_t *extra);
+
+void ig_batch_free(ig_batch_t *b);
+
+/* Stamps ingested_at (now) on a post that has none. Returns 0 or -1. */
+int ig_stamp(json_t *post, int64_t now_ms);
+
+/* convert: posts as JSON lines on out in input order, DLQ entries as JSON
+ * lines on errout. Returns 0, or -1 when writing failed. */
+int ig_convert(ig_batch_t *b, FILE *out, FILE *errout);
+
+/* Fills conversation where absent (and always with IG_THREAD_CONVERSATION)
+ * with the thread root found by following in_reply_to through items; with
+ * IG_THREAD_BRAND sets each inbound post's brand to its thread's (see
+ * docs/ingest.md). Returns 0, or -1 with the reason in err. */
+int ig_thread_resolve(ig_item_t *items, size_t n, int flags, char *err, size_t errlen);
+
+/* Options of replay. */
+typedef struct ig_replay_opts {
+    double speed;         /* 0: as fast as possible; N: N x real time by created_at */
+    int rebase_now;       /* shift created_at so the earliest post is now */
+    int flush_timeout_ms; /* deadline for the final flush */
+} ig_replay_opts_t;
+
+/* Shifts every created_at by delta_ms (rewriting the field). Returns 0 or -1. */
+int ig_rebase(ig_item_t *items, size_t n, int64_t delta_ms);
+
+/* When (ms after the start) the post at event time t is due, when the first
+ * is at t0 and the replay runs at speed x real time. */
+int64_t ig_pace_due(int64_t t0_ms, int64_t t_ms, double speed);
+
+/* replay: produces the batch's DLQ entries to the dlq topic and its posts, in
+ * created_at order, to the posts topic keyed by conversation, then waits for
+ * every delivery. A stop (SIGTERM/SIGINT) ends producing early. Returns 0
+ * when everything produced was delivered, 1 otherwise. */
+int ig_replay(ig_batch_t *b, oc_config_t *cfg, const ig_replay_opts_t *opts);
+
+#endif

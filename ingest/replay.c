@@ -1,0 +1,139 @@
+/* replay.c -- a batch to Kafka: rejects to the dlq topic, posts to the posts
+ * topic in created_at order keyed by conversation, paced by event time when
+ * asked, and nothing reported as done until Kafka acknowledged it. */
+#include "dlq.h"
+#include "ingest.h"
+#include "log.h"
+#include "post.h"
+#include "producer.h"
+#include "stage.h"
+#include "timeutil.h"
+
+#include <stdlib.h>
+
+int ig_rebase(ig_item_t *items, size_t n, int64_t delta_ms)
+{
+    char ts[OC_TIME_BUFSZ];
+    for (size_t i = 0; i < n; i++) {
+        items[i].created_ms += delta_ms;
+        oc_time_format(items[i].created_ms, ts, sizeof ts);
+        if (json_object_set_new(items[i].post, "created_at", json_string(ts)) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int64_t ig_pace_due(int64_t t0_ms, int64_t t_ms, double speed)
+{
+    if (speed <= 0 || t_ms <= t0_ms) {
+        return 0;
+    }
+    return (int64_t)((double)(t_ms - t0_ms) / speed);
+}
+
+/* Waits until the monotonic clock reaches due, serving delivery reports.
+ * Returns 0, or -1 when a stop was asked for meanwhile. */
+static int wait_until(oc_producer_t *p, int64_t due)
+{
+    for (;;) {
+        if (!oc_running) {
+            return -1;
+        }
+        int64_t now = oc_mono_ms();
+        if (now >= due) {
+            return 0;
+        }
+        int64_t left = due - now;
+        oc_producer_poll(p, (int)(left < 100 ? left : 100));
+    }
+}
+
+int ig_replay(ig_batch_t *b, oc_config_t *cfg, const ig_replay_opts_t *opts)
+{
+    oc_producer_t p;
+    if (oc_producer_init(&p, cfg, NULL) != 0) {
+        oc_error("producer_init", "cannot create the Kafka producer: %s", p.err);
+        return 1;
+    }
+    oc_ticket_t ticket = {0};
+    int64_t produced = 0;
+    int stopped = 0;
+    int failed = 0;
+    size_t i;
+    json_t *entry;
+    json_array_foreach(b->dlq, i, entry)
+    {
+        if (oc_produce_json(&p, OC_DLQ_TOPIC, NULL, entry, &ticket) != 0) {
+            oc_error("produce_failed", "cannot enqueue a DLQ entry: %s", p.err);
+            failed = 1;
+            goto drain;
+        }
+        produced++;
+    }
+
+    ig_batch_sort(b);
+    if (opts->rebase_now && b->nitems > 0) {
+        /* Whole seconds, so the data keeps its look (no fractions appear). */
+        int64_t delta = (oc_now_ms() - b->items[0].created_ms) / 1000 * 1000;
+        if (ig_rebase(b->items, b->nitems, delta) != 0) {
+            oc_error("rebase_failed", "out of memory rewriting created_at");
+            failed = 1;
+            goto drain;
+        }
+        oc_info("rebased", "created_at shifted by %lld s: the first post is now",
+                (long long)(delta / 1000));
+    }
+    int64_t t0 = b->nitems > 0 ? b->items[0].created_ms : 0;
+    int64_t start = oc_mono_ms();
+    for (i = 0; i < b->nitems; i++) {
+        ig_item_t *it = &b->items[i];
+        if (opts->speed > 0 &&
+            wait_until(&p, start + ig_pace_due(t0, it->created_ms, opts->speed)) != 0) {
+            stopped = 1;
+            break;
+        }
+        if (!oc_running) {
+            stopped = 1;
+            break;
+        }
+        if (ig_stamp(it->post, oc_now_ms()) != 0 ||
+            oc_produce_json(&p, "posts", oc_post_conversation(it->post), it->post, &ticket) != 0) {
+            oc_error("produce_failed", "cannot enqueue post %s: %s", oc_post_id(it->post), p.err);
+            failed = 1;
+            break;
+        }
+        produced++;
+        oc_producer_poll(&p, 0);
+    }
+    if (stopped) {
+        oc_warn("interrupted",
+                "stopped after %lld of %zu posts; %lld not sent; flushing what was sent",
+                (long long)i, b->nitems, (long long)(b->nitems - i));
+    }
+
+drain:;
+    int left = oc_producer_flush(&p, opts->flush_timeout_ms);
+    int pending = ticket.pending > left ? ticket.pending : left;
+    int64_t delivered = produced - pending - ticket.failed;
+    json_t *extra =
+        json_pack("{s:I, s:I, s:i, s:i}", "produced", (json_int_t)produced, "delivered",
+                  (json_int_t)delivered, "undelivered", pending, "delivery_failed", ticket.failed);
+    ig_batch_summary(b, extra);
+    int rc = 0;
+    if (pending > 0 || ticket.failed > 0) {
+        oc_error("not_delivered",
+                 "%lld of %lld messages not acknowledged by Kafka: %d still in flight after "
+                 "the %d ms flush deadline, %d failed%s%s; check the brokers (-b) and rerun",
+                 (long long)(pending + ticket.failed), (long long)produced, pending,
+                 opts->flush_timeout_ms, ticket.failed, ticket.err[0] ? ": " : "", ticket.err);
+        rc = 1;
+    }
+    if (failed) {
+        rc = 1;
+    }
+    /* A stop asked for by SIGTERM/SIGINT is not a failure once what was sent
+     * is acknowledged (as every stage promises); the log says what was not sent. */
+    oc_producer_close(&p, 0);
+    return rc;
+}

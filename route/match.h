@@ -1,0 +1,45 @@
+/* match.h -- matchers and the routing decision.
+ *
+ * A match is a list of predicates (rules.h, rt_pred_t) that must all hold.
+ * rt_decide() runs a loaded rule set over one post: the first rule whose
+ * match holds (the default rule when none does), then every boost. */
+#ifndef RT_MATCH_H
+#define RT_MATCH_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "rules.h"
+#include "ydoc.h"
+
+/* What the rule set decided for one post. Pointers borrow from the rule set. */
+typedef struct rt_decision {
+    const rt_rule_t *rule;     /* the rule that matched (the default if no other) */
+    const char *team;          /* the rule's team */
+    const rt_policy_t *policy; /* the rule's SLA policy */
+    int base_priority;         /* the rule's priority, 1..RT_NPRIO */
+    int priority;              /* after boosts, never above p1 */
+    int boost_steps;           /* steps of all boosts that matched (before the p1 cap) */
+    int64_t first_reply_s;     /* the policy's target for priority */
+} rt_decision_t;
+
+/* Reads a match mapping (the value of "match:" or "when:") into m. what
+ * names it in messages ("match of rule 'billing'"). Returns 0, or -1 after
+ * reporting every problem to y. An empty mapping yields an empty match. */
+int rt_match_parse(rt_ydoc_t *y, const yaml_node_t *map, const char *what, rt_match_t *m);
+
+void rt_match_free(rt_match_t *m);
+
+/* Canonical JSON of a match (new reference), for rt_rules_to_json(). */
+json_t *rt_match_to_json(const rt_match_t *m);
+
+/* Decides team, priority and policy for post (a valid canonical post; its
+ * classification may be absent, matchers on it then do not hold). Returns 0,
+ * or -1 on allocation failure. */
+int rt_decide(const rt_rules_t *rules, const json_t *post, rt_decision_t *d);
+
+/* Whether one match holds for post (exposed for tests and, later, explain).
+ * Returns 1, 0, or -1 on allocation failure. */
+int rt_match_post(const rt_rules_t *rules, const rt_match_t *m, const json_t *post);
+
+#endif

@@ -1,0 +1,36 @@
+/* route.h -- the route stage's core: classified post in, routed post out.
+ *
+ * An inbound complaint gets a `routing` object (team, priority, SLA, rule)
+ * and goes to "routed" and "team.<team>"; an outbound post goes to "routed"
+ * unchanged so alert sees the replies; an inbound non-complaint goes nowhere
+ * (counted); bad input goes to the DLQ. docs/routing.md has the details. */
+#ifndef RT_ROUTE_H
+#define RT_ROUTE_H
+
+#include <jansson.h>
+
+#include "metrics.h"
+#include "rules.h"
+#include "stage.h"
+
+typedef struct rt_ctx {
+    const rt_rules_t *rules;  /* the rule set in force; borrowed (a reload swaps it) */
+    oc_metric_t **team_count; /* complaints routed per team, parallel to rules->teams; owned */
+    oc_metric_t *outbound;    /* outbound posts passed through */
+    oc_metric_t *skipped;     /* inbound non-complaints, emitted nowhere */
+} rt_ctx_t;
+
+/* Prepares ctx for rules (borrowed, must outlive ctx) and registers the
+ * metrics. Returns 0, or -1 when out of memory. */
+int rt_ctx_init(rt_ctx_t *ctx, const rt_rules_t *rules);
+void rt_ctx_free(rt_ctx_t *ctx);
+
+/* Decides with rules and sets post's "routing" object (replacing one that
+ * was there). post is an inbound complaint, borrowed. Returns 0, or -1 on
+ * allocation failure. Exposed for tests. */
+int rt_route_post(const rt_rules_t *rules, json_t *post);
+
+/* The stage core (oc_stage_t.process); ctx is an rt_ctx_t. */
+int rt_process(void *ctx, const oc_msg_t *in, oc_emit_t *out);
+
+#endif

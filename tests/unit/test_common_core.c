@@ -1,0 +1,197 @@
+/* Unit tests for common/: time, posts, configuration, metrics, DLQ. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "dlq.h"
+#include "metrics.h"
+#include "post.h"
+#include "timeutil.h"
+
+static void test_time_roundtrip(void **state)
+{
+    int64_t ms;
+    char buf[OC_TIME_BUFSZ];
+    assert_int_equal(oc_time_parse("2017-10-31T22:10:47Z", &ms), 0);
+    assert_int_equal(ms, 1509487847000LL);
+    assert_string_equal(oc_time_format(ms, buf, sizeof buf), "2017-10-31T22:10:47Z");
+    assert_int_equal(oc_time_parse("2017-10-31T23:10:47.250+01:00", &ms), 0);
+    assert_int_equal(ms, 1509487847250LL);
+    assert_string_equal(oc_time_format(ms, buf, sizeof buf), "2017-10-31T22:10:47.250Z");
+    assert_int_equal(oc_time_parse("2024-02-29T00:00:00Z", &ms), 0);
+    assert_int_equal(oc_time_parse("1970-01-01T00:00:00Z", &ms), 0);
+    assert_int_equal(ms, 0);
+}
+
+static void test_time_rejects(void **state)
+{
+    int64_t ms;
+    const char *bad[] = {"", "2017-10-31", "2017-13-01T00:00:00Z", "2023-02-29T00:00:00Z",
+                         "2017-10-31T22:10:47", "2017-10-31T22:10:47Zjunk",
+                         "Tue Oct 31 22:10:47 +0000 2017", "2017-10-31T25:00:00Z"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(oc_time_parse(bad[i], &ms), -1);
+    }
+}
+
+static const char good_post[] =
+    "{\"schema\":\"outcry.post/v1\",\"id\":\"twitter:1\",\"platform\":\"twitter\","
+    "\"direction\":\"inbound\",\"brand\":\"acme\",\"author\":{\"id\":\"9\",\"followers\":3},"
+    "\"text\":\"hello\",\"created_at\":\"2026-11-23T10:00:00Z\",\"extra\":{\"kept\":true}}";
+
+static void test_post_valid_keeps_unknown(void **state)
+{
+    char err[256];
+    json_t *p = oc_post_parse(good_post, strlen(good_post), err, sizeof err);
+    assert_non_null(p);
+    assert_string_equal(oc_post_conversation(p), "twitter:1"); /* falls back to id */
+    assert_false(oc_post_is_outbound(p));
+    char *s = oc_json_dumps(p);
+    assert_non_null(strstr(s, "\"extra\":{\"kept\":true}"));
+    free(s);
+    json_decref(p);
+}
+
+/* Each mutation must fail and the reason must name the field. */
+static void test_post_invalid_names_field(void **state)
+{
+    static const struct {
+        const char *field, *json, *expect;
+    } cases[] = {
+        {"schema", "\"v0\"", "schema"},
+        {"id", "null", "id"},
+        {"direction", "\"sideways\"", "direction"},
+        {"author", "\"x\"", "author"},
+        {"text", "7", "text"},
+        {"created_at", "\"yesterday\"", "created_at"},
+        {"in_reply_to", "12", "in_reply_to"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *p = json_loads(good_post, 0, NULL);
+        json_object_set_new(p, cases[i].field, json_loads(cases[i].json, JSON_DECODE_ANY, NULL));
+        char err[256] = "";
+        assert_int_equal(oc_post_validate(p, err, sizeof err), -1);
+        assert_non_null(strstr(err, cases[i].expect));
+        json_decref(p);
+    }
+    char err[256];
+    assert_null(oc_post_parse("{\"a\":1,\"a\":2}", 13, err, sizeof err));
+    assert_non_null(strstr(err, "duplicate"));
+    assert_null(oc_post_parse("{oops", 5, err, sizeof err));
+    assert_non_null(strstr(err, "line 1"));
+}
+
+static void test_post_limits(void **state)
+{
+    json_t *p = json_loads(good_post, 0, NULL);
+    char *big = malloc(OC_POST_MAX_TEXT + 2);
+    memset(big, 'a', OC_POST_MAX_TEXT + 1);
+    big[OC_POST_MAX_TEXT + 1] = '\0';
+    json_object_set_new(p, "text", json_string(big));
+    char err[256];
+    assert_int_equal(oc_post_validate(p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "limit"));
+    big[OC_POST_MAX_TEXT] = '\0';
+    json_object_set_new(p, "text", json_string(big));
+    assert_int_equal(oc_post_validate(p, err, sizeof err), 0);
+    json_decref(p);
+    free(big);
+}
+
+static void test_config_flags_and_env(void **state)
+{
+    setenv("OUTCRY_BROKERS", "envhost:1", 1);
+    setenv("OUTCRY_KAFKA_SECURITY_PROTOCOL", "plaintext", 1);
+    oc_config_t cfg;
+    assert_int_equal(oc_config_init(&cfg, "test"), 0);
+    assert_string_equal(cfg.brokers, "envhost:1");
+    assert_string_equal(cfg.group, "outcry-test");
+    char *argv[] = {(char *)"x", (char *)"-b", (char *)"flaghost:2", (char *)"-X",
+                    (char *)"linger.ms=7", (char *)"--group=g1", (char *)"--other"};
+    int argc = 7, i = 1;
+    assert_int_equal(oc_config_flag(&cfg, argc, argv, &i), 1);
+    assert_int_equal(i, 2);
+    i = 3;
+    assert_int_equal(oc_config_flag(&cfg, argc, argv, &i), 1);
+    i = 5;
+    assert_int_equal(oc_config_flag(&cfg, argc, argv, &i), 1);
+    i = 6;
+    assert_int_equal(oc_config_flag(&cfg, argc, argv, &i), 0);
+    assert_string_equal(cfg.brokers, "flaghost:2");
+    assert_string_equal(cfg.group, "g1");
+    int found = 0;
+    for (int k = 0; k < cfg.nprops; k++) {
+        if (strcmp(cfg.props[k].key, "security.protocol") == 0) {
+            found++;
+        }
+        if (strcmp(cfg.props[k].key, "linger.ms") == 0) {
+            assert_string_equal(cfg.props[k].value, "7");
+            found++;
+        }
+    }
+    assert_int_equal(found, 2);
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    assert_int_equal(oc_config_apply_kafka(&cfg, conf), 0);
+    rd_kafka_conf_destroy(conf);
+    /* a property librdkafka does not know is refused with its name */
+    assert_int_equal(oc_config_set_prop(&cfg, "no.such.property", "1"), 0);
+    conf = rd_kafka_conf_new();
+    assert_int_equal(oc_config_apply_kafka(&cfg, conf), -1);
+    assert_non_null(strstr(cfg.err, "no.such.property"));
+    rd_kafka_conf_destroy(conf);
+    char *bad[] = {(char *)"x", (char *)"-X", (char *)"novalue"};
+    i = 1;
+    assert_int_equal(oc_config_flag(&cfg, 3, bad, &i), -1);
+    char topic[64];
+    assert_string_equal(oc_topic_name(&cfg, "posts", topic, sizeof topic), "outcry.posts");
+    oc_config_free(&cfg);
+    unsetenv("OUTCRY_BROKERS");
+    unsetenv("OUTCRY_KAFKA_SECURITY_PROTOCOL");
+}
+
+static void test_metrics_render(void **state)
+{
+    oc_metric_t *a = oc_counter("t_total", "a test counter", "k=\"1\"");
+    oc_metric_t *b = oc_counter("t_total", "a test counter", "k=\"2\"");
+    assert_ptr_equal(a, oc_counter("t_total", "ignored", "k=\"1\""));
+    oc_metric_add(a, 3);
+    oc_metric_add(b, 1);
+    char *s = oc_metrics_render();
+    assert_non_null(strstr(s, "# TYPE t_total counter\n"));
+    assert_non_null(strstr(s, "t_total{k=\"1\"} 3\n"));
+    assert_non_null(strstr(s, "t_total{k=\"2\"} 1\n"));
+    free(s);
+}
+
+static void test_dlq_entry(void **state)
+{
+    oc_dlq_origin_t o = {.source = "kafka", .topic = "outcry.posts", .partition = 2,
+                         .offset = 41, .key = "twitter:1"};
+    json_t *e = oc_dlq_entry("classify", "invalid_json", "bad", &o, "a\0b", 3);
+    assert_non_null(e);
+    assert_string_equal(json_string_value(json_object_get(e, "payload_b64")), "YQBi");
+    assert_int_equal(json_integer_value(json_object_get(e, "offset")), 41);
+    assert_string_equal(json_string_value(json_object_get(e, "schema")), OC_DLQ_SCHEMA);
+    json_decref(e);
+    char *s = oc_metrics_render();
+    assert_non_null(strstr(s, "outcry_dlq_total{stage=\"classify\",code=\"invalid_json\"} 1"));
+    free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_time_roundtrip),       cmocka_unit_test(test_time_rejects),
+        cmocka_unit_test(test_post_valid_keeps_unknown),
+        cmocka_unit_test(test_post_invalid_names_field),
+        cmocka_unit_test(test_post_limits),          cmocka_unit_test(test_config_flags_and_env),
+        cmocka_unit_test(test_metrics_render),       cmocka_unit_test(test_dlq_entry),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
