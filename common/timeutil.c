@@ -6,9 +6,8 @@
 #include <string.h>
 #include <time.h>
 
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
- * (Howard Hinnant's days_from_civil); avoids timegm's TZ dependence. */
-static int64_t days_from_civil(int64_t y, int m, int d)
+/* Howard Hinnant's days_from_civil; avoids timegm's TZ dependence. */
+int64_t oc_days_from_civil(int64_t y, int m, int d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -86,7 +85,7 @@ int oc_time_parse(const char *s, int64_t *ms)
     if (*p != '\0') {
         return -1;
     }
-    int64_t days = days_from_civil(y, mo, d);
+    int64_t days = oc_days_from_civil(y, mo, d);
     int64_t secs = days * 86400 + h * 3600 + mi * 60 + (sec == 60 ? 59 : sec) - offset_s;
     *ms = secs * 1000 + frac_ms;
     return 0;

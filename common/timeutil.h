@@ -12,6 +12,9 @@ int oc_time_parse(const char *s, int64_t *ms);
  * buf needs OC_TIME_BUFSZ bytes. Returns buf. */
 #define OC_TIME_BUFSZ 32
 char *oc_time_format(int64_t ms, char *buf, size_t size);
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian), for parsers of other
+ * timestamp formats; no TZ or locale involved. */
+int64_t oc_days_from_civil(int64_t y, int m, int d);
 /* Wall clock, ms since the epoch. */
 int64_t oc_now_ms(void);
 /* Monotonic clock, ms, for timeouts and intervals. */

@@ -1,5 +1,6 @@
 /* text.c -- UTF-8 validation, HTML entities, NFC, Twitter timestamps, mentions. */
 #include "text.h"
+#include "timeutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -282,17 +283,6 @@ static int spaces(const char **p)
     return 0;
 }
 
-/* Days from 1970-01-01 (Howard Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 int ig_twitter_time(const char *s, int64_t *ms)
 {
     static const char *const wdays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
@@ -347,7 +337,7 @@ int ig_twitter_time(const char *s, int64_t *ms)
         return -1;
     }
     int64_t offset = (int64_t)(oh * 3600 + om * 60) * (sign == '-' ? -1 : 1);
-    int64_t secs = days_from_civil(year, mon + 1, day) * 86400 + h * 3600 + mi * 60 + sec;
+    int64_t secs = oc_days_from_civil(year, mon + 1, day) * 86400 + h * 3600 + mi * 60 + sec;
     *ms = (secs - offset) * 1000;
     return 0;
 }

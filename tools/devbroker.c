@@ -15,6 +15,7 @@
  * runs before, and independently of, common/. Its log lines follow the
  * house format: one JSON object per line on stderr. */
 #include <errno.h>
+#include <pthread.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -32,13 +33,14 @@
 #define OC_VERSION "dev"
 #endif
 
-#define DB_PROG "outcry-devbroker"
-#define DB_MAX_TOPIC 249            /* Kafka's own limit on a topic name */
-#define DB_MAX_BROKERS 16           /* more buys nothing on one machine */
-#define DB_MAX_PARTITIONS 1024      /* each partition is a buffer in memory */
-#define DB_MAX_EXTRA 64              /* --topic flags accepted */
-#define DB_MAX_TOPICS 512            /* pre-created topics, all kinds */
-#define DB_DEFAULT_TEAMS "billing,delivery,product,technical,account,service,safety,privacy,care"
+#define DB_PROG           "outcry-devbroker"
+#define DB_MAX_TOPIC      249  /* Kafka's own limit on a topic name */
+#define DB_MAX_BROKERS    16   /* more buys nothing on one machine */
+#define DB_MAX_PARTITIONS 1024 /* each partition is a buffer in memory */
+#define DB_MAX_EXTRA      64   /* --topic flags accepted */
+#define DB_CREATE_THREADS 32   /* see db_create_topics() */
+#define DB_MAX_TOPICS     512  /* pre-created topics, all kinds */
+#define DB_DEFAULT_TEAMS  "billing,delivery,product,technical,account,service,safety,privacy,care"
 
 /* Set from the signal handler, read by the main loop. */
 static volatile sig_atomic_t db_stop_signal = 0;
@@ -47,14 +49,14 @@ static volatile sig_atomic_t db_stop_signal = 0;
 static int db_log_threshold = 1;
 
 typedef struct db_opts {
-    int brokers;            /* mock brokers to start (--brokers) */
-    int partitions;         /* partitions per pre-created topic (--partitions) */
-    int replication;        /* replication factor: min(3, brokers) */
-    const char *port_file;  /* where to write the bootstrap list, or NULL */
-    const char *prefix;     /* topic prefix, "outcry." by default; borrowed */
-    const char *teams;      /* comma-separated team names; borrowed */
+    int brokers;                     /* mock brokers to start (--brokers) */
+    int partitions;                  /* partitions per pre-created topic (--partitions) */
+    int replication;                 /* replication factor: min(3, brokers) */
+    const char *port_file;           /* where to write the bootstrap list, or NULL */
+    const char *prefix;              /* topic prefix, "outcry." by default; borrowed */
+    const char *teams;               /* comma-separated team names; borrowed */
     const char *extra[DB_MAX_EXTRA]; /* --topic NAME[:PARTITIONS] values; borrowed */
-    int nextra;             /* used entries in extra */
+    int nextra;                      /* used entries in extra */
 } db_opts_t;
 
 typedef struct db_topic {
@@ -70,7 +72,8 @@ typedef struct db_plan {
 static const char *const db_level_names[] = {"debug", "info", "warn", "error"};
 
 /* Writes s as a JSON string body (without quotes) to f. */
-static void db_json_escape(FILE *f, const char *s) {
+static void db_json_escape(FILE *f, const char *s)
+{
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == '"' || *p == '\\')
             fprintf(f, "\\%c", *p);
@@ -88,7 +91,8 @@ static void db_json_escape(FILE *f, const char *s) {
 /* One JSON log line: ts, level, service, event, msg. */
 static void db_log(int level, const char *event, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static void db_log(int level, const char *event, const char *fmt, ...) {
+static void db_log(int level, const char *event, const char *fmt, ...)
+{
     if (level < db_log_threshold)
         return;
     char msg[1024];
@@ -116,7 +120,8 @@ static void db_log(int level, const char *event, const char *fmt, ...) {
 
 /* librdkafka's own log lines (the mock cluster's included), in our format.
  * Called from librdkafka's threads; db_log writes one line under a lock. */
-static void db_rdkafka_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
+static void db_rdkafka_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
     /* syslog levels: 0..3 error, 4 warning, 5..6 info, 7 debug */
     int ours = level <= 3 ? 3 : level == 4 ? 2 : level <= 6 ? 1 : 0;
     char event[64];
@@ -124,11 +129,13 @@ static void db_rdkafka_log(const rd_kafka_t *rk, int level, const char *fac, con
     db_log(ours, event, "%s", buf);
 }
 
-static void db_on_signal(int sig) {
+static void db_on_signal(int sig)
+{
     db_stop_signal = sig;
 }
 
-static void db_usage(FILE *f) {
+static void db_usage(FILE *f)
+{
     fprintf(f,
             "Usage: " DB_PROG " [options]\n"
             "\n"
@@ -163,7 +170,8 @@ static void db_usage(FILE *f) {
 }
 
 /* Parses a decimal int in [lo, hi]. Returns 0, or -1 when s is not one. */
-static int db_parse_int(const char *s, int lo, int hi, int *out) {
+static int db_parse_int(const char *s, int lo, int hi, int *out)
+{
     char *end = NULL;
     errno = 0;
     long v = strtol(s, &end, 10);
@@ -174,7 +182,8 @@ static int db_parse_int(const char *s, int lo, int hi, int *out) {
 }
 
 /* Returns 0 when level names a log level (and sets the threshold), else -1. */
-static int db_set_log_level(const char *level) {
+static int db_set_log_level(const char *level)
+{
     for (int i = 0; i < 4; i++) {
         if (strcmp(level, db_level_names[i]) == 0) {
             db_log_threshold = i;
@@ -187,7 +196,8 @@ static int db_set_log_level(const char *level) {
 /* Takes the value of option argv[*i], either "--opt=value" or "--opt value".
  * Returns the value (borrowed), or NULL when argv[*i] is not opt. Sets *missing
  * when the option is there but its value is not. */
-static const char *db_opt_value(int argc, char **argv, int *i, const char *opt, int *missing) {
+static const char *db_opt_value(int argc, char **argv, int *i, const char *opt, int *missing)
+{
     size_t n = strlen(opt);
     const char *a = argv[*i];
     if (strncmp(a, opt, n) != 0)
@@ -205,7 +215,8 @@ static const char *db_opt_value(int argc, char **argv, int *i, const char *opt, 
 }
 
 /* Topic names: Kafka allows [a-zA-Z0-9._-], up to 249 characters. */
-static int db_topic_ok(const char *name) {
+static int db_topic_ok(const char *name)
+{
     size_t n = strlen(name);
     if (n == 0 || n > DB_MAX_TOPIC)
         return 0;
@@ -214,7 +225,8 @@ static int db_topic_ok(const char *name) {
 
 /* Parses the command line into o. Returns -1 to continue, or the exit code
  * (0 for --help/--version, 2 for a bad option). */
-static int db_parse_args(int argc, char **argv, db_opts_t *o) {
+static int db_parse_args(int argc, char **argv, db_opts_t *o)
+{
     for (int i = 1; i < argc; i++) {
         int missing = 0;
         const char *v;
@@ -231,19 +243,22 @@ static int db_parse_args(int argc, char **argv, db_opts_t *o) {
                         DB_MAX_BROKERS);
                 return 2;
             }
-        } else if (!missing && (v = db_opt_value(argc, argv, &i, "--partitions", &missing)) != NULL) {
+        } else if (!missing &&
+                   (v = db_opt_value(argc, argv, &i, "--partitions", &missing)) != NULL) {
             if (db_parse_int(v, 1, DB_MAX_PARTITIONS, &o->partitions) != 0) {
                 fprintf(stderr, DB_PROG ": --partitions '%s': give a number from 1 to %d\n", v,
                         DB_MAX_PARTITIONS);
                 return 2;
             }
-        } else if (!missing && (v = db_opt_value(argc, argv, &i, "--port-file", &missing)) != NULL) {
+        } else if (!missing &&
+                   (v = db_opt_value(argc, argv, &i, "--port-file", &missing)) != NULL) {
             if (*v == '\0') {
                 fprintf(stderr, DB_PROG ": --port-file needs a file name\n");
                 return 2;
             }
             o->port_file = v;
-        } else if (!missing && (v = db_opt_value(argc, argv, &i, "--topic-prefix", &missing)) != NULL) {
+        } else if (!missing &&
+                   (v = db_opt_value(argc, argv, &i, "--topic-prefix", &missing)) != NULL) {
             o->prefix = v;
         } else if (!missing && (v = db_opt_value(argc, argv, &i, "--teams", &missing)) != NULL) {
             o->teams = v;
@@ -268,7 +283,8 @@ static int db_parse_args(int argc, char **argv, db_opts_t *o) {
         }
     }
     if (o->prefix[0] != '\0' && !db_topic_ok(o->prefix)) {
-        fprintf(stderr, DB_PROG ": topic prefix '%s' may only hold letters, digits, '.', '_' and '-'\n",
+        fprintf(stderr,
+                DB_PROG ": topic prefix '%s' may only hold letters, digits, '.', '_' and '-'\n",
                 o->prefix);
         return 2;
     }
@@ -278,21 +294,25 @@ static int db_parse_args(int argc, char **argv, db_opts_t *o) {
 
 /* Appends one topic to the plan, checking its name. Returns 0, or -1 after
  * saying on stderr what is wrong with it. */
-static int db_plan_add(db_plan_t *plan, const char *name, size_t len, int partitions) {
+static int db_plan_add(db_plan_t *plan, const char *name, size_t len, int partitions)
+{
     if (plan->n >= DB_MAX_TOPICS) {
-        fprintf(stderr, DB_PROG ": more than %d topics; create fewer teams or --topic options\n", DB_MAX_TOPICS);
+        fprintf(stderr, DB_PROG ": more than %d topics; create fewer teams or --topic options\n",
+                DB_MAX_TOPICS);
         return -1;
     }
     if (len == 0 || len > DB_MAX_TOPIC) {
-        fprintf(stderr, DB_PROG ": topic name '%.*s' must have 1 to %d characters\n", (int)(len > 300 ? 300 : len),
-                name, DB_MAX_TOPIC);
+        fprintf(stderr, DB_PROG ": topic name '%.*s' must have 1 to %d characters\n",
+                (int)(len > 300 ? 300 : len), name, DB_MAX_TOPIC);
         return -1;
     }
     db_topic_t *t = &plan->topics[plan->n];
     memcpy(t->name, name, len);
     t->name[len] = '\0';
     if (!db_topic_ok(t->name)) {
-        fprintf(stderr, DB_PROG ": topic name '%s' may only hold letters, digits, '.', '_' and '-'\n", t->name);
+        fprintf(stderr,
+                DB_PROG ": topic name '%s' may only hold letters, digits, '.', '_' and '-'\n",
+                t->name);
         return -1;
     }
     for (int i = 0; i < plan->n; i++) {
@@ -308,20 +328,24 @@ static int db_plan_add(db_plan_t *plan, const char *name, size_t len, int partit
 
 /* Works out every topic to pre-create: the pipeline's, one per team, and the
  * --topic ones. Returns 0, or -1 after a message on stderr (a usage error). */
-static int db_plan_topics(const db_opts_t *o, db_plan_t *plan) {
+static int db_plan_topics(const db_opts_t *o, db_plan_t *plan)
+{
     static const char *const base[] = {"posts", "classified", "routed", "dlq"};
     char name[2 * DB_MAX_TOPIC];
     plan->n = 0;
     for (size_t i = 0; i < sizeof(base) / sizeof(base[0]); i++) {
         int w = snprintf(name, sizeof(name), "%s%s", o->prefix, base[i]);
-        if (db_plan_add(plan, name, (size_t)w < sizeof(name) ? (size_t)w : sizeof(name), o->partitions) != 0)
+        if (db_plan_add(plan, name, (size_t)w < sizeof(name) ? (size_t)w : sizeof(name),
+                        o->partitions) != 0)
             return -1;
     }
     for (const char *p = o->teams; *p != '\0';) {
         size_t len = strcspn(p, ",");
         if (len > 0) {
-            int w = snprintf(name, sizeof(name), "%steam.%.*s", o->prefix, (int)(len < DB_MAX_TOPIC ? len : DB_MAX_TOPIC), p);
-            if (db_plan_add(plan, name, (size_t)w < sizeof(name) ? (size_t)w : sizeof(name), o->partitions) != 0)
+            int w = snprintf(name, sizeof(name), "%steam.%.*s", o->prefix,
+                             (int)(len < DB_MAX_TOPIC ? len : DB_MAX_TOPIC), p);
+            if (db_plan_add(plan, name, (size_t)w < sizeof(name) ? (size_t)w : sizeof(name),
+                            o->partitions) != 0)
                 return -1;
         }
         p += len;
@@ -333,33 +357,87 @@ static int db_plan_topics(const db_opts_t *o, db_plan_t *plan) {
         const char *colon = strrchr(spec, ':');
         int partitions = o->partitions;
         if (colon != NULL && db_parse_int(colon + 1, 1, DB_MAX_PARTITIONS, &partitions) != 0) {
-            fprintf(stderr, DB_PROG ": --topic '%s': the partition count after ':' must be 1 to %d\n", spec,
+            fprintf(stderr,
+                    DB_PROG ": --topic '%s': the partition count after ':' must be 1 to %d\n", spec,
                     DB_MAX_PARTITIONS);
             return -1;
         }
-        if (db_plan_add(plan, spec, colon != NULL ? (size_t)(colon - spec) : strlen(spec), partitions) != 0)
+        if (db_plan_add(plan, spec, colon != NULL ? (size_t)(colon - spec) : strlen(spec),
+                        partitions) != 0)
             return -1;
     }
     return 0;
 }
 
-/* Creates the planned topics. Returns 0 or -1 (logged). */
-static int db_create_topics(rd_kafka_mock_cluster_t *mc, const db_opts_t *o, const db_plan_t *plan) {
-    for (int i = 0; i < plan->n; i++) {
-        const db_topic_t *t = &plan->topics[i];
-        rd_kafka_resp_err_t err = rd_kafka_mock_topic_create(mc, t->name, t->partitions, o->replication);
+/* Shared by the topic-creating threads. */
+typedef struct db_creator {
+    rd_kafka_mock_cluster_t *mc; /* the cluster to create topics in */
+    const db_plan_t *plan;       /* what to create */
+    int replication;             /* replication factor for every topic */
+    pthread_mutex_t lock;        /* guards next and failed */
+    int next;                    /* index of the next topic to take */
+    int failed;                  /* set when a creation failed */
+} db_creator_t;
+
+static void *db_creator_main(void *arg)
+{
+    db_creator_t *c = arg;
+    for (;;) {
+        pthread_mutex_lock(&c->lock);
+        int i = c->failed ? c->plan->n : c->next++;
+        pthread_mutex_unlock(&c->lock);
+        if (i >= c->plan->n)
+            return NULL;
+        const db_topic_t *t = &c->plan->topics[i];
+        rd_kafka_resp_err_t err =
+            rd_kafka_mock_topic_create(c->mc, t->name, t->partitions, c->replication);
         if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-            db_log(3, "topic.create_failed", "creating topic %s: %s", t->name, rd_kafka_err2str(err));
-            return -1;
+            db_log(3, "topic.create_failed", "creating topic %s: %s", t->name,
+                   rd_kafka_err2str(err));
+            pthread_mutex_lock(&c->lock);
+            c->failed = 1;
+            pthread_mutex_unlock(&c->lock);
+            return NULL;
         }
-        db_log(0, "topic.created", "%s (%d partitions, replication %d)", t->name, t->partitions, o->replication);
+        db_log(0, "topic.created", "%s (%d partitions, replication %d)", t->name, t->partitions,
+               c->replication);
     }
-    return 0;
+}
+
+/* Creates the planned topics. Returns 0 or -1 (logged).
+ *
+ * Why threads: each rd_kafka_mock_topic_create() is a request to the mock
+ * cluster's thread, and in librdkafka 2.0.2 that thread often misses the
+ * wake-up and serves the request only at its 1 s poll timeout (measured:
+ * 13 topics one after another took 40 ms to 5 s). Requests made at the same
+ * time are served in the same pass, so startup stays near one such wait. */
+static int db_create_topics(rd_kafka_mock_cluster_t *mc, const db_opts_t *o, const db_plan_t *plan)
+{
+    db_creator_t c = {
+        .mc = mc, .plan = plan, .replication = o->replication, .next = 0, .failed = 0};
+    pthread_t threads[DB_CREATE_THREADS];
+    int started = 0;
+    if (pthread_mutex_init(&c.lock, NULL) != 0) {
+        db_log(3, "startup.failed", "cannot initialise a mutex");
+        return -1;
+    }
+    int want = plan->n < DB_CREATE_THREADS ? plan->n : DB_CREATE_THREADS;
+    for (; started < want; started++) {
+        if (pthread_create(&threads[started], NULL, db_creator_main, &c) != 0)
+            break;
+    }
+    if (started == 0)
+        db_creator_main(&c); /* no thread at all: do it here, slowly */
+    for (int i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    pthread_mutex_destroy(&c.lock);
+    return c.failed ? -1 : 0;
 }
 
 /* Writes "bootstraps\n" to path through a temporary file and rename(), so a
  * reader never sees a half-written file. Returns 0 or -1 (logged). */
-static int db_write_port_file(const char *path, const char *bootstraps) {
+static int db_write_port_file(const char *path, const char *bootstraps)
+{
     char tmp[PATH_MAX];
     int w = snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
     if (w < 0 || (size_t)w >= sizeof(tmp)) {
@@ -368,8 +446,9 @@ static int db_write_port_file(const char *path, const char *bootstraps) {
     }
     FILE *f = fopen(tmp, "w");
     if (f == NULL) {
-        db_log(3, "port_file.failed", "cannot create %s: %s; check that its directory exists and is writable",
-               tmp, strerror(errno));
+        db_log(3, "port_file.failed",
+               "cannot create %s: %s; check that its directory exists and is writable", tmp,
+               strerror(errno));
         return -1;
     }
     int bad = fprintf(f, "%s\n", bootstraps) < 0;
@@ -386,15 +465,17 @@ static int db_write_port_file(const char *path, const char *bootstraps) {
 
 /* The rd_kafka_t that carries the mock cluster: a producer that never
  * produces. Returns NULL on failure (logged). */
-static rd_kafka_t *db_new_carrier(void) {
+static rd_kafka_t *db_new_carrier(void)
+{
     char errstr[512];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     rd_kafka_conf_set_log_cb(conf, db_rdkafka_log);
     /* The carrier talks to no broker and needs no bootstrap list; warnings
      * and errors only, unless --log debug. */
-    if (rd_kafka_conf_set(conf, "client.id", "outcry-devbroker", errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK ||
-        rd_kafka_conf_set(conf, "log_level", db_log_threshold == 0 ? "7" : "4", errstr, sizeof(errstr)) !=
+    if (rd_kafka_conf_set(conf, "client.id", "outcry-devbroker", errstr, sizeof(errstr)) !=
             RD_KAFKA_CONF_OK ||
+        rd_kafka_conf_set(conf, "log_level", db_log_threshold == 0 ? "7" : "4", errstr,
+                          sizeof(errstr)) != RD_KAFKA_CONF_OK ||
         /* --log debug: one line per protocol request the mock serves */
         (db_log_threshold == 0 &&
          rd_kafka_conf_set(conf, "debug", "mock", errstr, sizeof(errstr)) != RD_KAFKA_CONF_OK)) {
@@ -411,7 +492,8 @@ static rd_kafka_t *db_new_carrier(void) {
     return rk;
 }
 
-static int db_install_signals(void) {
+static int db_install_signals(void)
+{
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = db_on_signal;
@@ -423,7 +505,8 @@ static int db_install_signals(void) {
     return 0;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
     const char *env_prefix = getenv("OUTCRY_TOPIC_PREFIX");
     const char *env_log = getenv("OUTCRY_LOG");
     db_opts_t o = {
@@ -452,7 +535,7 @@ int main(int argc, char **argv) {
     }
 
     fprintf(stderr, DB_PROG ": in-memory development broker (librdkafka mock cluster) -- "
-                    "not for production, data is lost on exit\n");
+                            "not for production, data is lost on exit\n");
 
     rc = 1;
     rd_kafka_mock_cluster_t *mc = NULL;
@@ -461,7 +544,8 @@ int main(int argc, char **argv) {
         goto out;
     mc = rd_kafka_mock_cluster_new(rk, o.brokers);
     if (mc == NULL) {
-        db_log(3, "startup.failed", "librdkafka could not start a mock cluster of %d broker(s)", o.brokers);
+        db_log(3, "startup.failed", "librdkafka could not start a mock cluster of %d broker(s)",
+               o.brokers);
         goto out;
     }
     const char *boot = rd_kafka_mock_cluster_bootstraps(mc);
@@ -471,7 +555,9 @@ int main(int argc, char **argv) {
         goto out;
     printf("%s\n", boot);
     fflush(stdout);
-    db_log(1, "listening", "bootstrap %s; %d broker(s); %d topics pre-created (prefix '%s', %d partitions unless --topic said otherwise)",
+    db_log(1, "listening",
+           "bootstrap %s; %d broker(s); %d topics pre-created (prefix '%s', %d partitions unless "
+           "--topic said otherwise)",
            boot, o.brokers, plan.n, o.prefix, o.partitions);
 
     while (!db_stop_signal) {
