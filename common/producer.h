@@ -14,9 +14,11 @@
 
 #include "config.h"
 
+/* Counters are atomic: an HTTP thread may wait on a ticket that the thread
+ * serving delivery reports counts down. */
 typedef struct oc_ticket {
-    int pending;         /* outputs produced and not yet reported */
-    int failed;          /* outputs whose delivery failed for good */
+    _Atomic int pending; /* outputs produced and not yet reported */
+    _Atomic int failed;  /* outputs whose delivery failed for good */
     char err[128];       /* first delivery error, for the log */
 } oc_ticket_t;
 
