@@ -38,7 +38,7 @@ OC_CFLAGS  = -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes -Wwrite-strings 
 OC_LDLIBS  = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 
 SERVICES := ingest classify route alert
-BINS     := $(addprefix $(BUILD)/outcry-,$(SERVICES)) $(BUILD)/outcry-devbroker
+BINS     = $(addprefix $(BUILD)/outcry-,$(SERVICES)) $(TOOL_BINS)
 
 COMMON_SRC := $(wildcard common/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
@@ -52,7 +52,10 @@ $(1)_CORE := $$(filter-out $(BUILD)/obj/$(1)/main.o,$$($(1)_OBJ))
 endef
 $(foreach s,$(SERVICES),$(eval $(call service_objs,$(s))))
 
-DEVBROKER_OBJ := $(BUILD)/obj/tools/devbroker.o
+# Every tools/<name>.c is a one-file program build/outcry-<name>
+# (the dev broker, the replay tool).
+TOOL_SRC  := $(wildcard tools/*.c)
+TOOL_BINS := $(TOOL_SRC:tools/%.c=$(BUILD)/outcry-%)
 
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -80,7 +83,7 @@ $(BUILD)/outcry-ingest $(BUILD)/outcry-classify $(BUILD)/outcry-route $(BUILD)/o
   $(BUILD)/outcry-%: $$($$*_OBJ) $(LIBCOMMON)
 	$(CC) $(OC_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCOMMON) $(OC_LDLIBS)
 
-$(BUILD)/outcry-devbroker: $(DEVBROKER_OBJ) $(LIBCOMMON)
+$(TOOL_BINS): $(BUILD)/outcry-%: $(BUILD)/obj/tools/%.o $(LIBCOMMON)
 	$(CC) $(OC_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(OC_LDLIBS)
 
 # A unit test test_<svc>_<name>.c links that service's core objects (no main.o).
@@ -123,5 +126,8 @@ lint:
 
 clean:
 	rm -rf build
+
+# A service may add targets of its own (make model, ...) in <dir>/<dir>.mk.
+include $(wildcard */*.mk)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -43,6 +43,9 @@ static void usage(FILE *f)
           "                              (OUTCRY_ALERT_SEEN_TTL; default 2592000 = 30 days)\n"
           "      --retain SECONDS        forget an unanswered case this long after its last\n"
           "                              alert (OUTCRY_ALERT_RETAIN; default 604800 = 7 days)\n"
+          "      --brand-accounts LIST   the brands' own accounts: ACCOUNT or BRAND/ACCOUNT,\n"
+          "                              comma-separated; their posts count as the brand's\n"
+          "                              (OUTCRY_BRAND_ACCOUNTS; default none)\n"
           "  -h, --help                  this help\n"
           "      --version               print the version\n"
           "\n"
@@ -88,6 +91,7 @@ typedef struct al_flags {
     long long stream_maxlen;    /* XADD MAXLEN ~ */
     long long seen_ttl_s;       /* seen-key expiry */
     long long retain_s;         /* unanswered-case retention */
+    const char *accounts;       /* brand accounts spec (noise.h), or NULL */
 } al_flags_t;
 
 /* Applies one setting from a flag or the environment (name says which).
@@ -123,6 +127,9 @@ static int from_env(al_flags_t *fl)
         {"OUTCRY_ALERT_SEEN_TTL", "seen-ttl"},
         {"OUTCRY_ALERT_RETAIN", "retain"},
     };
+    const char *acc = getenv("OUTCRY_BRAND_ACCOUNTS");
+    if (acc != NULL && *acc != '\0')
+        fl->accounts = acc;
     for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
         const char *v = getenv(vars[i].env);
         if (v != NULL && *v != '\0' && set_option(fl, vars[i].opt, v, vars[i].env) != 0)
@@ -181,6 +188,7 @@ int main(int argc, char **argv)
                      .seen_ttl_s = AL_DEFAULT_TTL_S,
                      .retain_s = 7LL * 86400};
     int use_stdio = 0, publish = 0, rc = 2;
+    al_accounts_t accounts = {NULL, 0};
     if (from_env(&fl) != 0)
         goto out;
     for (int i = 1; i < argc; i++) {
@@ -196,6 +204,8 @@ int main(int argc, char **argv)
             use_stdio = 1;
         } else if (strcmp(a, "--publish") == 0) {
             publish = 1;
+        } else if (strcmp(a, "--brand-accounts") == 0 && i + 1 < argc) {
+            fl.accounts = argv[++i];
         } else if (strcmp(a, "--every-inbound") == 0 || strcmp(a, "--lateness-ms") == 0 ||
                    strcmp(a, "--stream-maxlen") == 0 || strcmp(a, "--seen-ttl") == 0 ||
                    strcmp(a, "--retain") == 0) {
@@ -226,8 +236,14 @@ int main(int argc, char **argv)
         goto out;
     }
 
+    char aerr[256];
+    if (al_accounts_parse(&accounts, fl.accounts, aerr, sizeof(aerr)) != 0) {
+        fprintf(stderr, "outcry-alert: %s (see --help)\n", aerr);
+        goto out;
+    }
     al_options_t opt;
     al_options_default(&opt);
+    opt.accounts = &accounts;
     opt.lateness_ms = fl.lateness_ms;
     opt.every_inbound_ms = fl.every_inbound_ms;
     opt.retain_ms = fl.retain_s * 1000;
@@ -281,6 +297,7 @@ out_ctx:
     al_sink_close(&ctx.sink);
     al_ctx_free(&ctx);
 out:
+    al_accounts_free(&accounts);
     oc_config_free(&cfg);
     return rc;
 }

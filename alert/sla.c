@@ -30,6 +30,7 @@ void al_options_default(al_options_t *opt)
     opt->lateness_ms = 500;
     opt->every_inbound_ms = 0;
     opt->retain_ms = 7LL * 86400 * 1000;
+    opt->accounts = NULL;
 }
 
 void al_engine_init(al_engine_t *e, const al_options_t *opt)
@@ -62,6 +63,17 @@ static void clock_release(al_clock_t *c)
         return;
     clock_free_contents(c);
     free(c);
+}
+
+/* Records that c changed (tracking on); the first record of a call keeps the
+ * team the clock had when the call started. */
+static void mark(al_engine_t *e, const al_clock_t *c)
+{
+    if (e->dirty == NULL || c->case_id == NULL || json_object_get(e->dirty, c->case_id) != NULL)
+        return;
+    json_t *v = json_pack("{s:i,s:s}", "p", (json_int_t)c->partition, "team", c->team);
+    if (v == NULL || json_object_set_new(e->dirty, c->case_id, v) != 0)
+        e->dirty_oom = 1;
 }
 
 static al_partition_t *part_get(al_engine_t *e, int32_t id, int create)
@@ -105,6 +117,7 @@ static void entry_drop(const al_heap_entry_t *en, void *arg)
  * the heap: may_compact 0). The heavy contents go now. */
 static void clock_stop(al_engine_t *e, al_clock_t *c, int may_compact)
 {
+    mark(e, c);
     al_map_del(&e->clocks, c->case_id);
     c->stopped = 1;
     al_partition_t *p = part_get(e, c->partition, 0);
@@ -120,12 +133,13 @@ static void clock_stop(al_engine_t *e, al_clock_t *c, int may_compact)
     clock_release(c); /* the map's reference */
 }
 
-static int emit(al_clock_t *c, al_kind_t kind, int64_t at, const json_t *post, json_t *alerts)
+static int emit(al_engine_t *e, al_clock_t *c, al_kind_t kind, int64_t at, const json_t *post, json_t *alerts)
 {
     json_t *a = al_alert_new(c, kind, at, post);
     if (a == NULL || json_array_append_new(alerts, a) != 0)
         return -2;
     c->fired |= 1u << kind;
+    mark(e, c);
     return 0;
 }
 
@@ -151,7 +165,7 @@ static int fire_due(al_engine_t *e, al_partition_t *p, int64_t limit, json_t *al
             if (p->stale > 0)
                 p->stale--;
         } else if ((c->fired & (1u << en.kind)) == 0) {
-            rc = emit(c, (al_kind_t)en.kind, en.due, NULL, alerts);
+            rc = emit(e, c, (al_kind_t)en.kind, en.due, NULL, alerts);
         }
         clock_release(c);
         if (rc != 0)
@@ -174,7 +188,7 @@ static int clock_answer(al_engine_t *e, al_clock_t *c, int64_t reply_ms, json_t 
         }
         if (best < 0)
             break;
-        if (emit(c, (al_kind_t)best, c->due[best], NULL, alerts) != 0)
+        if (emit(e, c, (al_kind_t)best, c->due[best], NULL, alerts) != 0)
             return -2;
     }
     clock_stop(e, c, 1);
@@ -189,7 +203,8 @@ typedef struct al_event {
     const char *post_id;  /* id */
     const char *brand;    /* brand */
     int64_t at_ms;        /* created_at */
-    int outbound;         /* the brand speaking */
+    int outbound;         /* the brand speaking (also from another brand account) */
+    int noise;            /* a repost: moves event time, opens and stops nothing */
     int opens;            /* may open a clock (routed complaint, or every-inbound) */
     int critical;         /* classification.severity == "critical" */
     const char *team;     /* routing.team */
@@ -238,6 +253,13 @@ static int read_event(const al_engine_t *e, const json_t *post, al_event_t *ev, 
         return -1;
     }
     ev->outbound = oc_post_is_outbound(post);
+    if (al_post_is_repost(post)) {
+        ev->noise = 1;
+        return 0;
+    }
+    /* The brand's other accounts speak for the brand, whatever ingest said. */
+    if (!ev->outbound && al_accounts_match(e->opt.accounts, ev->brand, post))
+        ev->outbound = 1;
     if (ev->outbound)
         return 0;
 
@@ -331,6 +353,32 @@ static int64_t scaled(int64_t start, int64_t target, double factor)
     return start + llround(factor * (double)target);
 }
 
+/* Puts c (refs 0) in the map and queues its due times not fired yet.
+ * Returns 0, or -1 (memory: c is then freed). */
+static int clock_enqueue(al_engine_t *e, al_partition_t *p, al_clock_t *c)
+{
+    c->refs = 1;
+    if (al_map_put(&e->clocks, c) != 0) {
+        clock_free_contents(c);
+        free(c);
+        return -1;
+    }
+    for (int k = AL_WARNING; k < AL_KINDS; k++) {
+        if (c->due[k] == AL_NO_TIME || (c->fired & (1u << k)) != 0)
+            continue;
+        al_heap_entry_t en = {.due = c->due[k], .seq = c->seq, .kind = k, .clock = c};
+        if (al_heap_push(&p->heap, &en) != 0) {
+            json_t *saved = e->dirty;
+            e->dirty = NULL; /* never stored: nothing to record */
+            clock_stop(e, c, 1);
+            e->dirty = saved;
+            return -1;
+        }
+        c->refs++;
+    }
+    return 0;
+}
+
 /* Opens a clock for ev; returns it (borrowed: the map holds it), or NULL. */
 static al_clock_t *clock_open(al_engine_t *e, int32_t partition, al_partition_t *p,
                               const al_event_t *ev)
@@ -364,22 +412,9 @@ static al_clock_t *clock_open(al_engine_t *e, int32_t partition, al_partition_t 
         last = c->due[AL_ESCALATION];
     c->due[AL_EXPIRE] = last + (e->opt.retain_ms > 0 ? e->opt.retain_ms : 0);
 
-    c->refs = 1;
-    if (al_map_put(&e->clocks, c) != 0) {
-        clock_free_contents(c);
-        free(c);
+    if (clock_enqueue(e, p, c) != 0)
         return NULL;
-    }
-    for (int k = AL_WARNING; k < AL_KINDS; k++) {
-        if (c->due[k] == AL_NO_TIME)
-            continue;
-        al_heap_entry_t en = {.due = c->due[k], .seq = c->seq, .kind = k, .clock = c};
-        if (al_heap_push(&p->heap, &en) != 0) {
-            clock_stop(e, c, 1);
-            return NULL;
-        }
-        c->refs++;
-    }
+    mark(e, c);
     e->clocks_opened++;
     return c;
 }
@@ -405,10 +440,15 @@ int al_engine_apply(al_engine_t *e, int32_t partition, const json_t *post, json_
     /* Fire what the new watermark passes before the event itself counts. */
     if (p->watermark == AL_NO_TIME || wm > p->watermark) {
         p->watermark = wm;
+        p->dirty = 1;
         if (fire_due(e, p, wm, alerts) != 0)
             return -2;
     }
 
+    if (ev.noise) {
+        e->noise_events++;
+        return 0;
+    }
     al_clock_t *c = al_map_get(&e->clocks, ev.case_id);
     if (ev.outbound) {
         if (c != NULL && clock_answer(e, c, ev.at_ms, alerts) != 0)
@@ -425,7 +465,7 @@ int al_engine_apply(al_engine_t *e, int32_t partition, const json_t *post, json_
     if (ev.critical && (c->fired & (1u << AL_CRITICAL)) == 0) {
         /* About the critical post itself, which may come after the opening one. */
         json_t *about = alert_post(post);
-        int rc = about != NULL ? emit(c, AL_CRITICAL, ev.at_ms, about, alerts) : -2;
+        int rc = about != NULL ? emit(e, c, AL_CRITICAL, ev.at_ms, about, alerts) : -2;
         json_decref(about);
         if (rc != 0)
             return -2;
@@ -443,6 +483,7 @@ int al_engine_tick(al_engine_t *e, int64_t now_ms, json_t *alerts)
         if (!p->live || (p->watermark != AL_NO_TIME && wm <= p->watermark))
             continue;
         p->watermark = wm;
+        p->dirty = 1;
         if (fire_due(e, p, wm, alerts) != 0)
             return -2;
     }
@@ -458,6 +499,7 @@ int al_engine_drain(al_engine_t *e, json_t *alerts)
         if (!p->known || (p->watermark != AL_NO_TIME && e->max_event <= p->watermark))
             continue;
         p->watermark = e->max_event;
+        p->dirty = 1;
         if (fire_due(e, p, p->watermark, alerts) != 0)
             return -2;
     }
@@ -479,6 +521,8 @@ size_t al_engine_drop_partition(al_engine_t *e, int32_t partition)
     if (p == NULL)
         return 0;
     size_t closed = 0;
+    json_t *saved = e->dirty;
+    e->dirty = NULL; /* forgetting in memory is not a change of the stored state */
     /* Every open clock keeps its AL_EXPIRE entry queued until it is stopped,
      * so the heap reaches all of the partition's clocks. */
     for (size_t i = 0; i < p->heap.len; i++) {
@@ -492,6 +536,8 @@ size_t al_engine_drop_partition(al_engine_t *e, int32_t partition)
     p->stale = 0;
     p->max_event = AL_NO_TIME;
     p->watermark = AL_NO_TIME;
+    p->dirty = 0;
+    e->dirty = saved;
     return closed;
 }
 
@@ -509,6 +555,8 @@ int64_t al_engine_watermark(const al_engine_t *e, int32_t partition)
 
 void al_engine_free(al_engine_t *e)
 {
+    json_decref(e->dirty);
+    e->dirty = NULL;
     for (size_t i = 0; i < e->nparts; i++) {
         al_partition_t *p = &e->parts[i];
         for (size_t j = 0; j < p->heap.len; j++) {
@@ -522,4 +570,71 @@ void al_engine_free(al_engine_t *e)
     free(e->parts);
     al_map_free(&e->clocks);
     memset(e, 0, sizeof(*e));
+}
+
+/* ---- persistence ----------------------------------------------------- */
+
+int al_engine_track(al_engine_t *e)
+{
+    if (e->dirty == NULL)
+        e->dirty = json_object();
+    return e->dirty != NULL ? 0 : -1;
+}
+
+void al_engine_clean(al_engine_t *e)
+{
+    if (e->dirty != NULL)
+        json_object_clear(e->dirty);
+    e->dirty_oom = 0;
+    for (size_t i = 0; i < e->nparts; i++)
+        e->parts[i].dirty = 0;
+}
+
+al_clock_t *al_engine_find(const al_engine_t *e, const char *case_id)
+{
+    return al_map_get(&e->clocks, case_id);
+}
+
+int64_t al_clock_next_due(const al_clock_t *c)
+{
+    int64_t best = AL_NO_TIME;
+    for (int k = AL_WARNING; k < AL_KINDS; k++) {
+        if (c->due[k] == AL_NO_TIME || (c->fired & (1u << k)) != 0)
+            continue;
+        if (best == AL_NO_TIME || c->due[k] < best)
+            best = c->due[k];
+    }
+    return best;
+}
+
+void al_clock_free(al_clock_t *c)
+{
+    if (c == NULL)
+        return;
+    clock_free_contents(c);
+    free(c);
+}
+
+int al_engine_adopt(al_engine_t *e, al_clock_t *c)
+{
+    al_partition_t *p = part_get(e, c->partition, 1);
+    if (p == NULL || al_map_get(&e->clocks, c->case_id) != NULL) {
+        al_clock_free(c);
+        return -1;
+    }
+    c->seq = e->next_seq++; /* tie-breaks within this process's heap */
+    c->stopped = 0;
+    return clock_enqueue(e, p, c);
+}
+
+int al_engine_set_time(al_engine_t *e, int32_t partition, int64_t max_event, int64_t watermark)
+{
+    al_partition_t *p = part_get(e, partition, 1);
+    if (p == NULL)
+        return -1;
+    p->max_event = max_event;
+    p->watermark = watermark;
+    if (max_event != AL_NO_TIME && (e->max_event == AL_NO_TIME || max_event > e->max_event))
+        e->max_event = max_event;
+    return 0;
 }

@@ -18,6 +18,7 @@
 
 #include "clockmap.h"
 #include "heap.h"
+#include "noise.h"
 
 /* What can be due for a clock; the order breaks ties between equal times. */
 typedef enum {
@@ -38,9 +39,10 @@ typedef struct al_options {
     int64_t lateness_ms;      /* allowed lateness: watermark = max event time - this */
     int64_t every_inbound_ms; /* > 0: every inbound post opens a clock with this target */
     int64_t retain_ms; /* an unanswered clock is forgotten this long after its last due time */
+    const al_accounts_t *accounts; /* the brands' own accounts, or NULL; borrowed */
 } al_options_t;
 
-/* Defaults: lateness 500 ms, every-inbound off, retention 7 days. */
+/* Defaults: lateness 500 ms, every-inbound off, retention 7 days, no accounts. */
 void al_options_default(al_options_t *opt);
 
 typedef struct al_clock {
@@ -67,6 +69,7 @@ typedef struct al_partition {
     int64_t watermark; /* due times strictly before it have fired, or AL_NO_TIME */
     al_heap_t heap;    /* due alerts of the clocks on this partition */
     size_t stale;      /* heap entries whose clock is stopped */
+    int dirty;         /* watermark moved since the last al_engine_clean */
 } al_partition_t;
 
 typedef struct al_engine {
@@ -78,6 +81,9 @@ typedef struct al_engine {
     uint64_t next_seq;      /* sequence number of the next clock */
     uint64_t late_events;   /* events older than their partition's watermark */
     uint64_t clocks_opened; /* clocks opened since start */
+    uint64_t noise_events;  /* reposts, ignored */
+    json_t *dirty;          /* tracking on: case id -> {"p", "team"} of clocks changed; owned */
+    int dirty_oom;          /* tracking lost a change (memory): the store must fail */
 } al_engine_t;
 
 void al_engine_init(al_engine_t *e, const al_options_t *opt);
@@ -107,6 +113,31 @@ void al_engine_set_live(al_engine_t *e, const int32_t *partitions, int n, int li
 /* Forgets the clocks and the watermark of a partition (its state is stale:
  * another instance consumed it meanwhile). Returns how many clocks closed. */
 size_t al_engine_drop_partition(al_engine_t *e, int32_t partition);
+
+/* ---- persistence (state.c, store.c) ---- */
+
+/* Turns change tracking on: from now on every clock opened, fired or stopped
+ * is recorded in e->dirty, and every moved watermark in parts[].dirty.
+ * Returns 0, or -1 (memory). */
+int al_engine_track(al_engine_t *e);
+/* Forgets the recorded changes (after they were stored). */
+void al_engine_clean(al_engine_t *e);
+/* The open clock of case_id, or NULL. */
+al_clock_t *al_engine_find(const al_engine_t *e, const char *case_id);
+/* The earliest due time of c not fired yet (AL_EXPIRE included). */
+int64_t al_clock_next_due(const al_clock_t *c);
+/* Takes over c (a clock built by al_clock_from_json, refs 0): puts it in the
+ * map and queues what is still due. Not recorded as a change. Returns 0, or
+ * -1 (memory, or the case is open already; c is then freed). */
+int al_engine_adopt(al_engine_t *e, al_clock_t *c);
+/* Restores a partition's event time (AL_NO_TIME when unknown). */
+int al_engine_set_time(al_engine_t *e, int32_t partition, int64_t max_event, int64_t watermark);
+/* A clock as JSON (new reference) and back (state.c). al_clock_from_json
+ * returns NULL with the reason in err. */
+json_t *al_clock_to_json(const al_clock_t *c);
+al_clock_t *al_clock_from_json(const json_t *j, int32_t partition, char *err, size_t errlen);
+/* Frees a clock that is in no engine. */
+void al_clock_free(al_clock_t *c);
 
 /* Open clocks. */
 size_t al_engine_open_clocks(const al_engine_t *e);

@@ -45,6 +45,42 @@ static int add_item(ig_batch_t *b, json_t *post, int64_t created_ms, int64_t num
     return 0;
 }
 
+/* Context of one JSON record's objects. */
+typedef struct json_ctx {
+    ig_batch_t *b;   /* the batch */
+    int64_t number;  /* the record's number */
+    size_t items;    /* objects seen */
+} json_ctx_t;
+
+static int accept_post(ig_batch_t *b, ig_result_t *res, int64_t number, const char *bytes, size_t len)
+{
+    char err[IG_REASON_MAX];
+    if (oc_post_validate(res->post, err, sizeof err) != 0) {
+        json_decref(res->post);
+        return ig_batch_reject(b, "invalid_post", err, number, bytes, len);
+    }
+    if (add_item(b, res->post, res->created_ms, number) != 0) {
+        json_decref(res->post);
+        snprintf(b->err, sizeof b->err, "out of memory after %lld records", (long long)b->rows);
+        return -1;
+    }
+    return 0;
+}
+
+static int on_json_item(void *ctx, ig_result_t *res, size_t index, const char *bytes, size_t len)
+{
+    json_ctx_t *jc = ctx;
+    if (++jc->items > 1) {
+        jc->b->rows++; /* the record's first object was counted as its row */
+    }
+    (void)index;
+    if (!res->post) {
+        return ig_batch_reject(jc->b, res->code ? res->code : "invalid_post", res->reason,
+                               jc->number, bytes, len);
+    }
+    return accept_post(jc->b, res, jc->number, bytes, len);
+}
+
 static int on_record(void *ctx, const ig_record_t *rec, const char *code, const char *reason)
 {
     ig_batch_t *b = ctx;
@@ -59,22 +95,20 @@ static int on_record(void *ctx, const ig_record_t *rec, const char *code, const 
     if (code) {
         return ig_batch_reject(b, code, reason, rec->number, rec->data, rec->len);
     }
+    if (b->fmt->parse_json) {
+        json_ctx_t jc = {.b = b, .number = rec->number, .items = 0};
+        int n = ig_json_each(b->fmt, rec->data, rec->len, on_json_item, &jc);
+        if (n == 0) {
+            b->rows--; /* an SSE event:/id: line holds no post */
+        }
+        return n < 0 ? -1 : 0;
+    }
     ig_result_t res = {0};
     if (b->fmt->parse(rec, &res) != 0) {
         return ig_batch_reject(b, res.code ? res.code : "invalid_post", res.reason, rec->number,
                                rec->data, rec->len);
     }
-    char err[IG_REASON_MAX];
-    if (oc_post_validate(res.post, err, sizeof err) != 0) {
-        json_decref(res.post);
-        return ig_batch_reject(b, "invalid_post", err, rec->number, rec->data, rec->len);
-    }
-    if (add_item(b, res.post, res.created_ms, rec->number) != 0) {
-        json_decref(res.post);
-        snprintf(b->err, sizeof b->err, "out of memory after %lld records", (long long)b->rows);
-        return -1;
-    }
-    return 0;
+    return accept_post(b, &res, rec->number, rec->data, rec->len);
 }
 
 int ig_batch_load(ig_batch_t *b, FILE *in, const char *source, const ig_format_t *fmt,

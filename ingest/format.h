@@ -53,10 +53,35 @@ typedef struct ig_format {
     /* Parses one record. Returns 0 with res->post set, or -1 with res->code
      * and res->reason set. Never keeps pointers into rec. */
     int (*parse)(const ig_record_t *rec, ig_result_t *res);
+    /* JSON formats (parse is then NULL): one post from one JSON object of the
+     * platform. doc is the whole document the object came in (Twitter v2 keeps
+     * users in doc.includes); both borrowed. Returns 0 or -1 like parse. The
+     * record is parsed and split into objects by ig_json_each(). */
+    int (*parse_json)(const json_t *obj, const json_t *doc, ig_result_t *res);
 } ig_format_t;
 
-extern const ig_format_t ig_format_jsonl; /* jsonl.c */
-extern const ig_format_t ig_format_twcs;  /* twcs.c */
+extern const ig_format_t ig_format_jsonl;    /* jsonl.c */
+extern const ig_format_t ig_format_twcs;     /* twcs.c */
+extern const ig_format_t ig_format_twitter1; /* twitter1.c */
+extern const ig_format_t ig_format_twitter2; /* twitter2.c */
+extern const ig_format_t ig_format_mastodon; /* mastodon.c */
+
+/* Called by ig_json_each() for each object of a JSON record: res holds the
+ * post (stolen by the callee) or the reject; bytes/len are the object's own
+ * bytes for a DLQ entry (the record's when it held one object). index counts
+ * the objects of the record from 0. Returns 0 to go on, -1 to stop. */
+typedef int (*ig_item_fn)(void *ctx, ig_result_t *res, size_t index, const char *bytes,
+                          size_t len);
+
+/* Parses one JSON record of fmt (a JSON format) and hands every post it holds
+ * to fn. A record is one object, an array of objects, an envelope (Twitter
+ * v2's {"data": object|array, "includes": ...}, Account Activity's
+ * {"tweet_create_events": [...]}), or a server-sent-events line ("data: {...}";
+ * "event:", "id:" and ":" lines are skipped). Duplicate keys, invalid UTF-8,
+ * \u0000 and nesting deeper than jansson's limit reject the record
+ * (invalid_json). Returns the number of objects handed over, or -1 when fn
+ * asked to stop. */
+int ig_json_each(const ig_format_t *fmt, const char *data, size_t len, ig_item_fn fn, void *ctx);
 
 /* Every format, NULL-terminated (input.c). */
 extern const ig_format_t *const ig_formats[];

@@ -11,7 +11,9 @@
 
 #define IG_MAX_COLUMNS 32
 
-const ig_format_t *const ig_formats[] = {&ig_format_jsonl, &ig_format_twcs, NULL};
+const ig_format_t *const ig_formats[] = {&ig_format_jsonl,    &ig_format_twcs,
+                                         &ig_format_twitter1, &ig_format_twitter2,
+                                         &ig_format_mastodon, NULL};
 
 const ig_format_t *ig_format_find(const char *name)
 {

@@ -1,30 +1,28 @@
-/* jsonl.c -- canonical posts, one JSON object per line.
+/* jsonl.c -- canonical posts, one JSON object (or an array of them) per line.
  *
- * Each line must already be an outcry.post/v1 (schema included); it is
- * validated with oc_post_parse and kept as it came, unknown fields too. Only
- * "source" is added ("jsonl") when absent; ingested_at is stamped on output
- * when absent, and conversation filled from in_reply_to links when absent
- * (thread.c). */
+ * Each object must already be an outcry.post/v1 (schema included); it is
+ * validated with oc_post_validate and kept as it came, unknown fields too.
+ * Only "source" is added ("jsonl") when absent; ingested_at is stamped on
+ * output when absent, and conversation filled from in_reply_to links when
+ * absent (thread.c). */
 #include "format.h"
 #include "post.h"
 #include "timeutil.h"
 
-static int jsonl_parse(const ig_record_t *rec, ig_result_t *res)
+static int jsonl_parse(const json_t *obj, const json_t *doc, ig_result_t *res)
 {
+    (void)doc;
     char err[IG_REASON_MAX];
-    json_t *post = oc_post_parse(rec->data, rec->len, err, sizeof err);
-    if (!post) {
-        /* Tell broken JSON from a JSON value that is not a post. */
-        json_error_t jerr;
-        json_t *any = json_loadb(rec->data, rec->len, 0, &jerr);
-        const char *code = any ? "invalid_post" : "invalid_json";
-        json_decref(any);
-        return ig_reject(res, code, "%s", err);
+    if (oc_post_validate(obj, err, sizeof err) != 0) {
+        return ig_reject(res, "invalid_post", "%s", err);
     }
     int64_t ms = 0;
-    if (oc_time_parse(oc_post_str(post, "created_at"), &ms) != 0) {
-        json_decref(post);
+    if (oc_time_parse(oc_post_str(obj, "created_at"), &ms) != 0) {
         return ig_reject(res, "bad_timestamp", "created_at is not an RFC 3339 timestamp");
+    }
+    json_t *post = json_deep_copy(obj);
+    if (!post) {
+        return ig_reject(res, "internal", "out of memory");
     }
     if (!json_is_string(json_object_get(post, "source")) &&
         json_object_set_new(post, "source", json_string("jsonl")) != 0) {
@@ -38,9 +36,10 @@ static int jsonl_parse(const ig_record_t *rec, ig_result_t *res)
 
 const ig_format_t ig_format_jsonl = {
     .name = "jsonl",
-    .help = "canonical posts (outcry.post/v1), one JSON object per line",
+    .help = "canonical posts (outcry.post/v1): JSON objects, one a line, or arrays",
     .framing = IG_FRAME_LINES,
     .columns = NULL,
     .thread_flags = 0,
-    .parse = jsonl_parse,
+    .parse = NULL,
+    .parse_json = jsonl_parse,
 };

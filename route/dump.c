@@ -58,6 +58,7 @@ json_t *rt_rules_to_json(const rt_rules_t *r)
         json_t *b = json_object();
         put(b, "accounts", strv(r->brands[i].accounts, r->brands[i].naccounts), &ok);
         put(b, "vip", strv(r->brands[i].vip, r->brands[i].nvip), &ok);
+        put(b, "blocklist", strv(r->brands[i].blocklist, r->brands[i].nblocklist), &ok);
         put(brands, r->brands[i].name, b, &ok);
     }
     put(root, "brands", brands, &ok);
@@ -68,7 +69,8 @@ json_t *rt_rules_to_json(const rt_rules_t *r)
         put(o, "name", json_string(rule->name), &ok);
         put(o, "default", json_boolean(rule->is_default), &ok);
         put(o, "match", rt_match_to_json(&rule->match), &ok);
-        put(o, "team", json_string(r->teams[rule->team].name), &ok);
+        put(o, "suppress", json_boolean(rule->suppress), &ok);
+        put(o, "team", rule->suppress ? json_null() : json_string(r->teams[rule->team].name), &ok);
         put(o, "priority", json_string(rt_priority_name(rule->priority)), &ok);
         put(o, "policy", json_string(r->policies[rule->policy].name), &ok);
         put(o, "tags", strv(rule->tags, rule->ntags), &ok);

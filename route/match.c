@@ -7,11 +7,15 @@
 #include <strings.h>
 #include <utf8proc.h>
 
-typedef enum { V_STRINGS, V_ENUM, V_COUNT, V_BOOL } operand_t;
+#include "preds.h"
+
+typedef enum { V_STRINGS, V_ENUM, V_COUNT, V_BOOL, V_REGEX, V_HOURS } operand_t;
 
 static const char *const categories[] = {"billing", "delivery", "product", "technical", "account",
                                          "service", "safety",   "privacy", "other",     NULL};
 static const char *const severities[] = {"low", "medium", "high", "critical", NULL};
+static const char *const visibilities[] = {"public", "direct", NULL};
+static const char *const hours_keys[] = {"from", "to", "days", "utc_offset", NULL};
 
 /* The matchers a match may hold. Adding one: a kind in rules.h, a row here,
  * a case in pred_holds(). */
@@ -20,22 +24,27 @@ static const struct pred_spec {
     rt_pred_kind_t kind;       /* the test */
     operand_t operand;         /* how the value is read */
     const char *const *values; /* V_ENUM: allowed values */
+    int cost;                  /* relative cost; a match tests cheap matchers first */
 } specs[] = {
-    {"brand", RT_PRED_BRAND, V_STRINGS, NULL},
-    {"category", RT_PRED_CATEGORY, V_ENUM, categories},
-    {"severity", RT_PRED_SEVERITY, V_ENUM, severities},
-    {"signals", RT_PRED_SIGNALS, V_STRINGS, NULL},
-    {"lang", RT_PRED_LANG, V_STRINGS, NULL},
-    {"keywords", RT_PRED_KEYWORDS, V_STRINGS, NULL},
-    {"followers_at_least", RT_PRED_FOLLOWERS_AT_LEAST, V_COUNT, NULL},
-    {"verified", RT_PRED_VERIFIED, V_BOOL, NULL},
-    {"vip", RT_PRED_VIP, V_BOOL, NULL},
+    {"brand", RT_PRED_BRAND, V_STRINGS, NULL, 2},
+    {"category", RT_PRED_CATEGORY, V_ENUM, categories, 1},
+    {"severity", RT_PRED_SEVERITY, V_ENUM, severities, 1},
+    {"signals", RT_PRED_SIGNALS, V_STRINGS, NULL, 2},
+    {"lang", RT_PRED_LANG, V_STRINGS, NULL, 1},
+    {"keywords", RT_PRED_KEYWORDS, V_STRINGS, NULL, 5},
+    {"followers_at_least", RT_PRED_FOLLOWERS_AT_LEAST, V_COUNT, NULL, 0},
+    {"verified", RT_PRED_VERIFIED, V_BOOL, NULL, 0},
+    {"vip", RT_PRED_VIP, V_BOOL, NULL, 3},
+    {"blocklisted", RT_PRED_BLOCKLISTED, V_BOOL, NULL, 3},
+    {"regex", RT_PRED_REGEX, V_REGEX, NULL, 6},
+    {"visibility", RT_PRED_VISIBILITY, V_ENUM, visibilities, 0},
+    {"hours", RT_PRED_HOURS, V_HOURS, NULL, 4},
 };
 #define NSPECS (sizeof specs / sizeof specs[0])
 
 /* Case-folded copy of s (Unicode via utf8proc; ASCII lower-casing when s is
  * not valid UTF-8). malloc'd; NULL only when out of memory. */
-static char *casefold(const char *s)
+char *rt_casefold(const char *s)
 {
     utf8proc_uint8_t *dst = NULL;
     utf8proc_ssize_t n =
@@ -55,9 +64,9 @@ static char *casefold(const char *s)
 }
 
 /* The keys of specs, in the same order, for unknown-key suggestions. */
-static const char *const spec_keys[] = {"brand", "category", "severity",           "signals",
-                                        "lang",  "keywords", "followers_at_least", "verified",
-                                        "vip",   NULL};
+static const char *const spec_keys[] = {
+    "brand",    "category",    "severity", "signals",    "lang",  "keywords", "followers_at_least",
+    "verified", "vip", "blocklisted", "regex", "visibility", "hours", NULL};
 _Static_assert(sizeof spec_keys / sizeof spec_keys[0] == NSPECS + 1, "spec_keys follows specs");
 
 static const struct pred_spec *spec_for(const char *key)
@@ -70,6 +79,16 @@ static const struct pred_spec *spec_for(const char *key)
     return NULL;
 }
 
+const char *rt_pred_key(rt_pred_kind_t kind)
+{
+    for (size_t i = 0; i < NSPECS; i++) {
+        if (specs[i].kind == kind) {
+            return specs[i].key;
+        }
+    }
+    return "?";
+}
+
 static const struct pred_spec *spec_of(rt_pred_kind_t kind)
 {
     for (size_t i = 0; i < NSPECS; i++) {
@@ -78,6 +97,95 @@ static const struct pred_spec *spec_of(rt_pred_kind_t kind)
         }
     }
     return NULL;
+}
+
+/* hours: {from: "09:00", to: "17:00", days: [mon, ...], utc_offset: "+01:00"} */
+static int parse_hours(rt_ydoc_t *y, const yaml_node_t *v, const char *label, rt_hours_t *h)
+{
+    h->days = 0x7f;
+    if (rt_y_want_map(y, v, label) < 0) {
+        return -1;
+    }
+    int bad = rt_y_check_keys(y, v, hours_keys, label) > 0;
+    static const char *const ends[2] = {"from", "to"};
+    int *mins[2] = {&h->from_min, &h->to_min};
+    for (int i = 0; i < 2; i++) {
+        yaml_node_t *n = rt_y_get(y, v, ends[i]);
+        const char *s = rt_y_scalar(n);
+        if (!n) {
+            rt_y_error(y, rt_y_line(v), "%s has no '%s' (a time of day such as \"09:00\")", label,
+                       ends[i]);
+            bad = 1;
+        } else if (!s || rt_parse_clock(s, i == 1, mins[i]) < 0) {
+            char shown[64];
+            rt_y_error(y, rt_y_line(n), "'%s' of %s must be a time of day HH:MM (00:00..%s), not %s",
+                       ends[i], label, i ? "24:00" : "23:59", rt_y_show(n, shown, sizeof shown));
+            bad = 1;
+        }
+    }
+    if (!bad && h->from_min == h->to_min) {
+        rt_y_error(y, rt_y_line(v), "%s is empty: 'from' equals 'to'", label);
+        bad = 1;
+    }
+    yaml_node_t *days = rt_y_get(y, v, "days");
+    if (days) {
+        char **names = NULL;
+        size_t n = 0;
+        if (rt_y_strings(y, days, label, &names, &n) < 0) {
+            return -1;
+        }
+        h->days = 0;
+        for (size_t i = 0; i < n; i++) {
+            int bit = rt_parse_day(names[i]);
+            if (bit < 0) {
+                rt_y_error(y, rt_y_line(days),
+                           "unknown day '%s' in %s (use mon, tue, wed, thu, fri, sat, sun)",
+                           names[i], label);
+                bad = 1;
+            } else {
+                h->days |= bit;
+            }
+        }
+        rt_strv_free(names, n);
+    }
+    yaml_node_t *off = rt_y_get(y, v, "utc_offset");
+    if (off) {
+        const char *s = rt_y_scalar(off);
+        if (!s || rt_parse_utc_offset(s, &h->offset_min) < 0) {
+            char shown[64];
+            rt_y_error(y, rt_y_line(off),
+                       "utc_offset of %s must look like \"+01:00\" or \"-05:30\" (at most "
+                       "14h), not %s",
+                       label, rt_y_show(off, shown, sizeof shown));
+            bad = 1;
+        }
+    }
+    return bad ? -1 : 0;
+}
+
+/* regex: PATTERN | [PATTERNS], each compiled now; a bad one is an error
+ * with PCRE2's message and the offset in the pattern. */
+static int parse_regex(rt_ydoc_t *y, const yaml_node_t *v, const char *label, rt_pred_t *p)
+{
+    if (rt_y_strings(y, v, label, &p->values, &p->nvalues) < 0) {
+        return -1;
+    }
+    p->regex = calloc(p->nvalues, sizeof *p->regex);
+    if (!p->regex) {
+        rt_y_error(y, rt_y_line(v), "out of memory reading %s", label);
+        return -1;
+    }
+    int bad = 0;
+    for (size_t i = 0; i < p->nvalues; i++) {
+        char err[256];
+        p->regex[i] = rt_regex_compile(p->values[i], err, sizeof err);
+        if (!p->regex[i]) {
+            rt_y_error(y, rt_y_line(v), "bad regular expression '%s' in %s: %s", p->values[i],
+                       label, err);
+            bad = 1;
+        }
+    }
+    return bad ? -1 : 0;
 }
 
 /* Reads one matcher's operand into p. Returns 0 or -1 (reported). */
@@ -91,6 +199,10 @@ static int parse_operand(rt_ydoc_t *y, const struct pred_spec *spec, const yaml_
         return rt_y_int(y, v, label, 0, INT64_MAX, &p->number);
     case V_BOOL:
         return rt_y_bool(y, v, label, &p->flag);
+    case V_HOURS:
+        return parse_hours(y, v, label, &p->hours);
+    case V_REGEX:
+        return parse_regex(y, v, label, p);
     case V_STRINGS:
     case V_ENUM:
         break;
@@ -122,7 +234,7 @@ static int parse_operand(rt_ydoc_t *y, const struct pred_spec *spec, const yaml_
                 bad = 1;
             }
         } else if (spec->kind == RT_PRED_KEYWORDS) {
-            char *folded = casefold(p->values[i]);
+            char *folded = rt_casefold(p->values[i]);
             if (!folded) {
                 rt_y_error(y, rt_y_line(v), "out of memory reading %s", label);
                 return -1;
@@ -166,10 +278,23 @@ int rt_match_parse(rt_ydoc_t *y, const yaml_node_t *map, const char *what, rt_ma
         yaml_node_t *v = rt_y_map_value(y, map, i);
         rt_pred_t *p = &m->preds[m->npreds];
         p->kind = spec->kind;
+        p->cost = spec->cost;
         p->line = rt_y_line(v);
         m->npreds++; /* counted before parsing so rt_match_free() sees partial values */
         if (parse_operand(y, spec, v, what, p) < 0) {
             bad = 1;
+        }
+    }
+    if (!bad) {
+        /* cheap tests first: a match fails at its first false matcher, so a
+         * regex runs only on posts the category (say) already let through */
+        for (size_t i = 1; i < m->npreds; i++) {
+            rt_pred_t t = m->preds[i];
+            size_t j = i;
+            for (; j > 0 && m->preds[j - 1].cost > t.cost; j--) {
+                m->preds[j] = m->preds[j - 1];
+            }
+            m->preds[j] = t;
         }
     }
     return bad ? -1 : 0;
@@ -181,6 +306,10 @@ void rt_match_free(rt_match_t *m)
         return;
     }
     for (size_t i = 0; i < m->npreds; i++) {
+        for (size_t j = 0; m->preds[i].regex && j < m->preds[i].nvalues; j++) {
+            rt_regex_free(m->preds[i].regex[j]);
+        }
+        free(m->preds[i].regex);
         rt_strv_free(m->preds[i].values, m->preds[i].nvalues);
     }
     free(m->preds);
@@ -199,6 +328,13 @@ json_t *rt_match_to_json(const rt_match_t *m)
             v = json_integer(p->number);
         } else if (spec->operand == V_BOOL) {
             v = json_boolean(p->flag);
+        } else if (spec->operand == V_HOURS) {
+            char from[8], to[8];
+            snprintf(from, sizeof from, "%02d:%02d", p->hours.from_min / 60,
+                     p->hours.from_min % 60);
+            snprintf(to, sizeof to, "%02d:%02d", p->hours.to_min / 60, p->hours.to_min % 60);
+            v = json_pack("{s:s,s:s,s:i,s:i}", "from", from, "to", to, "days", p->hours.days,
+                          "utc_offset_min", p->hours.offset_min);
         } else {
             v = json_array();
             for (size_t j = 0; v && j < p->nvalues; j++) {
@@ -216,178 +352,3 @@ json_t *rt_match_to_json(const rt_match_t *m)
     return o;
 }
 
-/* The parts of a post the matchers read, looked up once per decision. */
-typedef struct view {
-    const rt_rules_t *rules;     /* for brand settings */
-    const char *brand;           /* post.brand */
-    const char *lang;            /* post.lang, or NULL */
-    const char *text;            /* post.text */
-    const char *author_id;       /* author.id */
-    int64_t followers;           /* author.followers, 0 when absent */
-    int verified;                /* author.verified, 0 when absent */
-    const char *category;        /* classification.category, or NULL */
-    const char *severity;        /* classification.severity, or NULL */
-    const json_t *signals;       /* classification.signals array, or NULL */
-    char *folded;                /* case-folded text, made on first keyword test */
-    const rt_brand_t *brand_cfg; /* the brand's settings, or NULL */
-} view_t;
-
-static void view_init(view_t *v, const rt_rules_t *rules, const json_t *post)
-{
-    memset(v, 0, sizeof *v);
-    v->rules = rules;
-    v->brand = json_string_value(json_object_get(post, "brand"));
-    v->lang = json_string_value(json_object_get(post, "lang"));
-    v->text = json_string_value(json_object_get(post, "text"));
-    const json_t *author = json_object_get(post, "author");
-    v->author_id = json_string_value(json_object_get(author, "id"));
-    const json_t *f = json_object_get(author, "followers");
-    v->followers = json_is_integer(f) ? json_integer_value(f) : 0;
-    v->verified = json_is_true(json_object_get(author, "verified"));
-    const json_t *cls = json_object_get(post, "classification");
-    v->category = json_string_value(json_object_get(cls, "category"));
-    v->severity = json_string_value(json_object_get(cls, "severity"));
-    const json_t *sig = json_object_get(cls, "signals");
-    v->signals = json_is_array(sig) ? sig : NULL;
-    v->brand_cfg = v->brand ? rt_rules_brand(rules, v->brand) : NULL;
-}
-
-static int any_equal(const rt_pred_t *p, const char *s, int nocase)
-{
-    for (size_t i = 0; s && i < p->nvalues; i++) {
-        if (nocase ? strcasecmp(p->values[i], s) == 0 : strcmp(p->values[i], s) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static int lang_holds(const rt_pred_t *p, const char *lang)
-{
-    for (size_t i = 0; lang && i < p->nvalues; i++) {
-        size_t n = strlen(p->values[i]);
-        if (strncasecmp(p->values[i], lang, n) == 0 && (lang[n] == '\0' || lang[n] == '-')) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static int is_vip(const view_t *v)
-{
-    const rt_brand_t *b = v->brand_cfg;
-    for (size_t i = 0; b && v->author_id && i < b->nvip; i++) {
-        if (strcmp(b->vip[i], v->author_id) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* 1 when p holds, 0 when not, -1 when out of memory. */
-static int pred_holds(view_t *v, const rt_pred_t *p)
-{
-    switch (p->kind) {
-    case RT_PRED_BRAND:
-        return any_equal(p, v->brand, 1);
-    case RT_PRED_CATEGORY:
-        return any_equal(p, v->category, 0);
-    case RT_PRED_SEVERITY:
-        return any_equal(p, v->severity, 0);
-    case RT_PRED_SIGNALS:
-        for (size_t i = 0; v->signals && i < json_array_size(v->signals); i++) {
-            if (any_equal(p, json_string_value(json_array_get(v->signals, i)), 0)) {
-                return 1;
-            }
-        }
-        return 0;
-    case RT_PRED_LANG:
-        return lang_holds(p, v->lang);
-    case RT_PRED_KEYWORDS:
-        if (!v->text) {
-            return 0;
-        }
-        if (!v->folded) {
-            v->folded = casefold(v->text);
-            if (!v->folded) {
-                return -1;
-            }
-        }
-        for (size_t i = 0; i < p->nvalues; i++) {
-            if (strstr(v->folded, p->values[i])) {
-                return 1;
-            }
-        }
-        return 0;
-    case RT_PRED_FOLLOWERS_AT_LEAST:
-        return v->followers >= p->number;
-    case RT_PRED_VERIFIED:
-        return v->verified == p->flag;
-    case RT_PRED_VIP:
-        return is_vip(v) == p->flag;
-    }
-    return 0;
-}
-
-static int match_holds(view_t *v, const rt_match_t *m)
-{
-    for (size_t i = 0; i < m->npreds; i++) {
-        int r = pred_holds(v, &m->preds[i]);
-        if (r != 1) {
-            return r;
-        }
-    }
-    return 1;
-}
-
-int rt_match_post(const rt_rules_t *rules, const rt_match_t *m, const json_t *post)
-{
-    view_t v;
-    view_init(&v, rules, post);
-    int r = match_holds(&v, m);
-    free(v.folded);
-    return r;
-}
-
-int rt_decide(const rt_rules_t *rules, const json_t *post, rt_decision_t *d)
-{
-    view_t v;
-    int rc = -1;
-    view_init(&v, rules, post);
-    memset(d, 0, sizeof *d);
-    for (size_t i = 0; i < rules->nrules; i++) {
-        const rt_rule_t *r = &rules->rules[i];
-        int h = r->is_default ? 1 : match_holds(&v, &r->match);
-        if (h < 0) {
-            goto out;
-        }
-        if (h) {
-            d->rule = r;
-            break;
-        }
-    }
-    if (!d->rule) {
-        goto out; /* cannot happen with a loaded rule set: the default is last */
-    }
-    for (size_t i = 0; i < rules->nboosts; i++) {
-        int h = match_holds(&v, &rules->boosts[i].when);
-        if (h < 0) {
-            goto out;
-        }
-        if (h) {
-            d->boost_steps += rules->boosts[i].steps;
-        }
-    }
-    d->team = rules->teams[d->rule->team].name;
-    d->policy = &rules->policies[d->rule->policy];
-    d->base_priority = d->rule->priority;
-    d->priority = d->base_priority - d->boost_steps;
-    if (d->priority < 1) {
-        d->priority = 1;
-    }
-    d->first_reply_s = d->policy->target_s[d->priority - 1];
-    rc = 0;
-out:
-    free(v.folded);
-    return rc;
-}

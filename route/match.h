@@ -38,6 +38,38 @@ json_t *rt_match_to_json(const rt_match_t *m);
  * or -1 on allocation failure. */
 int rt_decide(const rt_rules_t *rules, const json_t *post, rt_decision_t *d);
 
+/* The parts of a post the matchers read, looked up once per decision
+ * (decide.c). Shared with explain.c. */
+typedef struct rt_view {
+    const rt_rules_t *rules;     /* for brand settings */
+    const char *brand;           /* post.brand */
+    const char *lang;            /* post.lang, or NULL */
+    const char *text;            /* post.text */
+    size_t text_len;             /* bytes of text */
+    const char *author_id;       /* author.id */
+    int64_t followers;           /* author.followers, 0 when absent */
+    int verified;                /* author.verified, 0 when absent */
+    const char *visibility;      /* post.visibility, "public" when absent */
+    const char *created_at;      /* post.created_at, or NULL */
+    int64_t created_ms;          /* created_at parsed, when time_state is 1 */
+    int time_state;              /* 0 not parsed yet, 1 parsed, -1 unparseable */
+    int utf_state;               /* 0 text not checked yet, 1 valid UTF-8, -1 not */
+    const char *category;        /* classification.category, or NULL */
+    const char *severity;        /* classification.severity, or NULL */
+    const json_t *signals;       /* classification.signals array, or NULL */
+    char *folded;                /* case-folded text, made on first keyword test */
+    const rt_brand_t *brand_cfg; /* the brand's settings, or NULL */
+} rt_view_t;
+
+void rt_view_init(rt_view_t *v, const rt_rules_t *rules, const json_t *post);
+void rt_view_free(rt_view_t *v);
+/* 1 when p holds for the post, 0 when not, -1 when out of memory. */
+int rt_pred_holds(rt_view_t *v, const rt_pred_t *p);
+/* The YAML key of a matcher kind ("category"). */
+const char *rt_pred_key(rt_pred_kind_t kind);
+/* Case-folded copy of s (malloc'd), NULL only when out of memory. */
+char *rt_casefold(const char *s);
+
 /* Whether one match holds for post (exposed for tests and, later, explain).
  * Returns 1, 0, or -1 on allocation failure. */
 int rt_match_post(const rt_rules_t *rules, const rt_match_t *m, const json_t *post);

@@ -9,20 +9,33 @@
 #include "match.h"
 #include "post.h"
 
-int rt_ctx_init(rt_ctx_t *ctx, const rt_rules_t *rules)
+int rt_ctx_set_rules(rt_ctx_t *ctx, const rt_rules_t *rules)
 {
-    memset(ctx, 0, sizeof *ctx);
-    ctx->rules = rules;
-    ctx->team_count = calloc(rules->nteams ? rules->nteams : 1, sizeof *ctx->team_count);
-    if (!ctx->team_count) {
+    oc_metric_t **counts = calloc(rules->nteams ? rules->nteams : 1, sizeof *counts);
+    if (!counts) {
         return -1;
     }
     for (size_t i = 0; i < rules->nteams; i++) {
         char labels[160];
         snprintf(labels, sizeof labels, "stage=\"route\",team=\"%s\"", rules->teams[i].name);
-        ctx->team_count[i] =
-            oc_counter("outcry_route_routed_total", "Complaints routed, by team", labels);
+        /* finds the existing counter when a reload keeps the team */
+        counts[i] = oc_counter("outcry_route_routed_total", "Complaints routed, by team", labels);
     }
+    free(ctx->team_count);
+    ctx->team_count = counts;
+    ctx->rules = rules;
+    return 0;
+}
+
+int rt_ctx_init(rt_ctx_t *ctx, const rt_rules_t *rules)
+{
+    memset(ctx, 0, sizeof *ctx);
+    if (rt_ctx_set_rules(ctx, rules) < 0) {
+        return -1;
+    }
+    ctx->suppressed = oc_counter("outcry_route_suppressed_total",
+                                 "Complaints a suppress rule (blocklists, ...) kept from every team",
+                                 "stage=\"route\"");
     ctx->outbound =
         oc_counter("outcry_route_outbound_total", "Outbound (brand) posts passed through to routed",
                    "stage=\"route\"");
@@ -56,6 +69,9 @@ int rt_route_post(const rt_rules_t *rules, json_t *post)
     rt_decision_t d;
     if (rt_decide(rules, post, &d) < 0) {
         return -1;
+    }
+    if (d.rule->suppress) {
+        return 1;
     }
     int ok = 1;
     json_t *routing = json_object();
@@ -175,9 +191,16 @@ int rt_process(void *vctx, const oc_msg_t *in, oc_emit_t *out)
         rc = 0;
         goto out;
     }
-    if (rt_route_post(ctx->rules, post) < 0) {
+    int routed = rt_route_post(ctx->rules, post);
+    if (routed < 0) {
         oc_error("route_failed", "out of memory routing post %s", oc_post_id(post));
         json_decref(post);
+        goto out;
+    }
+    if (routed == 1) {
+        oc_metric_add(ctx->suppressed, 1);
+        json_decref(post);
+        rc = 0;
         goto out;
     }
     const json_t *routing = json_object_get(post, "routing");

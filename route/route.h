@@ -13,11 +13,15 @@
 #include "rules.h"
 #include "stage.h"
 
+typedef struct rt_reload rt_reload_t; /* reload.h */
+
 typedef struct rt_ctx {
     const rt_rules_t *rules;  /* the rule set in force; borrowed (a reload swaps it) */
     oc_metric_t **team_count; /* complaints routed per team, parallel to rules->teams; owned */
     oc_metric_t *outbound;    /* outbound posts passed through */
     oc_metric_t *skipped;     /* inbound non-complaints, emitted nowhere */
+    oc_metric_t *suppressed;  /* complaints a suppress rule decided, emitted nowhere */
+    rt_reload_t *reload;      /* hot reload state (Kafka mode), or NULL; owned by main */
 } rt_ctx_t;
 
 /* Prepares ctx for rules (borrowed, must outlive ctx) and registers the
@@ -25,9 +29,14 @@ typedef struct rt_ctx {
 int rt_ctx_init(rt_ctx_t *ctx, const rt_rules_t *rules);
 void rt_ctx_free(rt_ctx_t *ctx);
 
+/* Puts rules (borrowed) in force for the next message, with its per-team
+ * counters. Returns 0, or -1 when out of memory (the old rules stay). */
+int rt_ctx_set_rules(rt_ctx_t *ctx, const rt_rules_t *rules);
+
 /* Decides with rules and sets post's "routing" object (replacing one that
- * was there). post is an inbound complaint, borrowed. Returns 0, or -1 on
- * allocation failure. Exposed for tests. */
+ * was there). post is an inbound complaint, borrowed. Returns 0, 1 when a
+ * suppress rule decided (post untouched), or -1 on allocation failure.
+ * Exposed for tests. */
 int rt_route_post(const rt_rules_t *rules, json_t *post);
 
 /* The stage core (oc_stage_t.process); ctx is an rt_ctx_t. */

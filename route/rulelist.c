@@ -7,8 +7,8 @@
 
 #include "match.h"
 
-static const char *const rule_keys[] = {"name",     "match",  "default", "team",
-                                        "priority", "policy", "tags",    NULL};
+static const char *const rule_keys[] = {"name",   "match", "default",  "team", "priority",
+                                        "policy", "tags",  "suppress", NULL};
 static const char *const boost_keys[] = {"name", "when", "steps", NULL};
 
 #define POLICY_UNSET ((size_t)-1) /* a rule without policy: the default rule's */
@@ -123,6 +123,38 @@ static void load_rule(rt_ydoc_t *y, const rt_rules_t *r, const yaml_node_t *map,
                    "%s has an empty match, which would match everything; use 'default: true' "
                    "for that",
                    what);
+    }
+    yaml_node_t *sup = rt_y_get(y, map, "suppress");
+    if (sup) {
+        char label[200];
+        snprintf(label, sizeof label, "'suppress' of %s", what);
+        rt_y_bool(y, sup, label, &rule->suppress);
+    }
+    if (rule->suppress) {
+        /* routed nowhere: a team, priority or policy would never be used */
+        static const char *const unused[] = {"team", "priority", "policy"};
+        for (size_t i = 0; i < 3; i++) {
+            yaml_node_t *n = rt_y_get(y, map, unused[i]);
+            if (n) {
+                rt_y_error(y, rt_y_line(n),
+                           "%s has 'suppress: true' and a '%s': a suppressed post goes to no "
+                           "team; remove one of them",
+                           what, unused[i]);
+            }
+        }
+        if (rule->is_default) {
+            rt_y_error(y, rt_y_line(sup),
+                       "the default %s cannot suppress: unmatched complaints must reach a team",
+                       what);
+        }
+        rule->priority = RT_NPRIO;
+        yaml_node_t *tags = rt_y_get(y, map, "tags");
+        if (tags) {
+            char label[200];
+            snprintf(label, sizeof label, "tags of %s", what);
+            rt_y_strings(y, tags, label, &rule->tags, &rule->ntags);
+        }
+        return;
     }
     yaml_node_t *team = rt_y_get(y, map, "team");
     if (team) {

@@ -18,7 +18,7 @@
 static const char *const top_keys[] = {"version", "teams",  "policies", "brands",
                                        "rules",   "boosts", NULL};
 static const char *const policy_keys[] = {"p1", "p2", "p3", "p4", "warn_at", "escalate_at", NULL};
-static const char *const brand_keys[] = {"accounts", "vip", NULL};
+static const char *const brand_keys[] = {"accounts", "vip", "blocklist", NULL};
 static const char *const prio_names[RT_NPRIO] = {"p1", "p2", "p3", "p4"};
 
 const char *rt_priority_name(int priority)
@@ -234,6 +234,11 @@ static void load_brands(rt_ydoc_t *y, const yaml_node_t *root, rt_rules_t *r)
         if (vip) {
             rt_y_strings(y, vip, label, &b->vip, &b->nvip);
         }
+        yaml_node_t *block = rt_y_get(y, v, "blocklist");
+        snprintf(label, sizeof label, "blocklist of %s", what);
+        if (block) {
+            rt_y_strings(y, block, label, &b->blocklist, &b->nblocklist);
+        }
     }
 }
 
@@ -303,6 +308,10 @@ rt_rules_t *rt_rules_load_string(const char *yaml, size_t len, const char *sourc
         goto out;
     }
     load_root(&y, root, r);
+    r->hash = 1469598103934665603ULL; /* FNV-1a */
+    for (size_t i = 0; i < len; i++) {
+        r->hash = (r->hash ^ (unsigned char)yaml[i]) * 1099511628211ULL;
+    }
 out:
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
@@ -362,6 +371,7 @@ void rt_rules_free(rt_rules_t *r)
         free(r->brands[i].name);
         rt_strv_free(r->brands[i].accounts, r->brands[i].naccounts);
         rt_strv_free(r->brands[i].vip, r->brands[i].nvip);
+        rt_strv_free(r->brands[i].blocklist, r->brands[i].nblocklist);
     }
     for (size_t i = 0; i < r->nrules; i++) {
         free(r->rules[i].name);

@@ -28,8 +28,25 @@ typedef enum rt_pred_kind {
     RT_PRED_KEYWORDS,           /* text contains any of values (casefolded) */
     RT_PRED_FOLLOWERS_AT_LEAST, /* author.followers >= number */
     RT_PRED_VERIFIED,           /* author.verified == flag */
-    RT_PRED_VIP                 /* (author.id in the brand's vip list) == flag */
+    RT_PRED_VIP,                /* (author.id in the brand's vip list) == flag */
+    RT_PRED_BLOCKLISTED,        /* (author.id in the brand's blocklist) == flag */
+    RT_PRED_REGEX,              /* text matches any of the compiled patterns */
+    RT_PRED_VISIBILITY,         /* post.visibility ("public" when absent), any of values */
+    RT_PRED_HOURS               /* created_at falls in a weekly time window */
 } rt_pred_kind_t;
+
+/* A compiled PCRE2 pattern (regex.c); opaque outside it. */
+typedef struct rt_regex rt_regex_t;
+
+/* A weekly window of local time: days and [from, to) minutes of the day, at a
+ * fixed offset from UTC. from > to wraps past midnight (22:00-06:00 belongs
+ * to the day it starts on). */
+typedef struct rt_hours {
+    int from_min;   /* start, minutes after local midnight, 0..1439 */
+    int to_min;     /* end (exclusive), 0..1440 */
+    int days;       /* bit 0 = Monday .. bit 6 = Sunday; 0x7f when not given */
+    int offset_min; /* local time minus UTC, in minutes (+60 for "+01:00") */
+} rt_hours_t;
 
 /* One matcher of a match: a test on one aspect of the post. */
 typedef struct rt_pred {
@@ -37,7 +54,10 @@ typedef struct rt_pred {
     char **values;       /* string operands, any of which may hold; owned */
     size_t nvalues;      /* entries in values */
     int64_t number;      /* numeric operand (followers_at_least) */
-    int flag;            /* boolean operand (verified, vip) */
+    int flag;            /* boolean operand (verified, vip, blocklisted) */
+    rt_regex_t **regex;  /* regex: one compiled pattern per values[i]; owned */
+    rt_hours_t hours;    /* hours: the window */
+    int cost;            /* evaluation order inside a match: cheap tests first */
     int line;            /* line in the rules file, for messages */
 } rt_pred_t;
 
@@ -66,12 +86,15 @@ typedef struct rt_brand {
     size_t naccounts; /* entries in accounts */
     char **vip;       /* author ids treated as VIP; owned */
     size_t nvip;      /* entries in vip */
+    char **blocklist; /* author ids the blocklisted matcher flags; owned */
+    size_t nblocklist; /* entries in blocklist */
     int line;         /* where it was declared */
 } rt_brand_t;
 
 typedef struct rt_rule {
     char *name;       /* unique; written into routing.rule; owned */
     int is_default;   /* 1 for the fallback rule (last, no match) */
+    int suppress;     /* 1: a post it decides is routed nowhere (counted) */
     rt_match_t match; /* when the rule applies */
     size_t team;      /* index into rt_rules_t.teams */
     int priority;     /* 1..RT_NPRIO before boosts */
@@ -101,6 +124,7 @@ typedef struct rt_rules {
     size_t nrules;         /* entries in rules */
     rt_boost_t *boosts;    /* priority boosts, all applied; owned */
     size_t nboosts;        /* entries in boosts */
+    uint64_t hash;         /* FNV-1a of the file's bytes, to tell versions apart */
 } rt_rules_t;
 
 /* One validation error. */
@@ -130,6 +154,13 @@ rt_rules_t *rt_rules_load_string(const char *yaml, size_t len, const char *sourc
 rt_rules_t *rt_rules_load_default(rt_diag_t *diag);
 
 void rt_rules_free(rt_rules_t *rules); /* NULL-safe */
+
+/* Findings about a rule set that loads but is probably wrong (lint.c):
+ * rules that can never match (an earlier rule matches everything they do),
+ * teams no rule routes to (so no SLA policy ever applies to them) and
+ * policies no rule uses. `outcry-route check` fails on them; the service
+ * logs them as warnings and runs. Appends to diag; returns the count. */
+int rt_rules_lint(const rt_rules_t *rules, rt_diag_t *diag);
 
 /* Index of the team called name, or -1. */
 int rt_rules_team_index(const rt_rules_t *rules, const char *name);
