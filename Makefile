@@ -125,7 +125,7 @@ lint:
 	@bash tools/lint.sh
 
 clean:
-	rm -rf build
+	rm -rf build bench/out
 
 # A service may add targets of its own (make model, ...) in <dir>/<dir>.mk.
 include $(wildcard */*.mk)
