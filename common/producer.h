@@ -25,8 +25,8 @@ typedef struct oc_ticket {
 typedef struct oc_producer {
     rd_kafka_t *rk;          /* the producer handle, owned */
     const oc_config_t *cfg;  /* borrowed */
-    int64_t delivered;       /* messages acknowledged */
-    int64_t failed;          /* messages whose delivery failed */
+    _Atomic int64_t delivered; /* messages acknowledged (any thread may serve reports) */
+    _Atomic int64_t failed;    /* messages whose delivery failed */
     char err[512];           /* last error, for messages */
 } oc_producer_t;
 
