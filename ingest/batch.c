@@ -41,7 +41,39 @@ static int add_item(ig_batch_t *b, json_t *post, int64_t created_ms, int64_t num
         b->items = items;
         b->cap = cap;
     }
-    b->items[b->nitems++] = (ig_item_t){.post = post, .created_ms = created_ms, .number = number};
+    b->items[b->nitems++] =
+        (ig_item_t){.post = post, .raw = NULL, .created_ms = created_ms, .number = number};
+    return 0;
+}
+
+static int add_item(ig_batch_t *b, json_t *post, int64_t created_ms, int64_t number);
+
+/* Adds post (stolen) as a lean item: serialised whole, plus a small object
+ * with what thread resolution and replay read. */
+static int make_lean(ig_batch_t *b, json_t *post, int64_t ms, int64_t number)
+{
+    char *raw = oc_json_dumps(post);
+    json_t *slim = json_object();
+    static const char *const keep[] = {"id", "in_reply_to", "conversation", NULL};
+    int bad = !raw || !slim;
+    for (int k = 0; !bad && keep[k]; k++) {
+        json_t *v = json_object_get(post, keep[k]);
+        if (json_is_string(v)) {
+            bad |= json_object_set(slim, keep[k], v);
+        }
+    }
+    int has_conv = json_is_string(json_object_get(post, "conversation"));
+    int has_ing = json_object_get(post, "ingested_at") != NULL;
+    json_decref(post);
+    if (bad || add_item(b, slim, ms, number) != 0) {
+        free(raw);
+        json_decref(slim);
+        return -1;
+    }
+    ig_item_t *it = &b->items[b->nitems - 1];
+    it->raw = raw;
+    it->raw_conv = (unsigned char)has_conv;
+    it->raw_ingested = (unsigned char)has_ing;
     return 0;
 }
 
@@ -58,6 +90,13 @@ static int accept_post(ig_batch_t *b, ig_result_t *res, int64_t number, const ch
     if (oc_post_validate(res->post, err, sizeof err) != 0) {
         json_decref(res->post);
         return ig_batch_reject(b, "invalid_post", err, number, bytes, len);
+    }
+    if (b->lean && make_lean(b, res->post, res->created_ms, number) != 0) {
+        snprintf(b->err, sizeof b->err, "out of memory after %lld records", (long long)b->rows);
+        return -1;
+    }
+    if (b->lean) {
+        return 0;
     }
     if (add_item(b, res->post, res->created_ms, number) != 0) {
         json_decref(res->post);
@@ -114,7 +153,14 @@ static int on_record(void *ctx, const ig_record_t *rec, const char *code, const 
 int ig_batch_load(ig_batch_t *b, FILE *in, const char *source, const ig_format_t *fmt,
                   int64_t max_rows)
 {
+    return ig_batch_load_ex(b, in, source, fmt, max_rows, 0);
+}
+
+int ig_batch_load_ex(ig_batch_t *b, FILE *in, const char *source, const ig_format_t *fmt,
+                     int64_t max_rows, int lean)
+{
     memset(b, 0, sizeof *b);
+    b->lean = lean && !(fmt->thread_flags & IG_THREAD_BRAND);
     b->fmt = fmt;
     b->source = source;
     b->max_rows = max_rows;
@@ -188,6 +234,7 @@ void ig_batch_free(ig_batch_t *b)
 {
     for (size_t i = 0; i < b->nitems; i++) {
         json_decref(b->items[i].post);
+        free(b->items[i].raw);
     }
     free(b->items);
     json_decref(b->dlq);
@@ -203,6 +250,59 @@ int ig_stamp(json_t *post, int64_t now_ms)
     char ts[OC_TIME_BUFSZ];
     return json_object_set_new(post, "ingested_at",
                                json_string(oc_time_format(now_ms, ts, sizeof ts)));
+}
+
+char *ig_item_render(ig_item_t *it, int64_t now_ms)
+{
+    char ts[OC_TIME_BUFSZ];
+    if (!it->raw || it->rebased) {
+        json_t *post = it->post;
+        if (it->raw) {
+            /* Rebased (the demo): rare, so parse it back rather than splice. */
+            json_error_t jerr;
+            post = json_loads(it->raw, 0, &jerr);
+            const char *conv = oc_post_str(it->post, "conversation");
+            if (!post ||
+                json_object_set_new(post, "created_at",
+                                    json_string(oc_time_format(it->created_ms, ts, sizeof ts))) ||
+                (conv && json_object_set_new(post, "conversation", json_string(conv)))) {
+                json_decref(post);
+                return NULL;
+            }
+        }
+        char *s = ig_stamp(post, now_ms) == 0 ? oc_json_dumps(post) : NULL;
+        if (post != it->post) {
+            json_decref(post);
+        }
+        return s;
+    }
+    /* Lean: append what is missing before the closing brace. */
+    json_t *extra = json_object();
+    const char *conv = oc_post_str(it->post, "conversation");
+    if (!extra || (!it->raw_conv && conv &&
+                   json_object_set_new(extra, "conversation", json_string(conv)) != 0) ||
+        (!it->raw_ingested &&
+         json_object_set_new(extra, "ingested_at",
+                             json_string(oc_time_format(now_ms, ts, sizeof ts))) != 0)) {
+        json_decref(extra);
+        return NULL;
+    }
+    char *add = oc_json_dumps(extra);
+    json_decref(extra);
+    size_t rlen = strlen(it->raw), alen = add ? strlen(add) : 0;
+    char *s = add ? malloc(rlen + alen + 1) : NULL;
+    if (s) {
+        memcpy(s, it->raw, rlen);
+        if (alen > 2) { /* not "{}" */
+            s[rlen - 1] = ',';
+            memcpy(s + rlen, add + 1, alen - 1);
+            s[rlen + alen - 1] = '\0';
+        } else {
+            s[rlen] = '\0';
+        }
+    }
+    free(add);
+    return s;
 }
 
 /* Writes value as one JSON line. Returns 0 or -1. */
@@ -229,7 +329,10 @@ int ig_convert(ig_batch_t *b, FILE *out, FILE *errout)
     }
     fflush(errout);
     for (i = 0; i < b->nitems; i++) {
-        if (ig_stamp(b->items[i].post, oc_now_ms()) != 0 || put_line(out, b->items[i].post) != 0) {
+        char *line = ig_item_render(&b->items[i], oc_now_ms());
+        int bad = !line || fputs(line, out) < 0 || fputc('\n', out) == EOF;
+        free(line);
+        if (bad) {
             return -1;
         }
     }

@@ -55,7 +55,9 @@ typedef struct ig_format {
     int (*parse)(const ig_record_t *rec, ig_result_t *res);
     /* JSON formats (parse is then NULL): one post from one JSON object of the
      * platform. doc is the whole document the object came in (Twitter v2 keeps
-     * users in doc.includes); both borrowed. Returns 0 or -1 like parse. The
+     * users in doc.includes); both borrowed, but the document is dropped
+     * afterwards, so parse may keep obj (json_incref) and change it as its
+     * post instead of copying it. Returns 0 or -1 like parse. The
      * record is parsed and split into objects by ig_json_each(). */
     int (*parse_json)(const json_t *obj, const json_t *doc, ig_result_t *res);
 } ig_format_t;

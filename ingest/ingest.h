@@ -19,9 +19,13 @@
 
 /* One accepted post. */
 typedef struct ig_item {
-    json_t *post;       /* the canonical post; owned */
+    json_t *post;       /* the canonical post; owned. Lean: only id, in_reply_to, conversation */
+    char *raw;          /* lean: the whole post as accepted, serialised; malloc'd; else NULL */
     int64_t created_ms; /* its created_at, ms since the epoch */
     int64_t number;     /* its record number, for a stable order */
+    unsigned char raw_conv;     /* lean: raw has its own conversation */
+    unsigned char raw_ingested; /* lean: raw has its own ingested_at */
+    unsigned char rebased;      /* lean: created_ms moved since raw was written */
 } ig_item_t;
 
 typedef struct ig_batch {
@@ -34,6 +38,7 @@ typedef struct ig_batch {
     json_t *reasons;        /* reject code -> count */
     int64_t rows;           /* records read (accepted + rejected) */
     int64_t max_rows;       /* refuse inputs with more records; 0 = no limit */
+    int lean;               /* keep posts serialised (ig_item_t.raw): ~10x less memory */
     char err[512];          /* why loading failed */
 } ig_batch_t;
 
@@ -42,6 +47,17 @@ typedef struct ig_batch {
  * -1 with the reason in b->err (read error, bad header, too many rows). */
 int ig_batch_load(ig_batch_t *b, FILE *in, const char *source, const ig_format_t *fmt,
                   int64_t max_rows);
+
+/* The same; lean keeps each accepted post serialised with only the fields
+ * thread resolution reads as JSON (for formats without IG_THREAD_BRAND: a
+ * lean batch's posts are read through ig_item_render, not item.post). */
+int ig_batch_load_ex(ig_batch_t *b, FILE *in, const char *source, const ig_format_t *fmt,
+                     int64_t max_rows, int lean);
+
+/* The post of it as it goes out: serialised, with ingested_at stamped (now)
+ * when absent and, for a lean item, the resolved conversation and a rebased
+ * created_at put in. Returns a malloc'd string, or NULL when out of memory. */
+char *ig_item_render(ig_item_t *it, int64_t now_ms);
 
 /* Rejects a record: adds a DLQ entry for bytes with code and reason. */
 int ig_batch_reject(ig_batch_t *b, const char *code, const char *reason, int64_t number,
@@ -74,6 +90,8 @@ typedef struct ig_replay_opts {
     double speed;         /* 0: as fast as possible; N: N x real time by created_at */
     int rebase_now;       /* shift created_at so the earliest post is now */
     int flush_timeout_ms; /* deadline for the final flush */
+    size_t dedup_ids;     /* produce an id once among the last dedup_ids (0 = off) */
+    int64_t dedup_ms;     /* ... and within this much event time (0 = no limit) */
 } ig_replay_opts_t;
 
 /* Shifts every created_at by delta_ms (rewriting the field). Returns 0 or -1. */

@@ -20,10 +20,9 @@ static int jsonl_parse(const json_t *obj, const json_t *doc, ig_result_t *res)
     if (oc_time_parse(oc_post_str(obj, "created_at"), &ms) != 0) {
         return ig_reject(res, "bad_timestamp", "created_at is not an RFC 3339 timestamp");
     }
-    json_t *post = json_deep_copy(obj);
-    if (!post) {
-        return ig_reject(res, "internal", "out of memory");
-    }
+    /* The document is dropped after parsing: keep this object rather than
+     * copy it (format.h allows it). */
+    json_t *post = json_incref((json_t *)obj);
     if (!json_is_string(json_object_get(post, "source")) &&
         json_object_set_new(post, "source", json_string("jsonl")) != 0) {
         json_decref(post);

@@ -1,15 +1,35 @@
 /* replay.c -- a batch to Kafka: rejects to the dlq topic, posts to the posts
  * topic in created_at order keyed by conversation, paced by event time when
  * asked, and nothing reported as done until Kafka acknowledged it. */
+#include "dedup.h"
 #include "dlq.h"
 #include "ingest.h"
 #include "log.h"
+#include "metrics.h"
 #include "post.h"
 #include "producer.h"
 #include "stage.h"
 #include "timeutil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The progress line on a terminal: posts, rate, ETA; at most every 500 ms. */
+static void progress(size_t done, size_t total, int64_t start, int64_t *last, int final)
+{
+    int64_t now = oc_mono_ms();
+    if (!final && now - *last < 500) {
+        return;
+    }
+    *last = now;
+    double secs = (double)(now - start) / 1000.0;
+    double rate = secs > 0 ? (double)done / secs : 0;
+    double eta = rate > 0 ? (double)(total - done) / rate : 0;
+    fprintf(stderr, "\r\033[Koutcry-ingest: %zu/%zu posts, %.0f/s, ETA %.0f s%s", done, total,
+            rate, eta, final ? "\n" : "");
+}
 
 int ig_rebase(ig_item_t *items, size_t n, int64_t delta_ms)
 {
@@ -17,6 +37,10 @@ int ig_rebase(ig_item_t *items, size_t n, int64_t delta_ms)
     for (size_t i = 0; i < n; i++) {
         items[i].created_ms += delta_ms;
         oc_time_format(items[i].created_ms, ts, sizeof ts);
+        if (items[i].raw) {
+            items[i].rebased = 1;
+            continue;
+        }
         if (json_object_set_new(items[i].post, "created_at", json_string(ts)) != 0) {
             return -1;
         }
@@ -57,6 +81,14 @@ int ig_replay(ig_batch_t *b, oc_config_t *cfg, const ig_replay_opts_t *opts)
         return 1;
     }
     oc_ticket_t ticket = {0};
+    char topic[256];
+    if (!oc_topic_name(cfg, "posts", topic, sizeof topic)) {
+        oc_error("config", "topic prefix too long: %s", cfg->topic_prefix);
+        oc_producer_close(&p, 0);
+        return 1;
+    }
+    ig_seen_t *seen = NULL;
+    int64_t duplicates = 0;
     int64_t produced = 0;
     int stopped = 0;
     int failed = 0;
@@ -86,8 +118,37 @@ int ig_replay(ig_batch_t *b, oc_config_t *cfg, const ig_replay_opts_t *opts)
     }
     int64_t t0 = b->nitems > 0 ? b->items[0].created_ms : 0;
     int64_t start = oc_mono_ms();
+    int tty = isatty(STDERR_FILENO);
+    int64_t shown = start;
+    seen = ig_seen_new(opts->dedup_ids, opts->dedup_ms);
+    if (!seen) {
+        oc_error("dedup_oom", "out of memory for a dedup window of %zu ids; lower --dedup-ids",
+                 opts->dedup_ids);
+        failed = 1;
+        goto drain;
+    }
     for (i = 0; i < b->nitems; i++) {
         ig_item_t *it = &b->items[i];
+        if (tty) {
+            progress(i, b->nitems, start, &shown, 0);
+        }
+        /* Event time is the dedup clock here: a replay takes no wall time to
+         * cover a day of posts. */
+        if (ig_seen_get(seen, oc_post_id(it->post), it->created_ms, NULL, 0)) {
+            duplicates++;
+            oc_metric_add(oc_counter("outcry_ingest_duplicates_total",
+                                     "posts not produced again: same id within the dedup window",
+                                     NULL),
+                          1);
+            oc_debug("duplicate", "post %s seen before; not producing it again",
+                     oc_post_id(it->post));
+            continue;
+        }
+        if (ig_seen_add(seen, oc_post_id(it->post), NULL, it->created_ms) != 0) {
+            oc_error("dedup_oom", "out of memory remembering post ids");
+            failed = 1;
+            break;
+        }
         if (opts->speed > 0 &&
             wait_until(&p, start + ig_pace_due(t0, it->created_ms, opts->speed)) != 0) {
             stopped = 1;
@@ -97,14 +158,21 @@ int ig_replay(ig_batch_t *b, oc_config_t *cfg, const ig_replay_opts_t *opts)
             stopped = 1;
             break;
         }
-        if (ig_stamp(it->post, oc_now_ms()) != 0 ||
-            oc_produce_json(&p, "posts", oc_post_conversation(it->post), it->post, &ticket) != 0) {
-            oc_error("produce_failed", "cannot enqueue post %s: %s", oc_post_id(it->post), p.err);
+        char *msg = ig_item_render(it, oc_now_ms());
+        const char *key = oc_post_conversation(it->post);
+        if (!msg || oc_produce_raw(&p, topic, key, strlen(key), msg, strlen(msg), &ticket) != 0) {
+            oc_error("produce_failed", "cannot enqueue post %s: %s", oc_post_id(it->post),
+                     msg ? p.err : "out of memory");
+            free(msg);
             failed = 1;
             break;
         }
+        free(msg);
         produced++;
         oc_producer_poll(&p, 0);
+    }
+    if (tty && b->nitems > 0) {
+        progress(i, b->nitems, start, &shown, 1);
     }
     if (stopped) {
         oc_warn("interrupted",
@@ -116,9 +184,11 @@ drain:;
     int left = oc_producer_flush(&p, opts->flush_timeout_ms);
     int pending = ticket.pending > left ? ticket.pending : left;
     int64_t delivered = produced - pending - ticket.failed;
-    json_t *extra =
-        json_pack("{s:I, s:I, s:i, s:i}", "produced", (json_int_t)produced, "delivered",
-                  (json_int_t)delivered, "undelivered", pending, "delivery_failed", ticket.failed);
+    ig_seen_free(seen);
+    json_t *extra = json_pack("{s:I, s:I, s:i, s:i, s:I}", "produced", (json_int_t)produced,
+                              "delivered", (json_int_t)delivered, "undelivered", pending,
+                              "delivery_failed", ticket.failed, "duplicates",
+                              (json_int_t)duplicates);
     ig_batch_summary(b, extra);
     int rc = 0;
     if (pending > 0 || ticket.failed > 0) {

@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "reload.h"
 #include "route.h"
 #include "rules.h"
 #include "stage.h"
@@ -17,11 +18,19 @@ static void usage(FILE *f)
         "       outcry-route --stdio [options]  classified JSON lines on stdin, routed on stdout\n"
         "       outcry-route check FILE         validate a rules file: errors with line\n"
         "                                       numbers, exit 1 on any\n"
+        "       outcry-route explain [--rules FILE] [--json]\n"
+        "                                       posts on stdin: which rules were tried\n"
+        "                                       and why each matched or not\n"
+        "       outcry-route bench --rules FILE [--n N] [--e2e]\n"
+        "                                       routing decisions (and --stdio posts)\n"
+        "                                       per CPU second\n"
         "\n"
         "Reads <prefix>classified; writes complaints with a routing decision and every\n"
         "outbound post to <prefix>routed, complaints also to <prefix>team.<team>.\n"
         "Inbound posts that are not complaints are not forwarded (counted in\n"
-        "outcry_route_skipped_total). Rules: docs/routing.md.\n"
+        "outcry_route_skipped_total). Rules: docs/routing.md. In Kafka mode the rules\n"
+        "file is reloaded on SIGHUP and when it changes; a bad file is refused (logged)\n"
+        "and the rules in force stay.\n"
         "\n"
         "Route options:\n"
         "      --rules FILE       routing rules (YAML)   OUTCRY_RULES (built-in defaults,\n"
@@ -76,6 +85,10 @@ static int cmd_check(int argc, char **argv)
     }
     rt_rules_t *rules = rt_rules_load_file(path, diag);
     int rc = 0;
+    if (rules && rt_rules_lint(rules, diag) > 0) {
+        rt_rules_free(rules);
+        rules = NULL;
+    }
     if (!rules) {
         print_diag(diag, "");
         fprintf(stderr, "%s: %d error(s)\n", path, diag->total);
@@ -92,6 +105,12 @@ int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "check") == 0) {
         return cmd_check(argc, argv);
+    }
+    if (argc >= 2 && strcmp(argv[1], "explain") == 0) {
+        return rt_cmd_explain(argc, argv);
+    }
+    if (argc >= 2 && strcmp(argv[1], "bench") == 0) {
+        return rt_cmd_bench(argc, argv);
     }
     oc_config_t cfg;
     if (oc_config_init(&cfg, "route") != 0) {
@@ -160,19 +179,30 @@ int main(int argc, char **argv)
     free(diag);
     oc_info("rules_loaded", "%zu rules, %zu teams, %zu policies, %zu boosts from %s", rules->nrules,
             rules->nteams, rules->npolicies, rules->nboosts, rules->source);
+    rt_log_lint(rules);
     rt_ctx_t ctx;
-    if (rt_ctx_init(&ctx, rules) != 0) {
+    rt_reload_t reload;
+    /* reload owns the rules from here on (and frees them) */
+    if (rt_reload_init(&reload, from_file ? rules_path : NULL, rules) != 0 ||
+        rt_ctx_init(&ctx, rules) != 0) {
         fprintf(stderr, "outcry-route: out of memory\n");
-        rt_rules_free(rules);
+        rt_reload_free(&reload);
         oc_config_free(&cfg);
         return 1;
     }
     oc_stage_t stage = {
         .name = "route", .input = "classified", .primary = "routed", .process = rt_process};
-    int rc = use_stdio ? oc_run_stdio(&cfg, &stage, &ctx, stdin, stdout)
-                       : oc_run_kafka(&cfg, &stage, &ctx);
+    int rc;
+    if (use_stdio) {
+        rc = oc_run_stdio(&cfg, &stage, &ctx, stdin, stdout);
+    } else {
+        ctx.reload = &reload;
+        stage.tick = rt_reload_tick;
+        rt_reload_install_sighup();
+        rc = oc_run_kafka(&cfg, &stage, &ctx);
+    }
     rt_ctx_free(&ctx);
-    rt_rules_free(rules);
+    rt_reload_free(&reload);
     oc_config_free(&cfg);
     return rc;
 }

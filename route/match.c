@@ -46,6 +46,20 @@ static const struct pred_spec {
  * not valid UTF-8). malloc'd; NULL only when out of memory. */
 char *rt_casefold(const char *s)
 {
+    /* Fast path: ASCII folds to lower case, and most posts are ASCII; the
+     * Unicode mapping was the largest cost of a routing decision. */
+    size_t len = 0;
+    while (s[len] && !((unsigned char)s[len] & 0x80)) {
+        len++;
+    }
+    if (!s[len]) {
+        char *lower = malloc(len + 1);
+        for (size_t i = 0; lower && i <= len; i++) {
+            unsigned char c = (unsigned char)s[i];
+            lower[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+        return lower;
+    }
     utf8proc_uint8_t *dst = NULL;
     utf8proc_ssize_t n =
         utf8proc_map((const utf8proc_uint8_t *)s, 0, &dst,
@@ -65,8 +79,9 @@ char *rt_casefold(const char *s)
 
 /* The keys of specs, in the same order, for unknown-key suggestions. */
 static const char *const spec_keys[] = {
-    "brand",    "category",    "severity", "signals",    "lang",  "keywords", "followers_at_least",
-    "verified", "vip", "blocklisted", "regex", "visibility", "hours", NULL};
+    "brand",    "category",           "severity", "signals", "lang",
+    "keywords", "followers_at_least", "verified", "vip",     "blocklisted",
+    "regex",    "visibility",         "hours",    NULL};
 _Static_assert(sizeof spec_keys / sizeof spec_keys[0] == NSPECS + 1, "spec_keys follows specs");
 
 static const struct pred_spec *spec_for(const char *key)
@@ -77,6 +92,21 @@ static const struct pred_spec *spec_for(const char *key)
         }
     }
     return NULL;
+}
+
+int rt_enum_bit(rt_pred_kind_t kind, const char *value)
+{
+    const struct pred_spec *spec = NULL;
+    for (size_t i = 0; i < NSPECS && !spec; i++) {
+        spec = specs[i].kind == kind && specs[i].operand == V_ENUM ? &specs[i] : NULL;
+    }
+    for (int i = 0; spec && value && spec->values[i]; i++) {
+        if (kind == RT_PRED_VISIBILITY ? strcasecmp(spec->values[i], value) == 0
+                                       : strcmp(spec->values[i], value) == 0) {
+            return 1 << i;
+        }
+    }
+    return 0;
 }
 
 const char *rt_pred_key(rt_pred_kind_t kind)
@@ -118,8 +148,9 @@ static int parse_hours(rt_ydoc_t *y, const yaml_node_t *v, const char *label, rt
             bad = 1;
         } else if (!s || rt_parse_clock(s, i == 1, mins[i]) < 0) {
             char shown[64];
-            rt_y_error(y, rt_y_line(n), "'%s' of %s must be a time of day HH:MM (00:00..%s), not %s",
-                       ends[i], label, i ? "24:00" : "23:59", rt_y_show(n, shown, sizeof shown));
+            rt_y_error(y, rt_y_line(n),
+                       "'%s' of %s must be a time of day HH:MM (00:00..%s), not %s", ends[i], label,
+                       i ? "24:00" : "23:59", rt_y_show(n, shown, sizeof shown));
             bad = 1;
         }
     }
@@ -216,7 +247,10 @@ static int parse_operand(rt_ydoc_t *y, const struct pred_spec *spec, const yaml_
             size_t n = 0;
             int known = 0;
             while (spec->values[n]) {
-                known |= strcmp(spec->values[n], p->values[i]) == 0;
+                if (strcmp(spec->values[n], p->values[i]) == 0) {
+                    known = 1;
+                    p->number |= (int64_t)1 << n; /* evaluated as a bit set */
+                }
                 n++;
             }
             if (!known) {
@@ -351,4 +385,3 @@ json_t *rt_match_to_json(const rt_match_t *m)
     }
     return o;
 }
-

@@ -54,6 +54,9 @@ typedef struct rt_view {
     int64_t created_ms;          /* created_at parsed, when time_state is 1 */
     int time_state;              /* 0 not parsed yet, 1 parsed, -1 unparseable */
     int utf_state;               /* 0 text not checked yet, 1 valid UTF-8, -1 not */
+    int category_bit;            /* bit of the category among the known ones, or 0 */
+    int severity_bit;            /* bit of the severity, or 0 */
+    int visibility_bit;          /* bit of the visibility, or 0 */
     const char *category;        /* classification.category, or NULL */
     const char *severity;        /* classification.severity, or NULL */
     const json_t *signals;       /* classification.signals array, or NULL */
@@ -65,6 +68,10 @@ void rt_view_init(rt_view_t *v, const rt_rules_t *rules, const json_t *post);
 void rt_view_free(rt_view_t *v);
 /* 1 when p holds for the post, 0 when not, -1 when out of memory. */
 int rt_pred_holds(rt_view_t *v, const rt_pred_t *p);
+/* For category, severity and visibility: the bit of value among the values
+ * the matcher accepts (a matcher's rt_pred_t.number is a set of them), or 0
+ * when value is NULL or unknown. */
+int rt_enum_bit(rt_pred_kind_t kind, const char *value);
 /* The YAML key of a matcher kind ("category"). */
 const char *rt_pred_key(rt_pred_kind_t kind);
 /* Case-folded copy of s (malloc'd), NULL only when out of memory. */

@@ -33,9 +33,9 @@ int rt_ctx_init(rt_ctx_t *ctx, const rt_rules_t *rules)
     if (rt_ctx_set_rules(ctx, rules) < 0) {
         return -1;
     }
-    ctx->suppressed = oc_counter("outcry_route_suppressed_total",
-                                 "Complaints a suppress rule (blocklists, ...) kept from every team",
-                                 "stage=\"route\"");
+    ctx->suppressed = oc_counter(
+        "outcry_route_suppressed_total",
+        "Complaints a suppress rule (blocklists, ...) kept from every team", "stage=\"route\"");
     ctx->outbound =
         oc_counter("outcry_route_outbound_total", "Outbound (brand) posts passed through to routed",
                    "stage=\"route\"");

@@ -39,6 +39,10 @@ int rt_ctx_set_rules(rt_ctx_t *ctx, const rt_rules_t *rules);
  * Exposed for tests. */
 int rt_route_post(const rt_rules_t *rules, json_t *post);
 
+/* Subcommands (explain.c, bench.c): argv[1] is the subcommand. Exit codes. */
+int rt_cmd_explain(int argc, char **argv);
+int rt_cmd_bench(int argc, char **argv);
+
 /* The stage core (oc_stage_t.process); ctx is an rt_ctx_t. */
 int rt_process(void *ctx, const oc_msg_t *in, oc_emit_t *out);
 

@@ -53,7 +53,8 @@ typedef struct rt_pred {
     rt_pred_kind_t kind; /* which test */
     char **values;       /* string operands, any of which may hold; owned */
     size_t nvalues;      /* entries in values */
-    int64_t number;      /* numeric operand (followers_at_least) */
+    int64_t number;      /* followers_at_least: the count; category, severity,
+                          * visibility: the set of accepted value bits */
     int flag;            /* boolean operand (verified, vip, blocklisted) */
     rt_regex_t **regex;  /* regex: one compiled pattern per values[i]; owned */
     rt_hours_t hours;    /* hours: the window */
@@ -81,14 +82,14 @@ typedef struct rt_policy {
 } rt_policy_t;
 
 typedef struct rt_brand {
-    char *name;       /* the brand as posts name it; owned */
-    char **accounts;  /* the brand's own accounts, also accepted as its name; owned */
-    size_t naccounts; /* entries in accounts */
-    char **vip;       /* author ids treated as VIP; owned */
-    size_t nvip;      /* entries in vip */
-    char **blocklist; /* author ids the blocklisted matcher flags; owned */
+    char *name;        /* the brand as posts name it; owned */
+    char **accounts;   /* the brand's own accounts, also accepted as its name; owned */
+    size_t naccounts;  /* entries in accounts */
+    char **vip;        /* author ids treated as VIP; owned */
+    size_t nvip;       /* entries in vip */
+    char **blocklist;  /* author ids the blocklisted matcher flags; owned */
     size_t nblocklist; /* entries in blocklist */
-    int line;         /* where it was declared */
+    int line;          /* where it was declared */
 } rt_brand_t;
 
 typedef struct rt_rule {
