@@ -6,6 +6,7 @@
 
 #include "log.h"
 #include "post.h"
+#include "timeutil.h"
 
 int al_ctx_init(al_ctx_t *ctx, const al_options_t *opt)
 {
@@ -20,7 +21,43 @@ int al_ctx_init(al_ctx_t *ctx, const al_options_t *opt)
                                 "Open clocks forgotten because their partition was consumed "
                                 "elsewhere meanwhile",
                                 NULL);
+    ctx->m_lag = oc_gauge("outcry_alert_publish_lag_ms",
+                          "Last alert fired by the wall clock: ms from its due time to its "
+                          "publication",
+                          NULL);
+    ctx->m_lag_max = oc_gauge("outcry_alert_publish_lag_max_ms",
+                              "Largest publish lag since start (see outcry_alert_publish_lag_ms)",
+                              NULL);
     return ctx->batch != NULL ? 0 : -1;
+}
+
+/* Live alerts (fired by the wall clock): how long after its due time each
+ * was published. Logged per alert and kept in two gauges. */
+static void record_lag(al_ctx_t *ctx)
+{
+    int64_t now = oc_now_ms();
+    size_t i;
+    json_t *a;
+    json_array_foreach(ctx->batch, i, a)
+    {
+        int64_t at;
+        const char *s = json_string_value(json_object_get(a, "at"));
+        if (s == NULL || oc_time_parse(s, &at) != 0)
+            continue;
+        int64_t lag = now - at;
+        oc_metric_set(ctx->m_lag, lag);
+        if (lag > ctx->max_lag) {
+            ctx->max_lag = lag;
+            oc_metric_set(ctx->m_lag_max, lag);
+        }
+        const char *type = json_string_value(json_object_get(a, "type"));
+        const char *case_id = json_string_value(json_object_get(a, "case"));
+        oc_log_fields(OC_LOG_INFO, "alert_published",
+                      json_pack("{s:s?,s:s?,s:I}", "type", type, "case", case_id, "lag_ms",
+                                (json_int_t)lag),
+                      "%s %s published %lld ms after it was due", type ? type : "?",
+                      case_id ? case_id : "?", (long long)lag);
+    }
 }
 
 void al_ctx_free(al_ctx_t *ctx)
@@ -51,15 +88,24 @@ static al_part_offset_t *part_offset(al_ctx_t *ctx, int32_t partition)
     return &ctx->offsets[partition];
 }
 
-/* Hands what fired to the sink and updates the gauges. Returns 0 or -1. */
-static int flush(al_ctx_t *ctx)
+/* Hands what fired to the sink, then (with a store) the state it left and
+ * offset of partition p (offset < 0: none) to Redis, and updates the gauges.
+ * Alerts go first: a crash in between replays the input, whose alerts are
+ * then absorbed as duplicates. Returns 0 or -1. */
+static int flush(al_ctx_t *ctx, int32_t p, int64_t offset)
 {
     int rc = 0;
     if (json_array_size(ctx->batch) > 0) {
         rc = al_sink_write(&ctx->sink, ctx->batch);
         if (rc != 0)
             oc_error("alert_output_failed", "%s", ctx->sink.err);
+        else if (p < 0 && offset < 0 && ctx->live_lag)
+            record_lag(ctx);
         json_array_clear(ctx->batch);
+    }
+    if (rc == 0 && ctx->store != NULL && al_store_write(ctx->store, &ctx->engine, p, offset) != 0) {
+        oc_error("state_write_failed", "%s", ctx->store->err);
+        rc = -1;
     }
     oc_metric_set(ctx->m_open, (int64_t)al_engine_open_clocks(&ctx->engine));
     if (ctx->engine.late_events > ctx->late_counted) {
@@ -97,18 +143,57 @@ static int check_offset(al_ctx_t *ctx, const oc_msg_t *in)
     return 0;
 }
 
+/* A control message: end_of_input moves the partition's watermark to the
+ * given time (the highest event time of the whole input). */
+static int control(al_ctx_t *ctx, const oc_msg_t *in, const json_t *msg, oc_emit_t *out)
+{
+    const char *type = json_string_value(json_object_get(msg, "type"));
+    const char *wm = json_string_value(json_object_get(msg, "watermark"));
+    int64_t wm_ms;
+    if (type == NULL || strcmp(type, "end_of_input") != 0 || wm == NULL ||
+        oc_time_parse(wm, &wm_ms) != 0)
+        return oc_emit_dlq(out, "invalid_control",
+                           "control message: expected {\"type\": \"end_of_input\", "
+                           "\"watermark\": RFC 3339}");
+    if (al_engine_advance(&ctx->engine, in->partition, wm_ms, ctx->batch) != 0) {
+        oc_error("oom", "out of memory firing alerts");
+        json_array_clear(ctx->batch);
+        return -1;
+    }
+    oc_info("end_of_input", "%s [%d]: watermark %s", in->topic, (int)in->partition, wm);
+    return flush(ctx, in->partition, in->offset);
+}
+
 int al_process(void *vctx, const oc_msg_t *in, oc_emit_t *out)
 {
     al_ctx_t *ctx = vctx;
     char err[256];
-    if (check_offset(ctx, in) != 0)
+    if (ctx->store != NULL) {
+        if (!al_store_loaded(ctx->store, in->partition) &&
+            al_store_load(ctx->store, &ctx->engine, in->partition) != 0) {
+            oc_error("state_load_failed", "%s", ctx->store->err);
+            return -1;
+        }
+        if (in->offset <= al_store_offset(ctx->store, in->partition)) {
+            oc_debug("already_applied", "%s [%d] @%lld is in the stored state already; skipped",
+                     in->topic, (int)in->partition, (long long)in->offset);
+            return 0;
+        }
+    } else if (check_offset(ctx, in) != 0) {
         return 0;
+    }
     json_error_t jerr;
     json_t *post = json_loadb(in->payload, in->len, 0, &jerr);
     if (post == NULL) {
         snprintf(err, sizeof(err), "not JSON: line %d column %d: %s", jerr.line, jerr.column,
                  jerr.text);
         return oc_emit_dlq(out, "invalid_json", err);
+    }
+    const char *schema = json_string_value(json_object_get(post, "schema"));
+    if (schema != NULL && strcmp(schema, AL_CONTROL_SCHEMA) == 0) {
+        int rc = control(ctx, in, post, out);
+        json_decref(post);
+        return rc;
     }
     if (oc_post_validate(post, err, sizeof(err)) != 0) {
         json_decref(post);
@@ -124,19 +209,22 @@ int al_process(void *vctx, const oc_msg_t *in, oc_emit_t *out)
         json_array_clear(ctx->batch);
         return -1;
     }
-    return flush(ctx);
+    return flush(ctx, in->partition, in->offset);
 }
 
 int al_tick(void *vctx, int64_t now_ms, oc_emit_t *out)
 {
     al_ctx_t *ctx = vctx;
     (void)out;
+    if (ctx->event_time)
+        return 0;
+    ctx->live_lag = 1;
     if (al_engine_tick(&ctx->engine, now_ms, ctx->batch) != 0) {
         oc_error("oom", "out of memory firing alerts");
         json_array_clear(ctx->batch);
         return -1;
     }
-    return flush(ctx);
+    return flush(ctx, -1, -1);
 }
 
 int al_drain(void *vctx, oc_emit_t *out)
@@ -148,12 +236,21 @@ int al_drain(void *vctx, oc_emit_t *out)
         json_array_clear(ctx->batch);
         return -1;
     }
-    return flush(ctx);
+    return flush(ctx, -1, -1);
 }
 
 void al_assigned(void *vctx, const int32_t *partitions, int n)
 {
     al_ctx_t *ctx = vctx;
+    if (ctx->store != NULL) {
+        /* Whoever had these partitions left their state in Redis. A failed
+         * load is retried by the partition's next message. */
+        for (int i = 0; i < n; i++)
+            if (al_store_load(ctx->store, &ctx->engine, partitions[i]) != 0)
+                oc_error("state_load_failed", "%s", ctx->store->err);
+        al_engine_set_live(&ctx->engine, partitions, n, 1);
+        return;
+    }
     al_engine_set_live(&ctx->engine, partitions, n, 1);
     for (int i = 0; i < n; i++) {
         al_part_offset_t *po = part_offset(ctx, partitions[i]);
@@ -166,4 +263,7 @@ void al_revoked(void *vctx, const int32_t *partitions, int n)
 {
     al_ctx_t *ctx = vctx;
     al_engine_set_live(&ctx->engine, partitions, n, 0);
+    if (ctx->store != NULL)
+        for (int i = 0; i < n; i++)
+            al_store_forget(ctx->store, &ctx->engine, partitions[i]);
 }

@@ -14,6 +14,7 @@
 #include "publish.h"
 #include "sla.h"
 #include "stage.h"
+#include "store.h"
 
 typedef struct al_part_offset {
     int64_t last; /* last offset applied, -1 when none */
@@ -23,6 +24,10 @@ typedef struct al_part_offset {
 typedef struct al_ctx {
     al_engine_t engine;        /* clocks, heaps, watermarks */
     al_sink_t sink;            /* where alerts go */
+    int event_time;            /* 1: no wall clock in ticks (replays through Kafka) */
+    int live_lag;              /* the tick ran: alerts it fires are measured */
+    int64_t max_lag;           /* largest publish lag seen, ms */
+    al_store_t *store;         /* Kafka mode: the state in Redis (tracking on); NULL: memory only */
     json_t *batch;             /* alerts fired by the current callback; owned */
     al_part_offset_t *offsets; /* per partition, indexed by number; owned */
     size_t noffsets;           /* entries in offsets */
@@ -30,12 +35,18 @@ typedef struct al_ctx {
     oc_metric_t *m_open;       /* outcry_alert_clocks_open */
     oc_metric_t *m_late;       /* outcry_alert_late_events_total */
     oc_metric_t *m_dropped;    /* outcry_alert_clocks_dropped_total */
+    oc_metric_t *m_lag;        /* outcry_alert_publish_lag_ms: last live alert, due -> published */
+    oc_metric_t *m_lag_max;    /* outcry_alert_publish_lag_max_ms */
 } al_ctx_t;
 
 /* Sets up ctx with the engine options; the sink is initialised by the
  * caller (al_sink_init) before use. Returns 0, or -1 (memory). */
 int al_ctx_init(al_ctx_t *ctx, const al_options_t *opt);
 void al_ctx_free(al_ctx_t *ctx);
+
+/* The end-of-input control message on outcry.routed (docs/alert.md):
+ *   {"schema": "outcry.control/v1", "type": "end_of_input", "watermark": RFC3339} */
+#define AL_CONTROL_SCHEMA "outcry.control/v1"
 
 /* oc_stage_t callbacks; ctx is an al_ctx_t. */
 int al_process(void *ctx, const oc_msg_t *in, oc_emit_t *out);

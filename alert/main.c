@@ -25,6 +25,8 @@ static void usage(FILE *f)
           "       outcry-alert --stdio [--publish] [options]\n"
           "         routed posts as JSON lines on stdin, every alert as a JSON line on\n"
           "         stdout, in event time; --publish also publishes them to Redis\n"
+          "       outcry-alert --list TEAM [--breached] [--json] [--redis URL]\n"
+          "         list TEAM's open (or breached) clocks with their deadlines, from Redis\n"
           "       outcry-alert watch [--team TEAM] [--json] [--redis URL]\n"
           "         print live alerts from Redis, one readable line each\n"
           "\n"
@@ -43,8 +45,15 @@ static void usage(FILE *f)
           "                              (OUTCRY_ALERT_SEEN_TTL; default 2592000 = 30 days)\n"
           "      --retain SECONDS        forget an unanswered case this long after its last\n"
           "                              alert (OUTCRY_ALERT_RETAIN; default 604800 = 7 days)\n"
-          "      --brand-accounts LIST   the brands' own accounts: ACCOUNT or BRAND/ACCOUNT,\n"
-          "                              comma-separated; their posts count as the brand's\n"
+          "      --print                 Kafka loop: also print every alert as a JSON line on\n"
+          "                              stdout once published (duplicates included)\n"
+          "      --event-time            Kafka loop without the wall clock: watermarks move\n"
+          "                              with the data and end-of-input control messages\n"
+          "                              only (replays through Kafka: outcry-replay)\n"
+          "      --calendars FILE        business hours per team (JSON; OUTCRY_ALERT_CALENDARS;\n"
+          "                              default none: SLAs count around the clock)\n"
+          "      --brand-accounts SPEC   the brands' own accounts, \"brand:acct1,acct2;brand2:acct3\"\n"
+          "                              or a file (./f, /f); their posts count as the brand's\n"
           "                              (OUTCRY_BRAND_ACCOUNTS; default none)\n"
           "  -h, --help                  this help\n"
           "      --version               print the version\n"
@@ -92,6 +101,7 @@ typedef struct al_flags {
     long long seen_ttl_s;       /* seen-key expiry */
     long long retain_s;         /* unanswered-case retention */
     const char *accounts;       /* brand accounts spec (noise.h), or NULL */
+    const char *calendars;      /* business-hours file (calendar.h), or NULL */
 } al_flags_t;
 
 /* Applies one setting from a flag or the environment (name says which).
@@ -127,6 +137,9 @@ static int from_env(al_flags_t *fl)
         {"OUTCRY_ALERT_SEEN_TTL", "seen-ttl"},
         {"OUTCRY_ALERT_RETAIN", "retain"},
     };
+    const char *cal = getenv("OUTCRY_ALERT_CALENDARS");
+    if (cal != NULL && *cal != '\0')
+        fl->calendars = cal;
     const char *acc = getenv("OUTCRY_BRAND_ACCOUNTS");
     if (acc != NULL && *acc != '\0')
         fl->accounts = acc;
@@ -187,8 +200,14 @@ int main(int argc, char **argv)
                      .stream_maxlen = AL_DEFAULT_MAXLEN,
                      .seen_ttl_s = AL_DEFAULT_TTL_S,
                      .retain_s = 7LL * 86400};
-    int use_stdio = 0, publish = 0, rc = 2;
-    al_accounts_t accounts = {NULL, 0};
+    int use_stdio = 0, publish = 0, rc = 2, breached = 0, list_json = 0, event_time = 0;
+    int print = 0;
+    const char *list_team = NULL;
+    al_store_t store;
+    memset(&store, 0, sizeof(store));
+    al_accounts_t accounts = {0};
+    al_calendars_t calendars;
+    memset(&calendars, 0, sizeof(calendars));
     if (from_env(&fl) != 0)
         goto out;
     for (int i = 1; i < argc; i++) {
@@ -204,6 +223,18 @@ int main(int argc, char **argv)
             use_stdio = 1;
         } else if (strcmp(a, "--publish") == 0) {
             publish = 1;
+        } else if (strcmp(a, "--list") == 0 && i + 1 < argc && argv[i + 1][0] != '\0') {
+            list_team = argv[++i];
+        } else if (strcmp(a, "--print") == 0) {
+            print = 1;
+        } else if (strcmp(a, "--event-time") == 0) {
+            event_time = 1;
+        } else if (strcmp(a, "--breached") == 0) {
+            breached = 1;
+        } else if (strcmp(a, "--json") == 0) {
+            list_json = 1;
+        } else if (strcmp(a, "--calendars") == 0 && i + 1 < argc) {
+            fl.calendars = argv[++i];
         } else if (strcmp(a, "--brand-accounts") == 0 && i + 1 < argc) {
             fl.accounts = argv[++i];
         } else if (strcmp(a, "--every-inbound") == 0 || strcmp(a, "--lateness-ms") == 0 ||
@@ -226,6 +257,18 @@ int main(int argc, char **argv)
             goto out;
         }
     }
+    if (list_team != NULL) {
+        if (oc_config_apply_log(&cfg) != 0) {
+            fprintf(stderr, "outcry-alert: %s\n", cfg.err);
+            goto out;
+        }
+        rc = al_store_list(cfg.redis_url, list_team, breached, list_json, stdout);
+        goto out;
+    }
+    if (breached || list_json) {
+        fprintf(stderr, "outcry-alert: --breached and --json go with --list TEAM\n");
+        goto out;
+    }
     if (publish && !use_stdio) {
         fprintf(stderr, "outcry-alert: --publish goes with --stdio (the Kafka loop always "
                         "publishes)\n");
@@ -236,14 +279,19 @@ int main(int argc, char **argv)
         goto out;
     }
 
-    char aerr[256];
+    char aerr[1024];
     if (al_accounts_parse(&accounts, fl.accounts, aerr, sizeof(aerr)) != 0) {
         fprintf(stderr, "outcry-alert: %s (see --help)\n", aerr);
+        goto out;
+    }
+    if (al_calendars_load(&calendars, fl.calendars, aerr, sizeof(aerr)) != 0) {
+        fprintf(stderr, "outcry-alert: %s\n", aerr);
         goto out;
     }
     al_options_t opt;
     al_options_default(&opt);
     opt.accounts = &accounts;
+    opt.calendars = &calendars;
     opt.lateness_ms = fl.lateness_ms;
     opt.every_inbound_ms = fl.every_inbound_ms;
     opt.retain_ms = fl.retain_s * 1000;
@@ -254,7 +302,7 @@ int main(int argc, char **argv)
         goto out_ctx;
     }
     const char *redis_url = (!use_stdio || publish) ? cfg.redis_url : NULL;
-    if (al_sink_init(&ctx.sink, use_stdio ? stdout : NULL, redis_url, fl.stream_maxlen,
+    if (al_sink_init(&ctx.sink, (use_stdio || print) ? stdout : NULL, redis_url, fl.stream_maxlen,
                      fl.seen_ttl_s, use_stdio ? AL_STDIO_GIVE_UP_MS : -1) != 0) {
         fprintf(stderr, "outcry-alert: %s\n", ctx.sink.err);
         goto out_ctx;
@@ -282,6 +330,16 @@ int main(int argc, char **argv)
     if (use_stdio) {
         rc = oc_run_stdio(&cfg, &stage, &ctx, stdin, stdout);
     } else {
+        char topic[256];
+        snprintf(topic, sizeof(topic), "%srouted", cfg.topic_prefix);
+        if (al_store_init(&store, cfg.redis_url, topic) != 0 ||
+            al_engine_track(&ctx.engine) != 0) {
+            fprintf(stderr, "outcry-alert: %s\n", store.err[0] ? store.err : "out of memory");
+            rc = 2;
+            goto out_ctx;
+        }
+        ctx.store = &store;
+        ctx.event_time = event_time;
         oc_info("start", "alert: lateness %lld ms, every-inbound %s, Redis %s:%d db %d",
                 fl.lateness_ms, fl.every_inbound_ms > 0 ? "on" : "off", ctx.sink.url.host,
                 ctx.sink.url.port, ctx.sink.url.db);
@@ -294,10 +352,12 @@ int main(int argc, char **argv)
                 al_engine_open_clocks(&ctx.engine), (unsigned long long)ctx.sink.published,
                 (unsigned long long)ctx.sink.duplicates);
 out_ctx:
+    al_store_close(&store);
     al_sink_close(&ctx.sink);
     al_ctx_free(&ctx);
 out:
     al_accounts_free(&accounts);
+    al_calendars_free(&calendars);
     oc_config_free(&cfg);
     return rc;
 }

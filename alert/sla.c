@@ -31,6 +31,7 @@ void al_options_default(al_options_t *opt)
     opt->every_inbound_ms = 0;
     opt->retain_ms = 7LL * 86400 * 1000;
     opt->accounts = NULL;
+    opt->calendars = NULL;
 }
 
 void al_engine_init(al_engine_t *e, const al_options_t *opt)
@@ -212,6 +213,7 @@ typedef struct al_event {
     int64_t target_ms;    /* first-reply target */
     double warn_at;       /* fraction of the target, <= 0: no warning */
     double escalate_at;   /* multiple of the target, <= 0: no escalation */
+    const al_calendar_t *cal; /* business hours, NULL for 24/7 */
 } al_event_t;
 
 /* Reads an SLA factor: absent means the default, null or <= 0 disables. */
@@ -308,6 +310,14 @@ static int read_event(const al_engine_t *e, const json_t *post, al_event_t *ev, 
         if (ev->target_ms <= 0)
             ev->target_ms = 1;
     }
+    const char *cal = json_string_value(json_object_get(sla, "calendar"));
+    ev->cal = cal != NULL ? al_calendar_get(e->opt.calendars, cal)
+                          : al_calendar_of_team(e->opt.calendars, ev->team);
+    if (cal != NULL && ev->cal == NULL) {
+        snprintf(err, errlen,
+                 "routing.sla.calendar: '%s' is not in the calendars file (--calendars)", cal);
+        return -1;
+    }
     if (read_factor(sla, "warn_at", AL_DEFAULT_WARN_AT, &ev->warn_at, err, errlen) != 0 ||
         read_factor(sla, "escalate_at", AL_DEFAULT_ESCALATE_AT, &ev->escalate_at, err, errlen) != 0)
         return -1;
@@ -346,11 +356,13 @@ error_out:
     return NULL;
 }
 
-static int64_t scaled(int64_t start, int64_t target, double factor)
+/* start + factor x target, counted in cal's business hours when cal. */
+static int64_t scaled(const al_calendar_t *cal, int64_t start, int64_t target, double factor)
 {
     if (!(factor > 0))
         return AL_NO_TIME;
-    return start + llround(factor * (double)target);
+    int64_t d = llround(factor * (double)target);
+    return cal != NULL ? al_calendar_add(cal, start, d) : start + d;
 }
 
 /* Puts c (refs 0) in the map and queues its due times not fired yet.
@@ -402,9 +414,9 @@ static al_clock_t *clock_open(al_engine_t *e, int32_t partition, al_partition_t 
     c->target_ms = ev->target_ms;
     c->seq = e->next_seq++;
     c->due[AL_CRITICAL] = AL_NO_TIME;
-    c->due[AL_WARNING] = scaled(ev->at_ms, ev->target_ms, ev->warn_at);
-    c->due[AL_BREACH] = ev->at_ms + ev->target_ms;
-    c->due[AL_ESCALATION] = scaled(ev->at_ms, ev->target_ms, ev->escalate_at);
+    c->due[AL_WARNING] = scaled(ev->cal, ev->at_ms, ev->target_ms, ev->warn_at);
+    c->due[AL_BREACH] = scaled(ev->cal, ev->at_ms, ev->target_ms, 1.0);
+    c->due[AL_ESCALATION] = scaled(ev->cal, ev->at_ms, ev->target_ms, ev->escalate_at);
     int64_t last = c->due[AL_BREACH];
     if (c->due[AL_WARNING] > last)
         last = c->due[AL_WARNING];
@@ -506,6 +518,18 @@ int al_engine_drain(al_engine_t *e, json_t *alerts)
     return 0;
 }
 
+int al_engine_advance(al_engine_t *e, int32_t partition, int64_t wm_ms, json_t *alerts)
+{
+    al_partition_t *p = part_get(e, partition, 1);
+    if (p == NULL)
+        return -2;
+    if (p->watermark != AL_NO_TIME && wm_ms <= p->watermark)
+        return 0;
+    p->watermark = wm_ms;
+    p->dirty = 1;
+    return fire_due(e, p, wm_ms, alerts);
+}
+
 void al_engine_set_live(al_engine_t *e, const int32_t *partitions, int n, int live)
 {
     for (int i = 0; i < n; i++) {
@@ -573,39 +597,6 @@ void al_engine_free(al_engine_t *e)
 }
 
 /* ---- persistence ----------------------------------------------------- */
-
-int al_engine_track(al_engine_t *e)
-{
-    if (e->dirty == NULL)
-        e->dirty = json_object();
-    return e->dirty != NULL ? 0 : -1;
-}
-
-void al_engine_clean(al_engine_t *e)
-{
-    if (e->dirty != NULL)
-        json_object_clear(e->dirty);
-    e->dirty_oom = 0;
-    for (size_t i = 0; i < e->nparts; i++)
-        e->parts[i].dirty = 0;
-}
-
-al_clock_t *al_engine_find(const al_engine_t *e, const char *case_id)
-{
-    return al_map_get(&e->clocks, case_id);
-}
-
-int64_t al_clock_next_due(const al_clock_t *c)
-{
-    int64_t best = AL_NO_TIME;
-    for (int k = AL_WARNING; k < AL_KINDS; k++) {
-        if (c->due[k] == AL_NO_TIME || (c->fired & (1u << k)) != 0)
-            continue;
-        if (best == AL_NO_TIME || c->due[k] < best)
-            best = c->due[k];
-    }
-    return best;
-}
 
 void al_clock_free(al_clock_t *c)
 {

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calendar.h"
 #include "clockmap.h"
 #include "heap.h"
 #include "noise.h"
@@ -40,6 +41,7 @@ typedef struct al_options {
     int64_t every_inbound_ms; /* > 0: every inbound post opens a clock with this target */
     int64_t retain_ms; /* an unanswered clock is forgotten this long after its last due time */
     const al_accounts_t *accounts; /* the brands' own accounts, or NULL; borrowed */
+    const al_calendars_t *calendars; /* business hours, or NULL (24/7); borrowed */
 } al_options_t;
 
 /* Defaults: lateness 500 ms, every-inbound off, retention 7 days, no accounts. */
@@ -105,6 +107,10 @@ int al_engine_tick(al_engine_t *e, int64_t now_ms, json_t *alerts);
 /* End of a finite input: every partition's watermark moves to the highest
  * event time of the whole input; fires what that passes. Returns 0 or -2. */
 int al_engine_drain(al_engine_t *e, json_t *alerts);
+
+/* End of input on one partition (a control message): its watermark moves to
+ * at least wm_ms; fires what that passes. Returns 0 or -2. */
+int al_engine_advance(al_engine_t *e, int32_t partition, int64_t wm_ms, json_t *alerts);
 
 /* Marks partitions as assigned (live = 1) or revoked (live = 0). State is
  * kept on revocation; see al_engine_drop_partition. */

@@ -1,6 +1,7 @@
 /* platform.c -- brand accounts and the canonical post builder shared by the
  * platform formats (platform.h). */
 #include "platform.h"
+#include "brands.h"
 #include "post.h"
 #include "text.h"
 #include "timeutil.h"
@@ -11,165 +12,28 @@
 #include <string.h>
 #include <strings.h>
 
-#define IG_MAX_BRAND_ACCOUNTS 1024
-
-typedef struct ig_account {
-    char *handle; /* account handle without '@'; owned */
-    char *brand;  /* the brand it speaks for; owned */
-} ig_account_t;
-
-static ig_account_t accounts[IG_MAX_BRAND_ACCOUNTS]; /* the configured accounts */
-static size_t naccounts;                              /* entries used */
+/* The configured accounts; set once before parsing, read-only afterwards. */
+static oc_brands_t brands;
 
 void ig_brands_free(void)
 {
-    for (size_t i = 0; i < naccounts; i++) {
-        free(accounts[i].handle);
-        free(accounts[i].brand);
-    }
-    naccounts = 0;
+    oc_brands_free(&brands);
 }
 
 size_t ig_brands_count(void)
 {
-    return naccounts;
-}
-
-/* s[0..len) without surrounding blanks, as a malloc'd string (NULL: empty or OOM). */
-static char *trim_dup(const char *s, size_t len)
-{
-    while (len > 0 && (*s == ' ' || *s == '\t' || *s == '\r')) {
-        s++;
-        len--;
-    }
-    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r')) {
-        len--;
-    }
-    return len ? strndup(s, len) : NULL;
-}
-
-/* Reads a whole small file into a malloc'd string. */
-static char *slurp(const char *path, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "brand accounts file %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *buf = malloc(1024 * 1024 + 1);
-    size_t n = buf ? fread(buf, 1, 1024 * 1024, f) : 0;
-    int bad = !buf || ferror(f) || !feof(f);
-    fclose(f);
-    if (bad) {
-        snprintf(err, errlen, "brand accounts file %s: unreadable or over 1 MiB", path);
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    return buf;
-}
-
-/* One "brand:h1,h2" entry. */
-static int add_entry(const char *s, size_t len, char *err, size_t errlen)
-{
-    const char *colon = memchr(s, ':', len);
-    char *brand = colon ? trim_dup(s, (size_t)(colon - s)) : NULL;
-    if (!brand) {
-        snprintf(err, errlen, "brand accounts: '%.*s' is not brand:handle1,handle2", (int)len, s);
-        return -1;
-    }
-    const char *p = colon + 1, *end = s + len;
-    int added = 0;
-    while (p < end) {
-        const char *comma = memchr(p, ',', (size_t)(end - p));
-        const char *stop = comma ? comma : end;
-        char *h = trim_dup(p, (size_t)(stop - p));
-        if (h) {
-            if (naccounts == IG_MAX_BRAND_ACCOUNTS) {
-                free(h);
-                free(brand);
-                snprintf(err, errlen, "brand accounts: more than %d handles",
-                         IG_MAX_BRAND_ACCOUNTS);
-                return -1;
-            }
-            char *at = h[0] == '@' ? strdup(h + 1) : strdup(h);
-            char *b = strdup(brand);
-            free(h);
-            if (!at || !b || !at[0]) {
-                free(at);
-                free(b);
-                free(brand);
-                snprintf(err, errlen, "brand accounts: empty handle for brand");
-                return -1;
-            }
-            accounts[naccounts++] = (ig_account_t){.handle = at, .brand = b};
-            added++;
-        }
-        p = stop + 1;
-    }
-    free(brand);
-    if (!added) {
-        snprintf(err, errlen, "brand accounts: brand '%.*s' has no handles", (int)len, s);
-        return -1;
-    }
-    return 0;
+    return brands.n;
 }
 
 int ig_brands_set(const char *spec, char *err, size_t errlen)
 {
-    ig_brands_free();
-    char *owned = NULL;
-    if (spec[0] == '/' || strncmp(spec, "./", 2) == 0) {
-        owned = slurp(spec, err, errlen);
-        if (!owned) {
-            return -1;
-        }
-        spec = owned;
-    }
-    int rc = 0;
-    const char *p = spec;
-    while (*p) {
-        size_t n = strcspn(p, ";\n");
-        size_t content = n;
-        const char *hash = memchr(p, '#', n);
-        if (hash) {
-            content = (size_t)(hash - p);
-        }
-        char *t = trim_dup(p, content);
-        if (t) {
-            rc = add_entry(t, strlen(t), err, errlen);
-            free(t);
-            if (rc != 0) {
-                break;
-            }
-        }
-        p += n;
-        if (*p) {
-            p++;
-        }
-    }
-    free(owned);
-    if (rc != 0) {
-        ig_brands_free();
-    }
-    return rc;
+    oc_brands_free(&brands);
+    return oc_brands_parse(&brands, spec, err, errlen);
 }
 
 const char *ig_brand_of(const char *handle, size_t len)
 {
-    if (!handle) {
-        return NULL;
-    }
-    if (len > 0 && handle[0] == '@') {
-        handle++;
-        len--;
-    }
-    for (size_t i = 0; i < naccounts; i++) {
-        if (strlen(accounts[i].handle) == len && strncasecmp(accounts[i].handle, handle, len) == 0) {
-            return accounts[i].brand;
-        }
-    }
-    return NULL;
+    return oc_brands_brand_of(&brands, handle, len);
 }
 
 const char *ig_json_id(const json_t *obj, const char *key, char *buf, size_t size)

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "brands.h"
 #include "config.h"
 #include "dlq.h"
 #include "metrics.h"
@@ -184,6 +185,28 @@ static void test_dlq_entry(void **state)
     free(s);
 }
 
+static void test_brands_spec(void **state)
+{
+    oc_brands_t b;
+    char err[256];
+    assert_int_equal(oc_brands_parse(&b, " acme: @AcmeHelp, acme_support ;# c\nglobex:GlobexCares",
+                                     err, sizeof err), 0);
+    assert_int_equal(b.n, 3);
+    assert_string_equal(oc_brands_brand_of(&b, "@acmehelp", 9), "acme");
+    assert_string_equal(oc_brands_brand_of(&b, "GLOBEXCARES", 11), "globex");
+    assert_null(oc_brands_brand_of(&b, "acme", 4));
+    assert_int_equal(oc_brands_is_account(&b, "acme", "123", "Acme_Support"), 1);
+    assert_int_equal(oc_brands_is_account(&b, "globex", "123", "acme_support"), 0);
+    oc_brands_free(&b);
+    assert_int_equal(oc_brands_parse(&b, "nocolon", err, sizeof err), -1);
+    assert_non_null(strstr(err, "nocolon"));
+    assert_int_equal(oc_brands_parse(&b, "acme:", err, sizeof err), -1);
+    assert_int_equal(oc_brands_parse(&b, "./does/not/exist", err, sizeof err), -1);
+    assert_non_null(strstr(err, "does/not/exist"));
+    assert_int_equal(oc_brands_parse(&b, NULL, err, sizeof err), 0);
+    assert_int_equal(b.n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -192,6 +215,7 @@ int main(void)
         cmocka_unit_test(test_post_invalid_names_field),
         cmocka_unit_test(test_post_limits),          cmocka_unit_test(test_config_flags_and_env),
         cmocka_unit_test(test_metrics_render),       cmocka_unit_test(test_dlq_entry),
+        cmocka_unit_test(test_brands_spec),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,30 @@
+/* noise.h -- posts that never open a clock: reposts, and the brand's own
+ * accounts speaking as if they were customers.
+ *
+ * Brand accounts come from OUTCRY_BRAND_ACCOUNTS / --brand-accounts in the
+ * spec every service reads (common/brands.h): "brand:acct1,acct2;brand2:acct3".
+ * An account matches the post's author.id or author.handle, without case and
+ * without a leading '@'. See docs/alert.md ("Noise"). */
+#ifndef AL_NOISE_H
+#define AL_NOISE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "brands.h"
+
+/* The brands' own accounts: the shared spec, parsed. */
+typedef oc_brands_t al_accounts_t;
+
+/* Parses spec (NULL or empty: no accounts) into a (zeroed by the call).
+ * Returns 0, or -1 with the reason in err (a is then empty). */
+int al_accounts_parse(al_accounts_t *a, const char *spec, char *err, size_t errlen);
+void al_accounts_free(al_accounts_t *a);
+
+/* 1 when post's author is one of brand's accounts (a may be NULL). */
+int al_accounts_match(const al_accounts_t *a, const char *brand, const json_t *post);
+
+/* 1 when post is a repost: "repost": true, or text starting "RT @". */
+int al_post_is_repost(const json_t *post);
+
+#endif
