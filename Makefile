@@ -113,6 +113,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/outcry
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 route/rules.example.yaml $(DESTDIR)$(PREFIX)/share/outcry/rules.yaml
+	install -m 0644 classify/model.bin $(DESTDIR)$(PREFIX)/share/outcry/classify-model.bin
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(notdir $(BINS)))

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "post.h"
@@ -21,17 +22,78 @@ int cl_parse_threshold(const char *what, const char *s, double *out, char *err, 
     return 0;
 }
 
-int cl_ctx_init(cl_ctx_t *ctx)
+int cl_default_model_path(char *buf, size_t len, char *err, size_t errlen)
+{
+    /* build/outcry-classify, build/san/outcry-classify (make SAN=1), then
+     * an installed tree. */
+    static const char *const rel[] = {"/../classify/model.bin", "/../../classify/model.bin",
+                                      "/../share/outcry/classify-model.bin"};
+    char exe[1024];
+    char tried[4][1100];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    int k = 0;
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash != NULL) {
+            *slash = '\0';
+        }
+        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+            snprintf(tried[k++], sizeof tried[0], "%s%s", exe, rel[i]);
+        }
+    }
+    snprintf(tried[k++], sizeof tried[0], "%s", CL_MODEL_INSTALLED);
+    for (int i = 0; i < k; i++) {
+        if (access(tried[i], R_OK) == 0) {
+            snprintf(buf, len, "%s", tried[i]);
+            return 0;
+        }
+    }
+    char list[4 * 1100 + 8] = "";
+    size_t o = 0;
+    for (int i = 0; i < k && o < sizeof list; i++) {
+        o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", tried[i]);
+    }
+    snprintf(err, errlen,
+             "no classifier model found (looked for %s); build it with 'make model', set %s or "
+             "--model to a model file, or use --model lexicon for the word lists alone",
+             list, CL_MODEL_ENV);
+    return -1;
+}
+
+static int env_threshold(const char *name, double *out, char *err, size_t errlen)
+{
+    const char *env = getenv(name);
+    if (env == NULL || env[0] == '\0') {
+        return 0;
+    }
+    return cl_parse_threshold(name, env, out, err, errlen);
+}
+
+int cl_ctx_init(cl_ctx_t *ctx, const char *model)
 {
     memset(ctx, 0, sizeof *ctx);
-    ctx->threshold = CL_DEFAULT_THRESHOLD;
-    const char *env = getenv(CL_THRESHOLD_ENV);
-    if (env != NULL && env[0] != '\0' &&
-        cl_parse_threshold(CL_THRESHOLD_ENV, env, &ctx->threshold, ctx->err, sizeof ctx->err) !=
+    cl_thresholds_default(&ctx->th);
+    if (env_threshold(CL_THRESHOLD_ENV, &ctx->th.complaint, ctx->err, sizeof ctx->err) != 0 ||
+        env_threshold(CL_HIGH_ENV, &ctx->th.high, ctx->err, sizeof ctx->err) != 0 ||
+        env_threshold(CL_CRITICAL_ENV, &ctx->th.critical, ctx->err, sizeof ctx->err) != 0 ||
+        env_threshold(CL_CATEGORY_MIN_ENV, &ctx->th.category_min, ctx->err, sizeof ctx->err) !=
             0) {
         return -1;
     }
-    ctx->model = cl_model_new(ctx->err, sizeof ctx->err);
+    if (model == NULL || model[0] == '\0') {
+        model = getenv(CL_MODEL_ENV);
+    }
+    if (model == NULL || model[0] == '\0') {
+        if (cl_default_model_path(ctx->model_path, sizeof ctx->model_path, ctx->err,
+                                  sizeof ctx->err) != 0) {
+            return -1;
+        }
+    } else if (strcmp(model, CL_MODEL_LEXICON) != 0) {
+        snprintf(ctx->model_path, sizeof ctx->model_path, "%s", model);
+    }
+    ctx->model = cl_model_new(ctx->model_path[0] != '\0' ? ctx->model_path : NULL, ctx->err,
+                              sizeof ctx->err);
     if (ctx->model == NULL) {
         return -1;
     }
@@ -62,8 +124,11 @@ json_t *cl_classify_text(cl_ctx_t *ctx, const char *text, size_t len, int outbou
     cl_result_t r;
     /* A threshold above 1 can never be met: the brand's own posts are
      * classified for their category and sentiment, never as complaints. */
-    double threshold = outbound ? 2.0 : ctx->threshold;
-    if (cl_model_classify(ctx->model, text, len, threshold, &r, explain) != 0) {
+    cl_thresholds_t th = ctx->th;
+    if (outbound) {
+        th.complaint = 2.0;
+    }
+    if (cl_model_classify(ctx->model, text, len, &th, &r, explain) != 0) {
         return NULL;
     }
     return cl_result_json(&r);

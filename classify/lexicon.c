@@ -59,6 +59,100 @@ static int check_term(const char *t, char *why, size_t whylen)
     return words;
 }
 
+static uint32_t mem_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h ^ (h >> 15);
+}
+
+static uint32_t term_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        h ^= *c;
+        h *= 16777619u;
+    }
+    return h ^ (h >> 15);
+}
+
+/* The hash index over exact terms (sorted: equal terms are adjacent) and
+ * the prefix lengths: matching a text costs one hash and about one strcmp
+ * per lookup instead of a binary search. */
+static int build_index(cl_lex_t *lx)
+{
+    size_t n = 16;
+    while (n < 2 * (lx->nexact + lx->nprefix) + 2) {
+        n *= 2;
+    }
+    lx->slot = calloc(n, sizeof *lx->slot);
+    lx->plen = calloc(lx->nprefix ? lx->nprefix : 1, sizeof *lx->plen);
+    if (lx->slot == NULL || lx->plen == NULL) {
+        return -1;
+    }
+    lx->nslot = n;
+    for (size_t i = 0; i < lx->nexact; i++) {
+        if (i > 0 && strcmp(lx->exact[i - 1]->term, lx->exact[i]->term) == 0) {
+            continue;
+        }
+        size_t at = term_hash(lx->exact[i]->term) & (n - 1);
+        while (lx->slot[at] != 0) {
+            at = (at + 1) & (n - 1);
+        }
+        lx->slot[at] = (uint32_t)i + 1;
+    }
+    for (size_t p = 0; p < lx->nprefix; p++) {
+        lx->plen[p] = strlen(lx->prefix[p]->term) - 1;
+    }
+    /* First words of phrases: a token that starts none needs no phrase
+     * lookups. */
+    lx->first = calloc(n, sizeof *lx->first);
+    lx->pslot = calloc(n, sizeof *lx->pslot);
+    lx->pnext = calloc(lx->nprefix ? lx->nprefix : 1, sizeof *lx->pnext);
+    if (lx->first == NULL || lx->pslot == NULL || lx->pnext == NULL) {
+        return -1;
+    }
+    for (size_t i = 0; i < lx->nexact; i++) {
+        const char *t = lx->exact[i]->term, *sp = strchr(t, ' ');
+        if (sp == NULL) {
+            continue;
+        }
+        size_t at = mem_hash(t, (size_t)(sp - t)) & (n - 1);
+        while (lx->first[at] != 0) {
+            at = (at + 1) & (n - 1);
+        }
+        lx->first[at] = (uint32_t)i + 1;
+    }
+    /* Prefixes chained by their first 4 bytes, in list order (longest
+     * first), so a word only tries the prefixes it can match. */
+    for (size_t p = lx->nprefix; p-- > 0;) {
+        size_t at = mem_hash(lx->prefix[p]->term, 4) & (n - 1);
+        while (lx->pslot[at] != 0 &&
+               memcmp(lx->prefix[lx->pslot[at] - 1]->term, lx->prefix[p]->term, 4) != 0) {
+            at = (at + 1) & (n - 1);
+        }
+        lx->pnext[p] = lx->pslot[at];
+        lx->pslot[at] = (uint32_t)p + 1;
+    }
+    return 0;
+}
+
+/* 1 when word is the first word of some phrase of lx. */
+static int starts_phrase(const cl_lex_t *lx, const char *word)
+{
+    size_t len = strlen(word), mask = lx->nslot - 1;
+    for (size_t at = mem_hash(word, len) & mask; lx->first[at] != 0; at = (at + 1) & mask) {
+        const char *t = lx->exact[lx->first[at] - 1]->term;
+        if (strncmp(t, word, len) == 0 && t[len] == ' ') {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int cl_lex_init(cl_lex_t *lx, const char *name, const cl_term_t *terms, size_t n, int dup_ok,
                 char *err, size_t errlen)
 {
@@ -98,6 +192,10 @@ int cl_lex_init(cl_lex_t *lx, const char *name, const cl_term_t *terms, size_t n
             goto error;
         }
     }
+    if (build_index(lx) != 0) {
+        snprintf(err, errlen, "lexicon %s: out of memory", name);
+        goto error;
+    }
     for (size_t i = 0; i < lx->nprefix; i++) {
         for (size_t j = i + 1; j < lx->nprefix; j++) {
             if (strcmp(lx->prefix[i]->term, lx->prefix[j]->term) == 0 &&
@@ -118,23 +216,30 @@ void cl_lex_free(cl_lex_t *lx)
 {
     free(lx->exact);
     free(lx->prefix);
+    free(lx->slot);
+    free(lx->plen);
+    free(lx->first);
+    free(lx->pslot);
+    free(lx->pnext);
+    lx->first = lx->pslot = lx->pnext = NULL;
+    lx->slot = NULL;
+    lx->plen = NULL;
+    lx->nslot = 0;
     lx->exact = lx->prefix = NULL;
     lx->nexact = lx->nprefix = 0;
 }
 
-/* First index in exact whose term is >= key. */
+/* Index of the first exact term equal to key, or nexact when none. */
 static size_t lower_bound(const cl_lex_t *lx, const char *key)
 {
-    size_t lo = 0, hi = lx->nexact;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(lx->exact[mid]->term, key) < 0) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
+    size_t mask = lx->nslot - 1;
+    for (size_t at = term_hash(key) & mask; lx->slot[at] != 0; at = (at + 1) & mask) {
+        size_t i = lx->slot[at] - 1;
+        if (strcmp(lx->exact[i]->term, key) == 0) {
+            return i;
         }
     }
-    return lo;
+    return lx->nexact;
 }
 
 /* Joins tokens [i, i+k) with spaces into key. Returns 0, or -1 when a token
@@ -177,9 +282,17 @@ static size_t match_word(const cl_lex_t *lx, const char *word, size_t i, int neg
     if (used) {
         return used;
     }
-    size_t best = 0;
-    for (size_t p = 0; p < lx->nprefix; p++) {
-        size_t n = strlen(lx->prefix[p]->term) - 1;
+    size_t best = 0, wlen = strlen(word), mask = lx->nslot - 1;
+    if (wlen < 4) {
+        return 0; /* every prefix has 4+ letters */
+    }
+    size_t at = mem_hash(word, 4) & mask;
+    while (lx->pslot[at] != 0 && memcmp(lx->prefix[lx->pslot[at] - 1]->term, word, 4) != 0) {
+        at = (at + 1) & mask;
+    }
+    for (size_t p1 = lx->pslot[at]; p1 != 0; p1 = lx->pnext[p1 - 1]) {
+        size_t p = p1 - 1;
+        size_t n = lx->plen[p];
         if (best != 0 && n < best) {
             break; /* longest first: shorter prefixes lose */
         }
@@ -204,7 +317,11 @@ void cl_lex_scan(const cl_lex_t *lx, const cl_features_t *f, cl_lex_cb cb, void 
             i++;
             continue;
         }
-        for (size_t k = (size_t)lx->max_words; k >= 1 && used == 0; k--) {
+        size_t kmax = (size_t)lx->max_words;
+        if (kmax > 1 && !starts_phrase(lx, t->text)) {
+            kmax = 1;
+        }
+        for (size_t k = kmax; k >= 1 && used == 0; k--) {
             if (join(f, i, k, key, sizeof key) != 0) {
                 continue;
             }

@@ -16,6 +16,7 @@
 #define CL_LEXICON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "features.h"
 
@@ -35,6 +36,12 @@ typedef struct cl_lex {
     const cl_term_t **prefix; /* "word*" terms, longest first; owned array */
     size_t nprefix;           /* entries in prefix */
     int max_words;            /* longest phrase, in tokens */
+    uint32_t *slot;           /* hash index: 1 + first exact index of a term, 0 empty; owned */
+    size_t nslot;             /* slots, a power of two */
+    size_t *plen;             /* length of each prefix term without '*'; owned */
+    uint32_t *first;          /* hash set: 1 + index of a phrase whose first word it is; owned */
+    uint32_t *pslot;          /* prefix index by first 4 bytes: 1 + first prefix; owned */
+    uint32_t *pnext;          /* next prefix with the same 4 bytes (1 + index), 0 end; owned */
 } cl_lex_t;
 
 /* Indexes a table (borrowed: it must outlive lx) after checking every term.

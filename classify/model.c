@@ -1,9 +1,14 @@
-/* model.c -- "outcry-lexicon/0.1", a hand-weighted linear model (model.h).
+/* model.c -- the classifier (model.h): the lexicon passes and, when a
+ * trained model is loaded, the hashed-feature linear model on top.
  *
  * Four passes over one tokenisation: complaint terms (logit), category
  * terms (softmax), polarity terms (sentiment) and signal terms (rules). The
  * weights live in wordlists.c and topics.c; the few numbers here are the
- * weights of whole-text features and the rules that combine the passes. */
+ * weights of whole-text features and the rules that combine the passes.
+ * Alone, the passes are "outcry-lexicon/0.1". With a trained model
+ * (linear.h) their findings become features of the linear model, which
+ * decides complaint, category and severity; sentiment and signals stay the
+ * lexicon's, and critical terms keep a complaint critical. */
 #include "model.h"
 
 #include <math.h>
@@ -12,6 +17,7 @@
 
 #include "features.h"
 #include "lexicon.h"
+#include "linear.h"
 
 /* Whole-text weights of the complaint logit. */
 #define W_BIAS          -1.0  /* a text with no evidence is not a complaint */
@@ -38,6 +44,8 @@ struct cl_model {
     cl_lex_t category;  /* category terms */
     cl_lex_t polarity;  /* valences */
     cl_lex_t signal;    /* signal terms */
+    cl_lin_t *lin;      /* the trained model; NULL: the lexicon alone */
+    int lin_owned;      /* lin is freed with the model */
 };
 
 static const char *const category_names[CL_NCAT] = {
@@ -70,7 +78,15 @@ const char *cl_signal_name(unsigned bit)
     return NULL;
 }
 
-cl_model_t *cl_model_new(char *err, size_t errlen)
+void cl_thresholds_default(cl_thresholds_t *t)
+{
+    t->complaint = CL_DEFAULT_THRESHOLD;
+    t->high = CL_DEFAULT_HIGH;
+    t->critical = CL_DEFAULT_CRITICAL;
+    t->category_min = 0.0;
+}
+
+cl_model_t *cl_model_new(const char *path, char *err, size_t errlen)
 {
     cl_model_t *m = calloc(1, sizeof *m);
     if (m == NULL) {
@@ -87,7 +103,41 @@ cl_model_t *cl_model_new(char *err, size_t errlen)
         cl_model_free(m);
         return NULL;
     }
+    if (path == NULL) {
+        return m;
+    }
+    m->lin = calloc(1, sizeof *m->lin);
+    if (m->lin == NULL) {
+        snprintf(err, errlen, "classifier model: out of memory");
+        cl_model_free(m);
+        return NULL;
+    }
+    m->lin_owned = 1;
+    if (cl_lin_load(m->lin, path, err, errlen) != 0) {
+        cl_model_free(m);
+        return NULL;
+    }
     return m;
+}
+
+void cl_model_set_linear(cl_model_t *m, cl_lin_t *lin)
+{
+    if (m->lin != NULL && m->lin_owned) {
+        cl_lin_free(m->lin);
+        free(m->lin);
+    }
+    m->lin = lin;
+    m->lin_owned = 0;
+}
+
+const char *cl_model_name(const cl_model_t *m)
+{
+    return m->lin != NULL ? m->lin->name : CL_MODEL_NAME;
+}
+
+const char *cl_model_meta(const cl_model_t *m)
+{
+    return m->lin != NULL ? m->lin->meta : NULL;
 }
 
 void cl_model_free(cl_model_t *m)
@@ -99,6 +149,10 @@ void cl_model_free(cl_model_t *m)
     cl_lex_free(&m->category);
     cl_lex_free(&m->polarity);
     cl_lex_free(&m->signal);
+    if (m->lin != NULL && m->lin_owned) {
+        cl_lin_free(m->lin);
+        free(m->lin);
+    }
     free(m);
 }
 
@@ -318,82 +372,153 @@ static double meta_logit(const cl_features_t *f, int asking, json_t *trace)
     return z;
 }
 
-int cl_model_classify(const cl_model_t *m, const char *text, size_t len, double threshold,
-                      cl_result_t *r, json_t *explain)
+/* The lexicon passes over f: fills s and returns the lexicon's complaint
+ * logit; *sarcasm tells whether its sarcasm rule fired. */
+static double lex_scan(const cl_model_t *m, const cl_features_t *f, scan_t *s, int *sarcasm,
+                       int *asking, int *lead_out)
 {
     static const char *const asking_words[] = {"how",  "what",  "when",   "where", "which", "who",
                                                "can",  "could", "does",   "do",    "is",    "are",
                                                "will", "would", "anyone", "any",   "should"};
+    s->f = f;
+    s->lead = first_word(f, 1);
+    if (s->trace != NULL) {
+        json_t *toks = json_array();
+        for (size_t i = 0; i < f->n; i++) {
+            char buf[CL_TOKEN_MAX + 16];
+            snprintf(buf, sizeof buf, "%s%s%s", f->tok[i].text,
+                     (f->tok[i].flags & CL_TF_NEGATED) ? "/neg" : "",
+                     (f->tok[i].flags & CL_TF_CAPS) ? "/caps" : "");
+            json_array_append_new(toks, json_string(buf));
+        }
+        json_object_set_new(s->trace, "tokens", toks);
+    }
+    cl_lex_scan(&m->complaint, f, on_complaint, s);
+    cl_lex_scan(&m->category, f, on_category, s);
+    cl_lex_scan(&m->polarity, f, on_polarity, s);
+    cl_lex_scan(&m->signal, f, on_signal, s);
+    for (size_t i = 0; i < f->n; i++) {
+        if ((f->tok[i].flags & CL_TF_HASHTAG) && strcmp(f->tok[i].text, "not") == 0) {
+            s->sarcasm_cue = 1; /* "#not" */
+        }
+    }
+    int lead = first_word(f, 0);
+    *lead_out = lead;
+    *asking = lead >= 0 && in_words(f->tok[lead].text, asking_words, NWORDS(asking_words));
+    double z_sig = W_CRITICAL * capped(s->n_critical, 2) + W_SIGNAL * capped(s->n_signal, 2);
+    s->evidence += z_sig;
+    *sarcasm = (s->sarcasm_cue && s->evidence >= SARCASM_CUE_MIN) ||
+               (s->lead_praise && s->evidence >= SARCASM_MIN);
+    double z = meta_logit(f, *asking, s->trace) + s->z_plain + z_sig;
+    z += *sarcasm ? W_SARCASM : s->z_praise;
+    return z;
+}
+
+static double lex_sentiment(const cl_features_t *f, const scan_t *s, int sarcasm)
+{
+    double v = sarcasm ? s->neg - s->pos : s->pos + s->neg;
+    if (v != 0) {
+        double amp = EXCLAIM_VALENCE * capped(f->exclaim, 4);
+        v += v > 0 ? amp : -amp;
+    }
+    return v / sqrt(v * v + SENT_ALPHA);
+}
+
+/* Softmax of z[0..n) into p; returns the index of the largest. */
+static int softmax(const double *z, int n, double *p)
+{
+    int best = 0;
+    for (int i = 1; i < n; i++) {
+        if (z[i] > z[best]) {
+            best = i;
+        }
+    }
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+        p[i] = exp(z[i] - z[best]);
+        sum += p[i];
+    }
+    for (int i = 0; i < n; i++) {
+        p[i] /= sum;
+    }
+    return best;
+}
+
+int cl_model_lexfeat(const cl_model_t *m, const cl_features_t *f, cl_lexfeat_t *lx)
+{
+    scan_t s;
+    int sarcasm = 0, asking = 0, lead = -1;
+    memset(&s, 0, sizeof s);
+    memset(lx, 0, sizeof *lx);
+    lx->z = lex_scan(m, f, &s, &sarcasm, &asking, &lead);
+    memcpy(lx->catz, s.catz, sizeof lx->catz);
+    lx->sentiment = lex_sentiment(f, &s, sarcasm);
+    lx->signals = s.sig | s.sig_c;
+    lx->critical = s.critical || s.critical_c;
+    lx->sarcasm = sarcasm;
+    return 0;
+}
+
+int cl_model_classify(const cl_model_t *m, const char *text, size_t len,
+                      const cl_thresholds_t *th, cl_result_t *r, json_t *explain)
+{
     cl_features_t f = {0};
     scan_t s;
     memset(&s, 0, sizeof s);
     memset(r, 0, sizeof *r);
-    r->model = CL_MODEL_NAME;
+    r->model = cl_model_name(m);
     if (cl_features_extract(&f, text, len) != 0) {
         cl_features_free(&f);
         return -1;
     }
-    s.f = &f;
     s.trace = explain;
-    s.lead = first_word(&f, 1);
-    if (explain != NULL) {
-        json_t *toks = json_array();
-        for (size_t i = 0; i < f.n; i++) {
-            char buf[CL_TOKEN_MAX + 16];
-            snprintf(buf, sizeof buf, "%s%s%s", f.tok[i].text,
-                     (f.tok[i].flags & CL_TF_NEGATED) ? "/neg" : "",
-                     (f.tok[i].flags & CL_TF_CAPS) ? "/caps" : "");
-            json_array_append_new(toks, json_string(buf));
+    int sarcasm = 0, asking = 0, lead = -1;
+    double z = lex_scan(m, &f, &s, &sarcasm, &asking, &lead);
+    r->sentiment = lex_sentiment(&f, &s, sarcasm);
+    double psev[CL_NSEV] = {0};
+    if (m->lin != NULL) {
+        cl_lexfeat_t lx = {.z = z,
+                           .sentiment = r->sentiment,
+                           .signals = s.sig | s.sig_c,
+                           .critical = s.critical || s.critical_c,
+                           .sarcasm = sarcasm};
+        memcpy(lx.catz, s.catz, sizeof lx.catz);
+        double out[CL_LIN_NOUT], pcat[CL_NCAT];
+        cl_lin_score(m->lin, &f, &lx, out);
+        r->score = sigmoid(out[0]);
+        int best = softmax(out + CL_LIN_OUT_CAT, CL_NCAT, pcat);
+        r->category = (cl_category_t)best;
+        r->category_score = pcat[best];
+        if (r->category_score < th->category_min) {
+            r->category = CL_CAT_OTHER;
+            r->category_score = pcat[CL_CAT_OTHER];
         }
-        json_object_set_new(explain, "tokens", toks);
-    }
-    cl_lex_scan(&m->complaint, &f, on_complaint, &s);
-    cl_lex_scan(&m->category, &f, on_category, &s);
-    cl_lex_scan(&m->polarity, &f, on_polarity, &s);
-    cl_lex_scan(&m->signal, &f, on_signal, &s);
-    for (size_t i = 0; i < f.n; i++) {
-        if ((f.tok[i].flags & CL_TF_HASHTAG) && strcmp(f.tok[i].text, "not") == 0) {
-            s.sarcasm_cue = 1; /* "#not" */
+        softmax(out + CL_LIN_OUT_SEV, CL_NSEV, psev);
+        if (explain != NULL) {
+            json_t *o = json_array();
+            for (int k = 0; k < CL_LIN_NOUT; k++) {
+                json_array_append_new(o, json_real(round(out[k] * 1000) / 1000));
+            }
+            json_object_set_new(explain, "linear_logits", o);
         }
-    }
-
-    /* complaint */
-    int lead = first_word(&f, 0);
-    int asking = lead >= 0 && in_words(f.tok[lead].text, asking_words, NWORDS(asking_words));
-    double z_sig = W_CRITICAL * capped(s.n_critical, 2) + W_SIGNAL * capped(s.n_signal, 2);
-    s.evidence += z_sig;
-    int sarcasm = (s.sarcasm_cue && s.evidence >= SARCASM_CUE_MIN) ||
-                  (s.lead_praise && s.evidence >= SARCASM_MIN);
-    double z = meta_logit(&f, asking, explain) + s.z_plain + z_sig;
-    z += sarcasm ? W_SARCASM : s.z_praise;
-    r->score = sigmoid(z);
-    r->complaint = r->score >= threshold;
-
-    /* category */
-    double max = CAT_OTHER_PRIOR, sum = 0;
-    s.catz[CL_CAT_OTHER] += CAT_OTHER_PRIOR;
-    for (int c = 0; c < CL_NCAT; c++) {
-        if (s.catz[c] > max) {
-            max = s.catz[c];
+    } else {
+        r->score = sigmoid(z);
+        double p[CL_NCAT];
+        s.catz[CL_CAT_OTHER] += CAT_OTHER_PRIOR;
+        /* Ties go to "other", the prior's category. */
+        double max = s.catz[CL_CAT_OTHER];
+        int best = CL_CAT_OTHER;
+        for (int c = 0; c < CL_NCAT; c++) {
+            if (s.catz[c] > max) {
+                max = s.catz[c];
+                best = c;
+            }
         }
+        softmax(s.catz, CL_NCAT, p);
+        r->category = (cl_category_t)best;
+        r->category_score = p[best];
     }
-    int best = CL_CAT_OTHER;
-    for (int c = 0; c < CL_NCAT; c++) {
-        sum += exp(s.catz[c] - max);
-        if (s.catz[c] > s.catz[best]) {
-            best = c;
-        }
-    }
-    r->category = (cl_category_t)best;
-    r->category_score = exp(s.catz[best] - max) / sum;
-
-    /* sentiment */
-    double v = sarcasm ? s.neg - s.pos : s.pos + s.neg;
-    if (v != 0) {
-        double amp = EXCLAIM_VALENCE * capped(f.exclaim, 4);
-        v += v > 0 ? amp : -amp;
-    }
-    r->sentiment = v / sqrt(v * v + SENT_ALPHA);
+    r->complaint = r->score >= th->complaint;
 
     /* signals and severity */
     unsigned sig = s.sig;
@@ -417,11 +542,14 @@ int cl_model_classify(const cl_model_t *m, const char *text, size_t len, double 
         sig |= CL_SIG_PRAISE;
     }
     r->signals = sig;
+    int high_rule = (sig & (CL_SIG_CHURN | CL_SIG_REPEAT | CL_SIG_ANGER)) != 0;
     if (!r->complaint) {
         r->severity = CL_SEV_LOW;
-    } else if (critical) {
+    } else if (m->lin == NULL) {
+        r->severity = critical ? CL_SEV_CRITICAL : high_rule ? CL_SEV_HIGH : CL_SEV_MEDIUM;
+    } else if (critical || psev[CL_SEV_CRITICAL] >= th->critical) {
         r->severity = CL_SEV_CRITICAL;
-    } else if (sig & (CL_SIG_CHURN | CL_SIG_REPEAT | CL_SIG_ANGER)) {
+    } else if (psev[CL_SEV_HIGH] + psev[CL_SEV_CRITICAL] >= th->high) {
         r->severity = CL_SEV_HIGH;
     } else {
         r->severity = CL_SEV_MEDIUM;

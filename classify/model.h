@@ -1,13 +1,16 @@
 /* model.h -- the classifier: text in, classification out.
  *
- * This is the seam a trained model plugs into. Everything outside model.c
- * and wordlists.c (the stage, main, the tests) sees only cl_model_t and
- * cl_result_t; a trained hashed-feature linear model (issue "Classify")
- * replaces cl_model_new()/cl_model_classify() with one that loads weights
- * from a file and scores cl_features_each() (features.h), and keeps the
- * rules for severity and signals or learns them too.
+ * Everything outside model.c, linear.c and the word lists (the stage, main,
+ * the tests) sees only cl_model_t and cl_result_t. The default classifier
+ * is a trained hashed-feature linear model ("outcry-linear/1-<data hash>",
+ * linear.h) loaded from a model file: it decides complaint, category and
+ * severity from hashed features of the text plus the findings of the
+ * lexicon passes below; sentiment and signals stay the lexicon's, and a
+ * critical term (safety, legal, fraud, data exposure) keeps a complaint
+ * critical whatever the weights say.
  *
- * The first model, "outcry-lexicon/0.1", is a hand-weighted linear model:
+ * Without a model file the lexicon alone, "outcry-lexicon/0.1", decides: a
+ * hand-weighted linear model:
  *   complaint score = sigmoid(bias + sum of complaint-term weights + weights
  *                     of '!', '?', capitals, question openers, sarcasm),
  *   category        = softmax over per-category term weights ("other" has a
@@ -22,7 +25,9 @@
 #include <stddef.h>
 
 #define CL_MODEL_NAME        "outcry-lexicon/0.1"
-#define CL_DEFAULT_THRESHOLD 0.5
+#define CL_DEFAULT_THRESHOLD 0.5 /* complaint score cut-off */
+#define CL_DEFAULT_HIGH      0.5 /* P(severity >= high) cut-off */
+#define CL_DEFAULT_CRITICAL  0.5 /* P(severity = critical) cut-off */
 
 typedef enum {
     CL_CAT_BILLING = 0,
@@ -72,19 +77,44 @@ typedef struct cl_result {
     const char *model;      /* model name and version; static */
 } cl_result_t;
 
-typedef struct cl_model cl_model_t;
+/* Cut-offs applied to the model's probabilities; changeable without
+ * retraining (flags and OUTCRY_CLASSIFY_* variables, see classify.h). */
+typedef struct cl_thresholds {
+    double complaint;    /* score >= this is a complaint; above 1: never */
+    double high;         /* a complaint is at least high when P(high or critical) >= this */
+    double critical;     /* critical when P(critical) >= this (critical terms always are) */
+    double category_min; /* below this category probability the category is "other" */
+} cl_thresholds_t;
 
-/* Builds the model (indexes and checks the word lists). Returns NULL with
- * the reason in err. */
-cl_model_t *cl_model_new(char *err, size_t errlen);
+void cl_thresholds_default(cl_thresholds_t *t);
+
+typedef struct cl_model cl_model_t;
+struct cl_lin;
+
+/* Builds the model: indexes and checks the word lists and, when path is not
+ * NULL, loads the trained model file at path (checked: see linear.h). With
+ * path NULL the lexicon alone classifies. Returns NULL with the reason in
+ * err. */
+cl_model_t *cl_model_new(const char *path, char *err, size_t errlen);
 void cl_model_free(cl_model_t *m); /* NULL-safe */
 
-/* Classifies text[0..len). threshold: the complaint cut-off (a value above 1
- * means "never a complaint", which the stage uses for the brand's own posts).
- * explain, when not NULL, receives the tokens and the terms that matched,
- * for humans tuning the model. Returns 0, or -1 when out of memory. */
-int cl_model_classify(const cl_model_t *m, const char *text, size_t len, double threshold,
-                      cl_result_t *r, json_t *explain);
+/* Puts a trained model in memory (borrowed: it must outlive m, and m does
+ * not free it) in place of m's; NULL goes back to the lexicon alone. For
+ * training and evaluation. */
+void cl_model_set_linear(cl_model_t *m, struct cl_lin *lin);
+
+/* The model's name ("outcry-linear/1-3fa2c1d0", "outcry-lexicon/0.1"), and
+ * the trained model's metadata JSON text (NULL for the lexicon). Borrowed. */
+const char *cl_model_name(const cl_model_t *m);
+const char *cl_model_meta(const cl_model_t *m);
+
+/* Classifies text[0..len) under the cut-offs th (a complaint threshold
+ * above 1 means "never a complaint", which the stage uses for the brand's
+ * own posts). explain, when not NULL, receives the tokens, the terms that
+ * matched and the logits, for humans tuning the model. Returns 0, or -1
+ * when out of memory. */
+int cl_model_classify(const cl_model_t *m, const char *text, size_t len,
+                      const cl_thresholds_t *th, cl_result_t *r, json_t *explain);
 
 /* Names as they appear in JSON. */
 const char *cl_category_name(cl_category_t c);

@@ -38,3 +38,9 @@ def test_make_install_honours_prefix_and_destdir(tmp_path):
                           str(root / "share" / "outcry" / "rules.yaml")],
                          capture_output=True, text=True, timeout=20)
     assert out.returncode == 0, out.stderr
+    # the installed classifier finds its installed model
+    assert (root / "share" / "outcry" / "classify-model.bin").is_file()
+    cl = subprocess.run([str(root / "bin" / "outcry-classify"), "text",
+                         "I was charged twice and nobody answers"], capture_output=True,
+                        text=True, timeout=20)
+    assert cl.returncode == 0 and '"complaint":true' in cl.stdout.replace(" ", ""), cl.stderr

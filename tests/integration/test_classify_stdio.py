@@ -71,7 +71,7 @@ def test_classifies_and_continues_past_bad_lines():
     for p in out:
         c = p["classification"]
         assert set(FIELDS) <= set(c), c
-        assert c["model"] == "outcry-lexicon/0.1"
+        assert c["model"].startswith("outcry-linear/1-"), c["model"]  # the shipped model
         assert 0.0 <= c["score"] <= 1.0 and -1.0 <= c["sentiment"] <= 1.0
         assert p["source"] == "test"  # the rest of the post is kept
     by_id = {p["id"]: p["classification"] for p in out}
@@ -130,6 +130,9 @@ def test_help_version_and_text():
     h = subprocess.run([exe, "--help"], capture_output=True, text=True, timeout=10)
     assert h.returncode == 0 and "--threshold" in h.stdout and "OUTCRY_BROKERS" in h.stdout
     v = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=10)
+    assert v.returncode == 0 and "outcry-linear/1-" in v.stdout
+    v = subprocess.run([exe, "--model", "lexicon", "--version"], capture_output=True, text=True,
+                       timeout=10)
     assert v.returncode == 0 and "outcry-lexicon/0.1" in v.stdout
     t = subprocess.run([exe, "text", "great,", "another", "outage"], capture_output=True,
                        text=True, timeout=10)
@@ -160,6 +163,9 @@ def test_twcs_sample_complaint_rate():
     res = [json.loads(l) for l in p.stdout.splitlines()]
     assert len(res) == len(texts)
     rate = sum(r["complaint"] for r in res) / len(res)
-    assert 0.25 <= rate <= 0.65, rate
+    # Inbound posts to care accounts are mostly problems: the trained model
+    # flags about 72% (the word lists alone about 40%, missing many); see
+    # test_classify_model.py for the weak-label check of these posts.
+    assert 0.35 <= rate <= 0.85, rate
     cats = {r["category"] for r in res if r["complaint"]}
     assert {"billing", "delivery", "technical", "service", "account"} <= cats

@@ -1,0 +1,448 @@
+/* linear.c -- hashed features, scoring and the model file (linear.h). */
+#include "linear.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sha256.h"
+
+#define FNV_BASIS 2166136261u
+#define FNV_PRIME 16777619u
+#define CHAR_GRAM_VALUE 0.25f /* character n-grams are many; each counts less */
+
+static uint32_t fnv_str(uint32_t h, const char *s)
+{
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        h ^= *c;
+        h *= FNV_PRIME;
+    }
+    return h;
+}
+
+static uint32_t fnv_mem(uint32_t h, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= FNV_PRIME;
+    }
+    return h;
+}
+
+/* Murmur3's finaliser: FNV-1a's low bits are poorly mixed for short
+ * names, and the bucket is the low bits. */
+static uint32_t mix(uint32_t h)
+{
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return h;
+}
+
+static int cap(int n, int max)
+{
+    return n > max ? max : n;
+}
+
+static double clamp(double x, double lo, double hi)
+{
+    return x < lo ? lo : x > hi ? hi : x;
+}
+
+/* Character 3- and 4-grams of "^word$". */
+static void char_grams(const char *word, cl_hash_cb cb, void *arg)
+{
+    char buf[CL_TOKEN_MAX + 2];
+    size_t n = strlen(word);
+    if (n < 2) {
+        return;
+    }
+    buf[0] = '^';
+    memcpy(buf + 1, word, n);
+    buf[n + 1] = '$';
+    n += 2;
+    uint32_t base = fnv_str(FNV_BASIS, "c:");
+    for (size_t g = 3; g <= 4; g++) {
+        for (size_t i = 0; i + g <= n; i++) {
+            cb(fnv_mem(base, buf + i, g), CHAR_GRAM_VALUE, arg);
+        }
+    }
+}
+
+uint32_t cl_lin_bucket(const cl_lin_t *lin, uint32_t h)
+{
+    return mix(h) & lin->mask;
+}
+
+void cl_lin_features(const cl_features_t *f, const cl_lexfeat_t *lx, cl_hash_cb cb, void *arg)
+{
+    uint32_t w_base = fnv_str(FNV_BASIS, "w:");
+    uint32_t n_base = fnv_str(FNV_BASIS, "n:");
+    uint32_t b_base = fnv_str(FNV_BASIS, "b:");
+    int first = 1;
+    cb(fnv_str(FNV_BASIS, "m:bias"), 1.0f, arg);
+    for (size_t i = 0; i < f->n; i++) {
+        const cl_token_t *t = &f->tok[i];
+        if (t->kind == CL_TOK_PUNCT) {
+            continue;
+        }
+        cb(fnv_str((t->flags & CL_TF_NEGATED) ? n_base : w_base, t->text), 1.0f, arg);
+        if (first && t->kind != CL_TOK_MENTION && t->kind != CL_TOK_URL) {
+            /* The opening word: questions ("how", "can"), greetings,
+             * sarcastic praise ("great, ..."). */
+            cb(fnv_str(fnv_str(FNV_BASIS, "s:"), t->text), 1.0f, arg);
+            first = 0;
+        }
+        if (i + 1 < f->n && f->tok[i + 1].kind != CL_TOK_PUNCT) {
+            uint32_t h = fnv_str(b_base, t->text);
+            h = fnv_mem(h, " ", 1);
+            cb(fnv_str(h, f->tok[i + 1].text), 1.0f, arg);
+        }
+        if (t->kind == CL_TOK_WORD) {
+            char_grams(t->text, cb, arg);
+        }
+    }
+    static const char *const meta[] = {"m:exclaim", "m:question", "m:caps",
+                                       "m:url",     "m:mention",  "m:emoji"};
+    int counts[] = {f->exclaim, f->question, f->caps_words, f->urls, f->mentions, f->emoji};
+    for (size_t i = 0; i < sizeof meta / sizeof meta[0]; i++) {
+        if (counts[i] > 0) {
+            cb(fnv_str(FNV_BASIS, meta[i]), (float)cap(counts[i], 3), arg);
+        }
+    }
+    if (f->exclaim_run >= 3) {
+        cb(fnv_str(FNV_BASIS, "m:exclaim_run"), 1.0f, arg);
+    }
+    if (f->letters >= 12 && f->upper * 10 >= f->letters * 8) {
+        cb(fnv_str(FNV_BASIS, "m:shouting"), 1.0f, arg);
+    }
+    static const char *const lens[] = {"m:len0", "m:len1", "m:len2", "m:len3", "m:len4"};
+    int lb = f->words < 4 ? 0 : f->words < 8 ? 1 : f->words < 16 ? 2 : f->words < 32 ? 3 : 4;
+    cb(fnv_str(FNV_BASIS, lens[lb]), 1.0f, arg);
+    if (lx == NULL) {
+        return;
+    }
+    cb(fnv_str(FNV_BASIS, "lx:z"), (float)(clamp(lx->z, -5, 5) / 2), arg);
+    cb(fnv_str(FNV_BASIS, "lx:sent"), (float)lx->sentiment, arg);
+    char name[24];
+    int any = 0;
+    for (int c = 0; c < CL_NCAT; c++) {
+        any |= lx->catz[c] > 0;
+    }
+    if (!any) {
+        /* No topic word at all: the mark of "other". */
+        cb(fnv_str(FNV_BASIS, "lx:nocat"), 1.0f, arg);
+    }
+    for (int c = 0; c < CL_NCAT; c++) {
+        if (lx->catz[c] > 0) {
+            snprintf(name, sizeof name, "lx:cat%d", c);
+            cb(fnv_str(FNV_BASIS, name), (float)(clamp(lx->catz[c], 0, 5) / 2), arg);
+        }
+    }
+    for (int b = 0; b < CL_NSIG; b++) {
+        if (lx->signals & (1u << b)) {
+            snprintf(name, sizeof name, "lx:sig%d", b);
+            cb(fnv_str(FNV_BASIS, name), 1.0f, arg);
+        }
+    }
+    if (lx->critical) {
+        cb(fnv_str(FNV_BASIS, "lx:critical"), 1.0f, arg);
+    }
+    if (lx->sarcasm) {
+        cb(fnv_str(FNV_BASIS, "lx:sarcasm"), 1.0f, arg);
+    }
+}
+
+typedef struct score_acc {
+    const cl_lin_t *lin; /* the weights */
+    double *z;           /* CL_LIN_NOUT sums */
+} score_acc_t;
+
+static void add_feature(uint32_t h, float v, void *arg)
+{
+    score_acc_t *a = arg;
+    const float *wb = a->lin->w + (size_t)(mix(h) & a->lin->mask) * CL_LIN_NOUT;
+    for (int k = 0; k < CL_LIN_NOUT; k++) {
+        a->z[k] += (double)v * wb[k];
+    }
+}
+
+/* Quantised weights: sums of value x int16, scaled once at the end. */
+static void add_feature_q(uint32_t h, float v, void *arg)
+{
+    score_acc_t *a = arg;
+    const int16_t *qb = a->lin->q + (size_t)(mix(h) & a->lin->mask) * CL_LIN_NOUT;
+    for (int k = 0; k < CL_LIN_NOUT; k++) {
+        a->z[k] += (double)v * qb[k];
+    }
+}
+
+void cl_lin_score(const cl_lin_t *lin, const cl_features_t *f, const cl_lexfeat_t *lx,
+                  double z[CL_LIN_NOUT])
+{
+    score_acc_t a = {lin, z};
+    memset(z, 0, sizeof(double) * CL_LIN_NOUT);
+    cl_lin_features(f, lx, lin->q != NULL ? add_feature_q : add_feature, &a);
+    if (lin->q != NULL) {
+        for (int k = 0; k < CL_LIN_NOUT; k++) {
+            z[k] *= lin->scale[k];
+        }
+    }
+}
+
+int cl_lin_init(cl_lin_t *lin, unsigned bits)
+{
+    memset(lin, 0, sizeof *lin);
+    lin->bits = bits;
+    lin->mask = (1u << bits) - 1;
+    lin->w = calloc((size_t)1 << bits, sizeof(float) * CL_LIN_NOUT);
+    if (lin->w == NULL) {
+        return -1;
+    }
+    for (int k = 0; k < CL_LIN_NOUT; k++) {
+        lin->scale[k] = 1.0f;
+    }
+    snprintf(lin->name, sizeof lin->name, "outcry-linear/%u", CL_LIN_VERSION);
+    return 0;
+}
+
+void cl_lin_free(cl_lin_t *lin)
+{
+    if (lin == NULL) {
+        return;
+    }
+    free(lin->w);
+    free(lin->q);
+    free(lin->meta);
+    memset(lin, 0, sizeof *lin);
+}
+
+static int16_t to_q(float w, float scale)
+{
+    long q = lrintf(w / scale);
+    return (int16_t)(q > 32767 ? 32767 : q < -32767 ? -32767 : q);
+}
+
+int cl_lin_quantise(cl_lin_t *lin)
+{
+    size_t nb = (size_t)1 << lin->bits;
+    free(lin->q);
+    lin->q = malloc(sizeof(int16_t) * CL_LIN_NOUT * nb);
+    if (lin->q == NULL) {
+        return -1;
+    }
+    for (int k = 0; k < CL_LIN_NOUT; k++) {
+        float max = 0;
+        for (size_t b = 0; b < nb; b++) {
+            float a = fabsf(lin->w[b * CL_LIN_NOUT + (size_t)k]);
+            if (a > max) {
+                max = a;
+            }
+        }
+        float s = max > 0 ? max / 32767.0f : 1.0f;
+        lin->scale[k] = s;
+        for (size_t b = 0; b < nb; b++) {
+            size_t i = b * CL_LIN_NOUT + (size_t)k;
+            lin->q[i] = to_q(lin->w[i], s);
+            lin->w[i] = (float)lin->q[i] * s;
+        }
+    }
+    return 0;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++) {
+        p[i] = (uint8_t)(v >> (8 * i));
+    }
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint32_t float_bits(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+static float bits_float(uint32_t u)
+{
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+/* Bytes of a file of 2^bits buckets and mlen bytes of metadata. */
+static size_t file_size(unsigned bits, size_t mlen)
+{
+    return CL_LIN_HEADER_LEN + mlen + 4 * CL_LIN_NOUT + 2 * CL_LIN_NOUT * ((size_t)1 << bits) +
+           CL_SHA256_LEN;
+}
+
+int cl_lin_save(const cl_lin_t *lin, const char *path, const char *meta, char *err,
+                size_t errlen)
+{
+    size_t mlen = strlen(meta);
+    size_t size = file_size(lin->bits, mlen);
+    uint8_t *buf = malloc(size);
+    if (buf == NULL) {
+        snprintf(err, errlen, "model file %s: out of memory", path);
+        return -1;
+    }
+    memcpy(buf, CL_LIN_MAGIC, 8);
+    put32(buf + 8, CL_LIN_VERSION);
+    put32(buf + 12, CL_LIN_FEATSET);
+    put32(buf + 16, lin->bits);
+    put32(buf + 20, CL_LIN_NOUT);
+    put32(buf + 24, (uint32_t)mlen);
+    memcpy(buf + 28, lin->data_sha, 32);
+    uint8_t *p = buf + CL_LIN_HEADER_LEN;
+    memcpy(p, meta, mlen);
+    p += mlen;
+    for (int k = 0; k < CL_LIN_NOUT; k++, p += 4) {
+        put32(p, float_bits(lin->scale[k]));
+    }
+    size_t nw = (size_t)CL_LIN_NOUT << lin->bits;
+    for (size_t i = 0; i < nw; i++, p += 2) {
+        uint16_t u = (uint16_t)to_q(lin->w[i], lin->scale[i % CL_LIN_NOUT]);
+        p[0] = (uint8_t)u;
+        p[1] = (uint8_t)(u >> 8);
+    }
+    cl_sha256(buf, (size_t)(p - buf), p);
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *fp = fopen(tmp, "wb");
+    int ok = fp != NULL && fwrite(buf, 1, size, fp) == size;
+    if (fp != NULL && fclose(fp) != 0) {
+        ok = 0;
+    }
+    free(buf);
+    if (!ok || rename(tmp, path) != 0) {
+        snprintf(err, errlen, "model file %s: cannot write (%s); check the directory exists and "
+                 "is writable", path, strerror(errno));
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads a whole file. Returns the bytes (owned) or NULL with err set. */
+static uint8_t *read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) {
+        snprintf(err, errlen, "model file %s: cannot open (%s); build it with 'make model' or "
+                 "point OUTCRY_CLASSIFY_MODEL / --model at one", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 20, n = 0;
+    uint8_t *buf = malloc(cap);
+    while (buf != NULL) {
+        n += fread(buf + n, 1, cap - n, fp);
+        if (n < cap) {
+            break;
+        }
+        uint8_t *nb = cap < ((size_t)1 << 30) ? realloc(buf, cap * 2) : NULL;
+        if (nb == NULL) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = nb;
+        cap *= 2;
+    }
+    int bad = buf == NULL || ferror(fp);
+    fclose(fp);
+    if (bad) {
+        free(buf);
+        snprintf(err, errlen, "model file %s: cannot read (too large, out of memory or an I/O "
+                 "error)", path);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+int cl_lin_load(cl_lin_t *lin, const char *path, char *err, size_t errlen)
+{
+    size_t len = 0;
+    memset(lin, 0, sizeof *lin);
+    uint8_t *buf = read_file(path, &len, err, errlen);
+    if (buf == NULL) {
+        return -1;
+    }
+    const char *what = NULL;
+    unsigned bits = 0;
+    size_t mlen = 0;
+    if (len < CL_LIN_HEADER_LEN || memcmp(buf, CL_LIN_MAGIC, 8) != 0) {
+        what = "not an outcry classifier model (bad magic)";
+    } else if (get32(buf + 8) != CL_LIN_VERSION) {
+        what = "unsupported format version (this build reads version 1); retrain with this "
+               "build's 'outcry-classify train'";
+    } else if (get32(buf + 12) != CL_LIN_FEATSET) {
+        what = "trained with another feature set than this build computes; retrain with 'make "
+               "model'";
+    } else if ((bits = get32(buf + 16)) < CL_LIN_BITS_MIN || bits > CL_LIN_BITS_MAX) {
+        what = "feature-hash size out of range (2^10..2^24 buckets)";
+    } else if (get32(buf + 20) != CL_LIN_NOUT) {
+        what = "wrong number of outputs (expected 14: complaint, 9 categories, 4 severities)";
+    } else if ((mlen = get32(buf + 24)) > len || len != file_size(bits, mlen)) {
+        what = "truncated or wrong length for its hash size";
+    } else {
+        uint8_t sum[CL_SHA256_LEN];
+        cl_sha256(buf, len - CL_SHA256_LEN, sum);
+        if (memcmp(sum, buf + len - CL_SHA256_LEN, CL_SHA256_LEN) != 0) {
+            what = "checksum mismatch (corrupt or edited)";
+        }
+    }
+    if (what == NULL) {
+        json_error_t jerr;
+        json_t *m = json_loadb((const char *)buf + CL_LIN_HEADER_LEN, mlen, 0, &jerr);
+        const char *name = json_string_value(json_object_get(m, "name"));
+        if (name == NULL) {
+            what = "metadata is not a JSON object with a \"name\"";
+        } else {
+            snprintf(lin->name, sizeof lin->name, "%s", name);
+        }
+        json_decref(m);
+    }
+    if (what != NULL) {
+        snprintf(err, errlen, "model file %s: %s; rebuild it with 'make model'", path, what);
+        free(buf);
+        return -1;
+    }
+    lin->bits = bits;
+    lin->mask = (1u << bits) - 1;
+    memcpy(lin->data_sha, buf + 28, 32);
+    lin->meta = malloc(mlen + 1);
+    lin->w = malloc(sizeof(float) * ((size_t)CL_LIN_NOUT << bits));
+    lin->q = malloc(sizeof(int16_t) * ((size_t)CL_LIN_NOUT << bits));
+    if (lin->meta == NULL || lin->w == NULL || lin->q == NULL) {
+        snprintf(err, errlen, "model file %s: out of memory", path);
+        free(buf);
+        cl_lin_free(lin);
+        return -1;
+    }
+    memcpy(lin->meta, buf + CL_LIN_HEADER_LEN, mlen);
+    lin->meta[mlen] = '\0';
+    const uint8_t *p = buf + CL_LIN_HEADER_LEN + mlen;
+    for (int k = 0; k < CL_LIN_NOUT; k++, p += 4) {
+        lin->scale[k] = bits_float(get32(p));
+    }
+    size_t nw = (size_t)CL_LIN_NOUT << bits;
+    for (size_t i = 0; i < nw; i++, p += 2) {
+        lin->q[i] = (int16_t)(uint16_t)(p[0] | p[1] << 8);
+        lin->w[i] = (float)lin->q[i] * lin->scale[i % CL_LIN_NOUT];
+    }
+    free(buf);
+    return 0;
+}
