@@ -13,7 +13,8 @@ PKGS=(
   # run
   redis-server kcat
   # tests
-  python3 python3-pytest python3-confluent-kafka python3-redis docker-compose valgrind
+  python3 python3-pytest python3-pytest-xdist python3-confluent-kafka python3-redis
+  docker-compose valgrind
 )
 
 missing=()
