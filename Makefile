@@ -17,6 +17,7 @@ PYTHON  ?= /usr/bin/python3
 # Integration tests mostly wait on timers (SLA deadlines, rebalances): run
 # them in parallel processes, each with its own broker and Redis.
 TEST_JOBS ?= 4
+JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 VERSION := 0.1.0
 
 ifeq ($(SAN),1)
@@ -98,7 +99,7 @@ deps:
 	@bash tools/deps.sh
 
 run: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(JOBS) all
 	@bash tools/run-demo.sh $(BUILD)
 
 unit: check-pkgs $(UNIT_BINS)
@@ -109,7 +110,8 @@ integration: all
 
 test: deps
 	@$(MAKE) --no-print-directory lint
-	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory -j$(JOBS) all
+	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
 
 install: all

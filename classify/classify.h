@@ -30,6 +30,7 @@ typedef struct cl_ctx {
     oc_metric_t *complaints[CL_NCAT]; /* outcry_classify_complaints_total{category} */
     oc_metric_t *posts[2];            /* outcry_classify_posts_total{direction} in, out */
     oc_metric_t *critical;            /* outcry_classify_critical_total */
+    int loose;                        /* --stdio: also score bare {"id","text"} objects */
     char err[256];                    /* last error, for messages */
 } cl_ctx_t;
 

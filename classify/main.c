@@ -275,6 +275,7 @@ int main(int argc, char **argv)
         oc_info("start", "model %s (%s), thresholds complaint %.3f high %.3f critical %.3f, %s",
                 cl_model_name(ctx.model), ctx.model_path[0] ? ctx.model_path : "word lists",
                 ctx.th.complaint, ctx.th.high, ctx.th.critical, use_stdio ? "stdio" : "kafka");
+        ctx.loose = use_stdio;
         rc = use_stdio ? oc_run_stdio(&cfg, &stage, &ctx, stdin, stdout)
                        : oc_run_kafka(&cfg, &stage, &ctx);
     }

@@ -169,3 +169,36 @@ def test_twcs_sample_complaint_rate():
     assert 0.35 <= rate <= 0.85, rate
     cats = {r["category"] for r in res if r["complaint"]}
     assert {"billing", "delivery", "technical", "service", "account"} <= cats
+
+
+def test_stdio_scores_bare_id_text_and_rejects_bad_input_clearly():
+    """--stdio takes a canonical post or at least {"id","text"}; bad input
+    gets a DLQ entry with a reason and the stage goes on (issue: Classify)."""
+    import json
+    import subprocess
+    from stages import BIN
+    lines = [
+        b'{"id":"a1","text":"charged twice for my bill, refund me now"}',
+        b'{"id":"a2"}',                                   # no text
+        b'{"id":"a3","text":""}',                         # empty text
+        b'{"id":"a4","text":"' + b"x" * (1024 * 1024) + b'"}',  # 1 MB text
+        b'{"id":"a5","text":"bad \xff\xfe utf8"}',        # invalid UTF-8
+        b'{"id":"a6","text":42}',                         # wrong type
+        b'{"id":"a7","text":"the app crashes every time I log in"}',
+    ]
+    r = subprocess.run([BIN + "/outcry-classify", "--stdio"], input=b"\n".join(lines) + b"\n",
+                       capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr[-2000:]
+    out = [json.loads(l) for l in r.stdout.decode().splitlines()]
+    assert [o["id"] for o in out] == ["a1", "a7"]
+    assert out[0]["classification"]["complaint"] is True
+    assert out[0]["classification"]["category"] == "billing"
+    dlq = [json.loads(l)["dlq"] for l in r.stderr.decode().splitlines()
+           if l.startswith("{") and json.loads(l).get("event") == "dlq"]
+    assert [d["offset"] for d in dlq] == [2, 3, 4, 5, 6]
+    for d in dlq:
+        assert d["reason"] and d["code"] in ("invalid_post", "invalid_json", "empty_text",
+                                             "too_large")
+    assert dlq[1]["code"] == "empty_text"
+    assert dlq[2]["code"] == "too_large" and "limit" in dlq[2]["reason"]
+    assert dlq[3]["code"] == "invalid_json"
