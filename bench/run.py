@@ -159,7 +159,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bin", default=os.path.join(REPO, "build"))
     ap.add_argument("-n", type=int, default=1_000_000, help="posts per target")
-    ap.add_argument("--partitions", type=int, default=16)
+    # the dev broker keeps ~5 MiB a partition: enough partitions that the
+    # backlog between loader and stage is never evicted
+    ap.add_argument("--partitions", type=int, default=64)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--timeout", type=int, default=300, help="seconds per target")
     args = ap.parse_args()

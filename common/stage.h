@@ -77,4 +77,9 @@ extern volatile sig_atomic_t oc_running;
 /* Installs SIGTERM/SIGINT (stop) and ignores SIGPIPE. */
 void oc_signals_install(void);
 
+/* Set by SIGHUP once oc_sighup_install() ran: "reload your files". The
+ * stage clears it when it has reloaded. */
+extern volatile sig_atomic_t oc_reload_requested;
+void oc_sighup_install(void);
+
 #endif

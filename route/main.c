@@ -198,7 +198,7 @@ int main(int argc, char **argv)
     } else {
         ctx.reload = &reload;
         stage.tick = rt_reload_tick;
-        rt_reload_install_sighup();
+        oc_sighup_install();
         rc = oc_run_kafka(&cfg, &stage, &ctx);
     }
     rt_ctx_free(&ctx);

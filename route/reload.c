@@ -1,5 +1,6 @@
 /* reload.c -- hot reload of the rules file between two messages. */
 #include "reload.h"
+#include "stage.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,23 +11,6 @@
 
 #define CHECK_EVERY_MS 1000 /* how often the file's identity is compared */
 
-volatile sig_atomic_t rt_reload_requested = 0;
-
-static void on_sighup(int sig)
-{
-    (void)sig;
-    rt_reload_requested = 1;
-}
-
-void rt_reload_install_sighup(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sighup;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
-    sigaction(SIGHUP, &sa, NULL);
-}
 
 static int same_file(const struct stat *a, const struct stat *b)
 {
@@ -159,8 +143,8 @@ int rt_reload_tick(void *vctx, int64_t now_ms, oc_emit_t *out)
     if (!rl) {
         return 0;
     }
-    if (rt_reload_requested) {
-        rt_reload_requested = 0;
+    if (oc_reload_requested) {
+        oc_reload_requested = 0;
         rt_reload_now(ctx, "SIGHUP");
         rl->last_check_ms = now_ms;
         return 0;

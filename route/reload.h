@@ -31,9 +31,7 @@ struct rt_reload {
 };
 
 /* Set by the SIGHUP handler; the next tick reloads. */
-extern volatile sig_atomic_t rt_reload_requested;
-/* Installs the SIGHUP handler (it only sets rt_reload_requested). */
-void rt_reload_install_sighup(void);
+/* SIGHUP comes through common's oc_sighup_install() / oc_reload_requested. */
 
 /* Takes ownership of rules (loaded from path, NULL for the built-in rules:
  * then nothing is watched) and registers the metrics. Returns 0 or -1. */
