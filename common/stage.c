@@ -1,5 +1,5 @@
-/* stage.c -- oc_emit(), the DLQ path, signals and the --stdio loop.
- * The Kafka loop is in kafka_loop.c. */
+/* stage.c -- oc_emit(), the DLQ path and the --stdio loop.
+ * The Kafka loop is in kafka_loop.c, the signal flags in signals.c. */
 #include "stage.h"
 
 #include <signal.h>
@@ -11,47 +11,6 @@
 #include "log.h"
 #include "metrics.h"
 #include "post.h"
-
-volatile sig_atomic_t oc_running = 1;
-
-static void on_stop_signal(int sig)
-{
-    (void)sig;
-    oc_running = 0;
-}
-
-volatile sig_atomic_t oc_reload_requested = 0;
-
-static void on_sighup(int sig)
-{
-    (void)sig;
-    oc_reload_requested = 1;
-}
-
-static void install(int sig, void (*handler)(int), int flags)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = handler;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = flags;
-    sigaction(sig, &sa, NULL);
-}
-
-void oc_signals_install(void)
-{
-    /* No SA_RESTART: a blocking read (stdin in --stdio) must return so the
-     * loop sees oc_running turn 0. */
-    install(SIGTERM, on_stop_signal, 0);
-    install(SIGINT, on_stop_signal, 0);
-    signal(SIGPIPE, SIG_IGN);
-}
-
-void oc_sighup_install(void)
-{
-    /* A reload request must not interrupt anything: restart what it hit. */
-    install(SIGHUP, on_sighup, SA_RESTART);
-}
 
 static oc_metric_t *stage_counter(const oc_stage_t *stage, const char *name, const char *help)
 {
