@@ -296,6 +296,10 @@ static int consumer_new(loop_t *l)
                                     "enable.auto.offset.store", "false",
                                     "auto.offset.reset", "earliest",
                                     "enable.partition.eof", "false",
+                                    /* an idle fetch waits at most this long: it
+                                     * bounds the latency a reply adds on its way
+                                     * to alert (docs/operations.md) */
+                                    "fetch.wait.max.ms", "100",
                                     NULL};
     for (const char *const *kv = defaults; *kv; kv += 2) {
         if (rd_kafka_conf_set(conf, kv[0], kv[1], errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
