@@ -10,33 +10,18 @@
 #include "alert/noise.h"
 #include "alert/sla.h"
 
+#include "alert_fixture.h"
+
 /* A routed inbound complaint (dir "in") or a brand post ("out") by handle. */
 static json_t *mkpost(const char *id, const char *conv, const char *dir, const char *created,
                       const char *handle, const char *text)
 {
-    json_t *p = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s},s:s,s:s,s:s}", "schema",
-                          "outcry.post/v1", "id", id, "platform", "twitter", "native_id", id,
-                          "direction", strcmp(dir, "out") == 0 ? "outbound" : "inbound", "brand",
-                          "acme", "author", "id", handle, "handle", handle, "text", text,
-                          "created_at", created, "conversation", conv);
-    assert_non_null(p);
-    if (strcmp(dir, "in") == 0) {
-        json_object_set_new(p, "classification",
-                            json_pack("{s:b,s:s}", "complaint", 1, "severity", "high"));
-        json_object_set_new(p, "routing",
-                            json_pack("{s:s,s:s,s:{s:i},s:s}", "team", "billing", "priority",
-                                      "p2", "sla", "first_reply_s", 30, "rule", "r"));
-    }
-    return p;
+    return al_test_post(id, conv, dir, created, handle, handle, text);
 }
 
 static void apply(al_engine_t *e, json_t *post, json_t *alerts)
 {
-    char err[256] = "";
-    int rc = al_engine_apply(e, 0, post, alerts, err, sizeof(err));
-    if (rc != 0)
-        fail_msg("apply failed (%d): %s", rc, err);
-    json_decref(post);
+    al_test_apply(e, post, alerts);
 }
 
 static void test_parse_accounts(void **state)

@@ -11,31 +11,16 @@
 
 #include "alert/sla.h"
 
+#include "alert_fixture.h"
+
 static json_t *mkpost(const char *id, const char *conv, const char *dir, const char *created)
 {
-    json_t *p = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s},s:s,s:s,s:s}", "schema",
-                          "outcry.post/v1", "id", id, "platform", "twitter", "native_id", id,
-                          "direction", strcmp(dir, "out") == 0 ? "outbound" : "inbound", "brand",
-                          "acme", "author", "id", "u1", "handle", "jdoe", "text", "broken",
-                          "created_at", created, "conversation", conv);
-    assert_non_null(p);
-    if (strcmp(dir, "in") == 0) {
-        json_object_set_new(p, "classification",
-                            json_pack("{s:b,s:s}", "complaint", 1, "severity", "high"));
-        json_object_set_new(p, "routing",
-                            json_pack("{s:s,s:s,s:{s:i},s:s}", "team", "billing", "priority",
-                                      "p2", "sla", "first_reply_s", 30, "rule", "r"));
-    }
-    return p;
+    return al_test_post(id, conv, dir, created, "u1", "jdoe", "broken");
 }
 
 static void apply(al_engine_t *e, json_t *post, json_t *alerts)
 {
-    char err[256] = "";
-    int rc = al_engine_apply(e, 0, post, alerts, err, sizeof(err));
-    if (rc != 0)
-        fail_msg("apply failed (%d): %s", rc, err);
-    json_decref(post);
+    al_test_apply(e, post, alerts);
 }
 
 static void init(al_engine_t *e)
