@@ -231,12 +231,14 @@ oc_http_t *oc_http_start_api(const char *addr, oc_http_handler_fn handler, void 
     h->max_body = max_body;
     /* An API handler may block (ingest waits for Kafka's acknowledgement), so
      * it gets a pool of threads; health checks then still answer. */
-    unsigned threads = handler ? OC_HTTP_THREADS : 1;
+    /* A pool of one is refused with a warning: health-only servers get none
+     * (MHD_OPTION_END ends the list before the pool size). */
+    unsigned threads = handler ? OC_HTTP_THREADS : 0;
     h->daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
         handle, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)30, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED,
-        request_done, NULL, MHD_OPTION_END);
+        (unsigned)30, MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
+        threads ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, threads, MHD_OPTION_END);
     if (!h->daemon) {
         snprintf(err, errlen, "cannot serve HTTP on %s (port in use or not permitted)", addr);
         free(h);

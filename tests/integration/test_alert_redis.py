@@ -308,14 +308,23 @@ def test_kafka_mode_silence_breaches_and_survives_redis_outage(bootstrap, tmp_pa
                OUTCRY_TOPIC_PREFIX=prefix, OUTCRY_GROUP=prefix + "alert",
                OUTCRY_HTTP="127.0.0.1:%d" % http, OUTCRY_ALERT_LATENESS_MS="200")
     producer = Producer({"bootstrap.servers": bootstrap})
-    complaint = json.loads(post("twitter:7001", "twitter:7001", _rfc3339(time.time()), target=1))
-    complaint["routing"]["sla"] = {"first_reply_s": 1, "warn_at": 0.5, "escalate_at": 4.0}
-    producer.produce(prefix + "routed", json.dumps(complaint), key="twitter:7001")
-    assert producer.flush(10) == 0
     sub = Subscriber(own.url, ["outcry:alerts"])
     with open(log_path, "wb") as log:
         alert = subprocess.Popen([ALERT], env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
+        # The clock starts when the complaint is posted: post it only once alert
+        # holds its partitions, or a slow start (sanitizers, a busy machine)
+        # eats the 1 s SLA and its escalation before the first look.
+        ready_by = time.time() + 30
+        while time.time() < ready_by and not _http_ok(http, "/readyz"):
+            assert alert.poll() is None, log_path.read_text()
+            time.sleep(0.1)
+        assert _http_ok(http, "/readyz"), log_path.read_text()
+        complaint = json.loads(post("twitter:7001", "twitter:7001", _rfc3339(time.time()),
+                                    target=1))
+        complaint["routing"]["sla"] = {"first_reply_s": 1, "warn_at": 0.5, "escalate_at": 4.0}
+        producer.produce(prefix + "routed", json.dumps(complaint), key="twitter:7001")
+        assert producer.flush(10) == 0
         got = []
         deadline = time.time() + 20
         while time.time() < deadline and [a["type"] for _, a in got] != ["sla.warning",
