@@ -28,7 +28,7 @@ BUILD   ?= build
 SANFLAGS =
 endif
 
-PKGS := rdkafka jansson hiredis libmicrohttpd libpcre2-8 yaml-0.1 libcrypto libutf8proc
+PKGS := rdkafka jansson hiredis libmicrohttpd libpcre2-8 yaml-0.1 libcrypto libutf8proc libcjson
 
 # CFLAGS and LDFLAGS are the user's to override; what the code needs to
 # compile at all lives in the OC_ variables. Error messages go into bounded

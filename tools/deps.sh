@@ -8,13 +8,15 @@ PKGS=(
   # build
   gcc make pkg-config
   librdkafka-dev libjansson-dev libhiredis-dev libmicrohttpd-dev
-  libssl-dev libpcre2-dev libyaml-dev libcsv-dev libutf8proc-dev
+  libssl-dev libpcre2-dev libyaml-dev libcsv-dev libutf8proc-dev libcjson-dev
   libcmocka-dev
   # run
   redis-server kcat
   # tests
   python3 python3-pytest python3-pytest-xdist python3-confluent-kafka python3-redis
   docker-compose valgrind
+  # make bench: the Python peer and the plot
+  python3-sklearn gnuplot-nox
 )
 
 missing=()
