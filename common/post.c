@@ -14,106 +14,167 @@ static int fail(char *err, size_t errlen, const char *fmt, const char *field)
     return -1;
 }
 
-/* A required non-empty string field. */
-static int need_string(const json_t *obj, const char *field, const char *path, char *err,
-                       size_t errlen)
+/* The jansson side of oc_post_tree_t. */
+static const void *jt_get(const void *obj, const char *key)
 {
-    const json_t *v = json_object_get(obj, field);
-    if (!v || json_is_null(v)) {
+    return json_is_object((const json_t *)obj) ? json_object_get(obj, key) : NULL;
+}
+
+static oc_jkind_t jt_kind(const void *v)
+{
+    const json_t *j = v;
+    if (!j) {
+        return OC_JK_ABSENT;
+    }
+    switch (json_typeof(j)) {
+    case JSON_NULL:
+        return OC_JK_NULL;
+    case JSON_STRING:
+        return OC_JK_STRING;
+    case JSON_INTEGER:
+        return OC_JK_INTEGER;
+    case JSON_TRUE:
+    case JSON_FALSE:
+        return OC_JK_BOOL;
+    case JSON_OBJECT:
+        return OC_JK_OBJECT;
+    default:
+        return OC_JK_OTHER;
+    }
+}
+
+static const char *jt_str(const void *v, size_t *len)
+{
+    *len = json_string_length(v);
+    return json_string_value(v);
+}
+
+static long long jt_int(const void *v)
+{
+    return (long long)json_integer_value(v);
+}
+
+static const oc_post_tree_t jansson_tree = {jt_get, jt_kind, jt_str, jt_int};
+
+/* A required non-empty string field. */
+static int need_string(const oc_post_tree_t *t, const void *obj, const char *field,
+                       const char *path, char *err, size_t errlen)
+{
+    const void *v = t->get(obj, field);
+    oc_jkind_t k = t->kind(v);
+    size_t len;
+    if (k == OC_JK_ABSENT || k == OC_JK_NULL) {
         return fail(err, errlen, "missing required field '%s'", path);
     }
-    if (!json_is_string(v)) {
+    if (k != OC_JK_STRING) {
         return fail(err, errlen, "field '%s' must be a string", path);
     }
-    if (json_string_length(v) == 0) {
+    t->str(v, &len);
+    if (len == 0) {
         return fail(err, errlen, "field '%s' must not be empty", path);
     }
     return 0;
 }
 
 /* An optional field that, when present and not null, must be a string. */
-static int opt_string(const json_t *obj, const char *field, const char *path, char *err,
-                      size_t errlen)
+static int opt_string(const oc_post_tree_t *t, const void *obj, const char *field,
+                      const char *path, char *err, size_t errlen)
 {
-    const json_t *v = json_object_get(obj, field);
-    if (v && !json_is_null(v) && !json_is_string(v)) {
+    oc_jkind_t k = t->kind(t->get(obj, field));
+    if (k != OC_JK_ABSENT && k != OC_JK_NULL && k != OC_JK_STRING) {
         return fail(err, errlen, "field '%s' must be a string or null", path);
+    }
+    return 0;
+}
+
+static const char *tree_str(const oc_post_tree_t *t, const void *obj, const char *field)
+{
+    size_t len;
+    const void *v = t->get(obj, field);
+    return t->kind(v) == OC_JK_STRING ? t->str(v, &len) : NULL;
+}
+
+int oc_post_validate_tree(const oc_post_tree_t *t, const void *post, char *err, size_t errlen)
+{
+    if (t->kind(post) != OC_JK_OBJECT) {
+        return fail(err, errlen, "a post must be a JSON object%s", "");
+    }
+    if (need_string(t, post, "schema", "schema", err, errlen) < 0) {
+        return -1;
+    }
+    if (strcmp(tree_str(t, post, "schema"), OC_POST_SCHEMA) != 0) {
+        return fail(err, errlen, "field 'schema' must be \"%s\"", OC_POST_SCHEMA);
+    }
+    static const char *const required[] = {"id", "platform", "direction", "brand", "created_at"};
+    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
+        if (need_string(t, post, required[i], required[i], err, errlen) < 0) {
+            return -1;
+        }
+    }
+    const char *dir = tree_str(t, post, "direction");
+    if (strcmp(dir, "inbound") != 0 && strcmp(dir, "outbound") != 0) {
+        return fail(err, errlen, "field 'direction' must be \"inbound\" or \"outbound\"%s", "");
+    }
+    const void *author = t->get(post, "author");
+    oc_jkind_t ak = t->kind(author);
+    if (ak == OC_JK_ABSENT || ak == OC_JK_NULL) {
+        return fail(err, errlen, "missing required field '%s'", "author");
+    }
+    if (ak != OC_JK_OBJECT) {
+        return fail(err, errlen, "field '%s' must be an object", "author");
+    }
+    if (need_string(t, author, "id", "author.id", err, errlen) < 0) {
+        return -1;
+    }
+    if (opt_string(t, author, "handle", "author.handle", err, errlen) < 0) {
+        return -1;
+    }
+    const void *followers = t->get(author, "followers");
+    oc_jkind_t fk = t->kind(followers);
+    if (fk != OC_JK_ABSENT && fk != OC_JK_NULL && (fk != OC_JK_INTEGER || t->integer(followers) < 0)) {
+        return fail(err, errlen, "field '%s' must be a non-negative integer", "author.followers");
+    }
+    oc_jkind_t vk = t->kind(t->get(author, "verified"));
+    if (vk != OC_JK_ABSENT && vk != OC_JK_NULL && vk != OC_JK_BOOL) {
+        return fail(err, errlen, "field '%s' must be true or false", "author.verified");
+    }
+    const void *text = t->get(post, "text");
+    oc_jkind_t tk = t->kind(text);
+    if (tk == OC_JK_ABSENT || tk == OC_JK_NULL) {
+        return fail(err, errlen, "missing required field '%s'", "text");
+    }
+    if (tk != OC_JK_STRING) {
+        return fail(err, errlen, "field '%s' must be a string", "text");
+    }
+    size_t tlen;
+    const char *tval = t->str(text, &tlen);
+    if (tlen > OC_POST_MAX_TEXT) {
+        if (err && errlen) {
+            snprintf(err, errlen, "field 'text' is %zu bytes; the limit is %d", tlen,
+                     OC_POST_MAX_TEXT);
+        }
+        return -1;
+    }
+    if (strlen(tval) != tlen) {
+        return fail(err, errlen, "field '%s' must not contain NUL characters", "text");
+    }
+    int64_t ms;
+    if (oc_time_parse(tree_str(t, post, "created_at"), &ms) < 0) {
+        return fail(err, errlen, "field '%s' must be an RFC 3339 timestamp", "created_at");
+    }
+    static const char *const optional[] = {"in_reply_to", "conversation", "lang",
+                                           "url",         "source",       "native_id"};
+    for (size_t i = 0; i < sizeof optional / sizeof optional[0]; i++) {
+        if (opt_string(t, post, optional[i], optional[i], err, errlen) < 0) {
+            return -1;
+        }
     }
     return 0;
 }
 
 int oc_post_validate(const json_t *post, char *err, size_t errlen)
 {
-    if (!json_is_object(post)) {
-        return fail(err, errlen, "a post must be a JSON object%s", "");
-    }
-    if (need_string(post, "schema", "schema", err, errlen) < 0) {
-        return -1;
-    }
-    if (strcmp(oc_post_str(post, "schema"), OC_POST_SCHEMA) != 0) {
-        return fail(err, errlen, "field 'schema' must be \"%s\"", OC_POST_SCHEMA);
-    }
-    static const char *const required[] = {"id", "platform", "direction", "brand", "created_at"};
-    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
-        if (need_string(post, required[i], required[i], err, errlen) < 0) {
-            return -1;
-        }
-    }
-    const char *dir = oc_post_str(post, "direction");
-    if (strcmp(dir, "inbound") != 0 && strcmp(dir, "outbound") != 0) {
-        return fail(err, errlen, "field 'direction' must be \"inbound\" or \"outbound\"%s", "");
-    }
-    const json_t *author = json_object_get(post, "author");
-    if (!author || json_is_null(author)) {
-        return fail(err, errlen, "missing required field '%s'", "author");
-    }
-    if (!json_is_object(author)) {
-        return fail(err, errlen, "field '%s' must be an object", "author");
-    }
-    if (need_string(author, "id", "author.id", err, errlen) < 0) {
-        return -1;
-    }
-    if (opt_string(author, "handle", "author.handle", err, errlen) < 0) {
-        return -1;
-    }
-    const json_t *followers = json_object_get(author, "followers");
-    if (followers && !json_is_null(followers) &&
-        (!json_is_integer(followers) || json_integer_value(followers) < 0)) {
-        return fail(err, errlen, "field '%s' must be a non-negative integer", "author.followers");
-    }
-    const json_t *verified = json_object_get(author, "verified");
-    if (verified && !json_is_null(verified) && !json_is_boolean(verified)) {
-        return fail(err, errlen, "field '%s' must be true or false", "author.verified");
-    }
-    const json_t *text = json_object_get(post, "text");
-    if (!text || json_is_null(text)) {
-        return fail(err, errlen, "missing required field '%s'", "text");
-    }
-    if (!json_is_string(text)) {
-        return fail(err, errlen, "field '%s' must be a string", "text");
-    }
-    if (json_string_length(text) > OC_POST_MAX_TEXT) {
-        if (err && errlen) {
-            snprintf(err, errlen, "field 'text' is %zu bytes; the limit is %d",
-                     json_string_length(text), OC_POST_MAX_TEXT);
-        }
-        return -1;
-    }
-    if (strlen(json_string_value(text)) != json_string_length(text)) {
-        return fail(err, errlen, "field '%s' must not contain NUL characters", "text");
-    }
-    int64_t ms;
-    if (oc_time_parse(oc_post_str(post, "created_at"), &ms) < 0) {
-        return fail(err, errlen, "field '%s' must be an RFC 3339 timestamp", "created_at");
-    }
-    static const char *const optional[] = {"in_reply_to", "conversation", "lang",
-                                           "url",         "source",       "native_id"};
-    for (size_t i = 0; i < sizeof optional / sizeof optional[0]; i++) {
-        if (opt_string(post, optional[i], optional[i], err, errlen) < 0) {
-            return -1;
-        }
-    }
-    return 0;
+    return oc_post_validate_tree(&jansson_tree, post, err, errlen);
 }
 
 json_t *oc_post_parse(const char *buf, size_t len, char *err, size_t errlen)

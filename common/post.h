@@ -16,6 +16,28 @@
  * enumerations. Returns 0, or -1 with a reason naming the field in err. */
 int oc_post_validate(const json_t *post, char *err, size_t errlen);
 
+/* A read-only view of a JSON tree, so that one set of rules validates posts
+ * parsed by jansson (oc_post_validate) and by cJSON (fastpost.c). */
+typedef enum {
+    OC_JK_ABSENT = 0, /* no such member (get() returned NULL) */
+    OC_JK_NULL,       /* null */
+    OC_JK_STRING,     /* a string */
+    OC_JK_INTEGER,    /* a number without fraction or exponent */
+    OC_JK_BOOL,       /* true or false */
+    OC_JK_OBJECT,     /* an object */
+    OC_JK_OTHER       /* a real number, an array */
+} oc_jkind_t;
+
+typedef struct oc_post_tree {
+    const void *(*get)(const void *obj, const char *key); /* member, or NULL; borrowed */
+    oc_jkind_t (*kind)(const void *v);                    /* what v is (NULL: absent) */
+    const char *(*str)(const void *v, size_t *len);       /* a string's bytes and length */
+    long long (*integer)(const void *v);                  /* an integer's value */
+} oc_post_tree_t;
+
+/* oc_post_validate() over any tree. */
+int oc_post_validate_tree(const oc_post_tree_t *t, const void *post, char *err, size_t errlen);
+
 /* Parses one JSON message and validates it as a post.
  * Returns a new reference, or NULL with the reason (line and column for
  * JSON errors) in err. */

@@ -33,40 +33,58 @@ const oc_msg_t *oc_emit_input(const oc_emit_t *out)
     return out->in;
 }
 
-int oc_emit(oc_emit_t *out, const char *name, const char *key, json_t *value)
+int oc_emit_raw(oc_emit_t *out, const char *name, const char *key, const char *buf, size_t len)
 {
     static oc_metric_t *m;
     int rc = 0;
-    if (!value) {
-        out->failed = 1;
-        return -1;
-    }
     if (!m) {
         m = stage_counter(out->stage, "outcry_messages_out_total", "Output messages emitted");
     }
     if (out->producer) {
+        char topic[256];
         if (!key && out->in) {
             key = out->in->key;
         }
-        rc = oc_produce_json(out->producer, name, key, value, out->ticket);
+        if (!oc_topic_name(out->cfg, name, topic, sizeof topic)) {
+            oc_error("emit_failed", "topic name too long: %s%s", out->cfg->topic_prefix, name);
+            out->failed = 1;
+            return -1;
+        }
+        rc = oc_produce_raw(out->producer, topic, key, key ? strlen(key) : 0, buf, len,
+                            out->ticket);
         if (rc < 0) {
             oc_error("emit_failed", "%s", out->producer->err);
             out->failed = 1;
         }
     } else if (out->out && strcmp(name, out->stage->primary) == 0) {
-        char *s = oc_json_dumps(value);
-        if (!s || fputs(s, out->out) == EOF || fputc('\n', out->out) == EOF) {
+        if (fwrite(buf, 1, len, out->out) != len || fputc('\n', out->out) == EOF) {
             oc_error("emit_failed", "cannot write to standard output");
             out->failed = 1;
             rc = -1;
         }
-        free(s);
     }
     if (rc == 0) {
         out->emitted++;
         oc_metric_add(m, 1);
     }
+    return rc;
+}
+
+int oc_emit(oc_emit_t *out, const char *name, const char *key, json_t *value)
+{
+    if (!value) {
+        out->failed = 1;
+        return -1;
+    }
+    char *s = oc_json_dumps(value);
     json_decref(value);
+    if (!s) {
+        oc_error("emit_failed", "out of memory serialising a message for %s", name);
+        out->failed = 1;
+        return -1;
+    }
+    int rc = oc_emit_raw(out, name, key, s, strlen(s));
+    free(s);
     return rc;
 }
 

@@ -36,6 +36,10 @@ typedef struct oc_emit oc_emit_t;
  * or -1 when it could not be enqueued (the input is then not committed). */
 int oc_emit(oc_emit_t *out, const char *name, const char *key, json_t *value);
 
+/* oc_emit() for a message already serialised: buf[0..len) is copied, the
+ * caller keeps it. */
+int oc_emit_raw(oc_emit_t *out, const char *name, const char *key, const char *buf, size_t len);
+
 /* Rejects the input: a DLQ entry with the stage, code (short, also a metric
  * label: "invalid_json", "invalid_post", ...), a human reason, the original
  * bytes (base64) and topic/partition/offset. Returns 0 or -1 like oc_emit. */

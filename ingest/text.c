@@ -1,67 +1,19 @@
 /* text.c -- UTF-8 validation, HTML entities, NFC, Twitter timestamps, mentions. */
 #include "text.h"
 #include "timeutil.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
-int ig_utf8_valid(const char *s, size_t len, size_t *bad)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = u[i];
-        size_t n;
-        uint32_t cp;
-        uint32_t min;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            n = 1;
-            cp = c & 0x1F;
-            min = 0x80;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 2;
-            cp = c & 0x0F;
-            min = 0x800;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3;
-            cp = c & 0x07;
-            min = 0x10000;
-        } else {
-            goto invalid;
-        }
-        if (len - i <= n) {
-            goto invalid;
-        }
-        for (size_t k = 1; k <= n; k++) {
-            if ((u[i + k] & 0xC0) != 0x80) {
-                goto invalid;
-            }
-            cp = (cp << 6) | (u[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-            goto invalid;
-        }
-        i += n + 1;
-    }
-    return 0;
-invalid:
-    if (bad) {
-        *bad = i;
-    }
-    return -1;
-}
-
 void ig_utf8_scrub(char *s)
 {
     size_t len = strlen(s);
     size_t at = 0;
     size_t bad = 0;
-    while (ig_utf8_valid(s + at, len - at, &bad) != 0) {
+    while (oc_utf8_valid(s + at, len - at, &bad) != 0) {
         s[at + bad] = '?';
         at += bad + 1;
     }
@@ -180,7 +132,7 @@ char *ig_text_clean(const char *s, size_t len, size_t *outlen, const char **code
                     size_t errlen)
 {
     size_t bad = 0;
-    if (ig_utf8_valid(s, len, &bad) != 0) {
+    if (oc_utf8_valid(s, len, &bad) != 0) {
         *code = "invalid_utf8";
         snprintf(err, errlen, "text is not valid UTF-8 (byte 0x%02x at offset %zu)",
                  (unsigned)(unsigned char)s[bad], bad);

@@ -1,15 +1,10 @@
-/* text.h -- text helpers shared by ingest's formats: UTF-8 validation, HTML
+/* text.h -- text helpers shared by ingest's formats: UTF-8 scrubbing, HTML
  * entities, NFC normalisation, Twitter's timestamp and @mentions. */
 #ifndef IG_TEXT_H
 #define IG_TEXT_H
 
 #include <stddef.h>
 #include <stdint.h>
-
-/* Checks s[0..len) is valid UTF-8 as RFC 3629 defines it: no overlong forms,
- * no surrogates, nothing above U+10FFFF. Returns 0, or -1 with the offset of
- * the first bad byte in *bad (bad may be NULL). */
-int ig_utf8_valid(const char *s, size_t len, size_t *bad);
 
 /* Replaces every byte of s that is not part of valid UTF-8 with '?', so a
  * message quoting bad input can still go into JSON. */

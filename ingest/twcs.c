@@ -9,6 +9,7 @@
 #include "format.h"
 #include "post.h"
 #include "text.h"
+#include "utf8.h"
 #include "timeutil.h"
 
 #include <stdlib.h>
@@ -64,7 +65,7 @@ static int tweet_id(char *buf)
 /* An author id: 1..63 bytes of valid UTF-8 without whitespace or controls. */
 static int author_ok(const char *s, size_t len)
 {
-    if (len == 0 || ig_utf8_valid(s, len, NULL) != 0) {
+    if (len == 0 || oc_utf8_valid(s, len, NULL) != 0) {
         return 0;
     }
     for (size_t i = 0; i < len; i++) {

@@ -1,5 +1,5 @@
 /* test_ingest_text.c -- entities, UTF-8 validation, NFC, Twitter timestamps,
- * mentions (ingest/text.c). */
+^ * mentions (ingest/text.c; UTF-8 validation is common/utf8.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "ingest/text.h"
+#include "utf8.h"
 
 /* Runs the whole cleaning and returns the text (caller frees), or NULL with
  * the code in *code. */
@@ -51,17 +52,17 @@ static void test_entities(void **state)
 static void test_utf8_valid(void **state)
 {
     size_t bad = 99;
-    assert_int_equal(ig_utf8_valid("plain", 5, &bad), 0);
+    assert_int_equal(oc_utf8_valid("plain", 5, &bad), 0);
     const char emoji[] = "ok \xF0\x9F\x93\xA6 \xC3\xA9 \xE2\x82\xAC";
-    assert_int_equal(ig_utf8_valid(emoji, strlen(emoji), &bad), 0);
-    assert_int_equal(ig_utf8_valid("ab\xFF", 3, &bad), -1);
+    assert_int_equal(oc_utf8_valid(emoji, strlen(emoji), &bad), 0);
+    assert_int_equal(oc_utf8_valid("ab\xFF", 3, &bad), -1);
     assert_int_equal(bad, 2);
-    assert_int_equal(ig_utf8_valid("\xC0\xAF", 2, &bad), -1);         /* overlong '/' */
-    assert_int_equal(ig_utf8_valid("\xED\xA0\x80", 3, &bad), -1);     /* surrogate */
-    assert_int_equal(ig_utf8_valid("\xF4\x90\x80\x80", 4, &bad), -1); /* > U+10FFFF */
-    assert_int_equal(ig_utf8_valid("x\xE2\x82", 3, &bad), -1);        /* truncated */
+    assert_int_equal(oc_utf8_valid("\xC0\xAF", 2, &bad), -1);         /* overlong '/' */
+    assert_int_equal(oc_utf8_valid("\xED\xA0\x80", 3, &bad), -1);     /* surrogate */
+    assert_int_equal(oc_utf8_valid("\xF4\x90\x80\x80", 4, &bad), -1); /* > U+10FFFF */
+    assert_int_equal(oc_utf8_valid("x\xE2\x82", 3, &bad), -1);        /* truncated */
     assert_int_equal(bad, 1);
-    assert_int_equal(ig_utf8_valid("\x80", 1, &bad), -1); /* lone continuation */
+    assert_int_equal(oc_utf8_valid("\x80", 1, &bad), -1); /* lone continuation */
 }
 
 static void test_scrub(void **state)

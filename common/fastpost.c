@@ -1,0 +1,305 @@
+/* fastpost.c -- the cJSON post codec of the hot path (fastpost.h). */
+#include "fastpost.h"
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "post.h"
+#include "utf8.h"
+
+/* The cJSON side of oc_post_tree_t. */
+static const void *cj_get(const void *obj, const char *key)
+{
+    return oc_fp_get(obj, key);
+}
+
+static oc_jkind_t cj_kind(const void *v)
+{
+    const cJSON *j = v;
+    if (!j) {
+        return OC_JK_ABSENT;
+    }
+    if (cJSON_IsNull(j)) {
+        return OC_JK_NULL;
+    }
+    if (cJSON_IsString(j)) {
+        return OC_JK_STRING;
+    }
+    if (cJSON_IsBool(j)) {
+        return OC_JK_BOOL;
+    }
+    if (cJSON_IsObject(j)) {
+        return OC_JK_OBJECT;
+    }
+    /* cJSON keeps numbers as doubles: whole values within int64 are integers */
+    if (cJSON_IsNumber(j) && j->valuedouble >= -9.2e18 && j->valuedouble <= 9.2e18 &&
+        j->valuedouble == (double)(long long)j->valuedouble) {
+        return OC_JK_INTEGER;
+    }
+    return OC_JK_OTHER;
+}
+
+static const char *cj_str(const void *v, size_t *len)
+{
+    const char *s = ((const cJSON *)v)->valuestring;
+    *len = strlen(s); /* "\u0000" was refused before: strlen is the length */
+    return s;
+}
+
+static long long cj_int(const void *v)
+{
+    return (long long)((const cJSON *)v)->valuedouble;
+}
+
+static const oc_post_tree_t cjson_tree = {cj_get, cj_kind, cj_str, cj_int};
+
+const cJSON *oc_fp_get(const cJSON *obj, const char *key)
+{
+    if (!cJSON_IsObject(obj)) {
+        return NULL;
+    }
+    return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+const char *oc_fp_str(const cJSON *obj, const char *key)
+{
+    const cJSON *v = oc_fp_get(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+const char *oc_fp_conversation(const oc_fpost_t *p)
+{
+    const char *c = oc_fp_str(p->root, "conversation");
+    return (c && *c) ? c : p->id;
+}
+
+static int fail(const char **code, const char *c, char *err, size_t errlen, const char *reason)
+{
+    *code = c;
+    snprintf(err, errlen, "%s", reason);
+    return -1;
+}
+
+/* 1 when some byte of s[0..n) is below 0x20. */
+static int has_control(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (; n - i >= 8; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        /* a byte below 0x20 borrows when 0x20 is taken from it */
+        if ((w - 0x2020202020202020ull) & ~w & 0x8080808080808080ull) {
+            return 1;
+        }
+    }
+    for (; i < n; i++) {
+        if ((unsigned char)s[i] < 0x20) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* 1 when s[0..n) holds the escape \u0000 (a backslash that is not itself
+ * escaped, then u0000). */
+static int has_nul_escape(const char *s, size_t n)
+{
+    const char *end = s + n;
+    const char *b = memchr(s, '\\', n);
+    while (b) {
+        const char *q = b;
+        while (q < end && *q == '\\') {
+            q++;
+        }
+        if (((q - b) & 1) && end - q >= 5 && memcmp(q, "u0000", 5) == 0) {
+            return 1;
+        }
+        b = q < end ? memchr(q, '\\', (size_t)(end - q)) : NULL;
+    }
+    return 0;
+}
+
+/* The path of the first key that repeats in some object under v, or NULL. */
+static const char *duplicate_key(const cJSON *v)
+{
+    for (const cJSON *c = v ? v->child : NULL; c; c = c->next) {
+        if (cJSON_IsObject(v)) {
+            for (const cJSON *d = c->next; d; d = d->next) {
+                if (strcmp(c->string, d->string) == 0) {
+                    return c->string;
+                }
+            }
+        }
+        if (c->child) {
+            const char *k = duplicate_key(c);
+            if (k) {
+                return k;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* jansson's verdict on bytes cJSON failed on, or took with a control byte in
+ * them: its message has line and column. Returns 0 when jansson takes them. */
+static int strict_check(const char *buf, size_t len, const char **code, char *err, size_t errlen)
+{
+    json_error_t jerr;
+    json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (j) {
+        json_decref(j);
+        return 0;
+    }
+    *code = "invalid_json";
+    snprintf(err, errlen, "invalid JSON at line %d column %d: %s", jerr.line, jerr.column,
+             jerr.text);
+    return -1;
+}
+
+int oc_fp_parse(oc_fpost_t *p, const char *buf, size_t len, const char **code, char *err,
+                size_t errlen)
+{
+    memset(p, 0, sizeof *p);
+    if (len > OC_POST_MAX_MESSAGE) {
+        *code = "too_large";
+        snprintf(err, errlen, "message is %zu bytes; the limit is %d", len, OC_POST_MAX_MESSAGE);
+        return -1;
+    }
+    size_t bad;
+    if (oc_utf8_valid(buf, len, &bad) != 0) {
+        *code = "invalid_json";
+        snprintf(err, errlen, "invalid JSON: not UTF-8 at byte %zu", bad);
+        return -1;
+    }
+    if (has_control(buf, len) && strict_check(buf, len, code, err, errlen) != 0) {
+        return -1;
+    }
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+    if (!root) {
+        if (strict_check(buf, len, code, err, errlen) != 0) {
+            return -1;
+        }
+        /* jansson took what cJSON did not: deeper than cJSON's nesting limit */
+        return fail(code, "invalid_json", err, errlen,
+                    "invalid JSON: nested deeper than 1000 levels");
+    }
+    while (end && end < buf + len && (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')) {
+        end++;
+    }
+    if (end != buf + len) {
+        cJSON_Delete(root);
+        if (strict_check(buf, len, code, err, errlen) != 0) {
+            return -1;
+        }
+        return fail(code, "invalid_json", err, errlen, "invalid JSON: bytes after the value");
+    }
+    p->root = root;
+    if (has_nul_escape(buf, len)) {
+        oc_fp_free(p);
+        return fail(code, "invalid_post", err, errlen,
+                    "a string holds \\u0000 (NUL); no field may contain NUL characters");
+    }
+    const char *dup = duplicate_key(root);
+    if (dup) {
+        *code = "invalid_json";
+        snprintf(err, errlen, "invalid JSON: duplicate object key '%s'", dup);
+        oc_fp_free(p);
+        return -1;
+    }
+    if (oc_post_validate_tree(&cjson_tree, root, err, errlen) < 0) {
+        *code = "invalid_post";
+        oc_fp_free(p);
+        return -1;
+    }
+    /* a valid post is an object: its bytes run from '{' to the last '}' */
+    const char *open = memchr(buf, '{', len);
+    const char *close = buf + len;
+    while (close > open && close[-1] != '}') {
+        close--;
+    }
+    p->bytes = open;
+    p->len = (size_t)(close - open);
+    p->id = oc_fp_str(root, "id");
+    const cJSON *text = oc_fp_get(root, "text");
+    p->text = text->valuestring;
+    p->text_len = strlen(p->text);
+    p->outbound = strcmp(oc_fp_str(root, "direction"), "outbound") == 0;
+    return 0;
+}
+
+void oc_fp_free(oc_fpost_t *p)
+{
+    cJSON_Delete(p->root);
+    p->root = NULL;
+}
+
+int oc_fpbuf_add(oc_fpbuf_t *b, const char *s, size_t n)
+{
+    if (b->cap - b->len < n + 1) {
+        size_t cap = b->cap ? b->cap : 1024;
+        while (cap - b->len < n + 1) {
+            cap *= 2;
+        }
+        char *d = realloc(b->data, cap);
+        if (!d) {
+            return -1;
+        }
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+void oc_fpbuf_free(oc_fpbuf_t *b)
+{
+    if (b) {
+        free(b->data);
+        memset(b, 0, sizeof *b);
+    }
+}
+
+/* The rare path: the post has the member already. jansson rebuilds it. */
+static int rebuild(const oc_fpost_t *p, const char *name, const char *member, size_t mlen,
+                   oc_fpbuf_t *out)
+{
+    int rc = -1;
+    char *s = NULL;
+    json_t *post = json_loadb(p->bytes, p->len, 0, NULL);
+    json_t *m = json_loadb(member, mlen, JSON_DECODE_ANY, NULL);
+    if (!post || !m || json_object_set(post, name, m) != 0) {
+        goto out;
+    }
+    s = oc_json_dumps(post);
+    if (!s || oc_fpbuf_add(out, s, strlen(s)) != 0) {
+        goto out;
+    }
+    rc = 0;
+out:
+    free(s);
+    json_decref(m);
+    json_decref(post);
+    return rc;
+}
+
+int oc_fp_with(const oc_fpost_t *p, const char *name, const char *member, size_t mlen,
+               oc_fpbuf_t *out)
+{
+    out->len = 0;
+    if (oc_fp_get(p->root, name)) {
+        return rebuild(p, name, member, mlen, out);
+    }
+    /* {...} -> {...,"name":member}; name is one of ours and needs no escaping */
+    if (oc_fpbuf_add(out, p->bytes, p->len - 1) != 0 || oc_fpbuf_add(out, ",\"", 2) != 0 ||
+        oc_fpbuf_add(out, name, strlen(name)) != 0 || oc_fpbuf_add(out, "\":", 2) != 0 ||
+        oc_fpbuf_add(out, member, mlen) != 0 || oc_fpbuf_add(out, "}", 1) != 0) {
+        return -1;
+    }
+    return 0;
+}
