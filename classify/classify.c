@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fastpost.h"
 #include "log.h"
 #include "post.h"
 
@@ -117,21 +118,8 @@ void cl_ctx_free(cl_ctx_t *ctx)
 {
     cl_model_free(ctx->model);
     ctx->model = NULL;
-}
-
-json_t *cl_classify_text(cl_ctx_t *ctx, const char *text, size_t len, int outbound, json_t *explain)
-{
-    cl_result_t r;
-    /* A threshold above 1 can never be met: the brand's own posts are
-     * classified for their category and sentiment, never as complaints. */
-    cl_thresholds_t th = ctx->th;
-    if (outbound) {
-        th.complaint = 2.0;
-    }
-    if (cl_model_classify(ctx->model, text, len, &th, &r, explain) != 0) {
-        return NULL;
-    }
-    return cl_result_json(&r);
+    cl_features_free(&ctx->scratch);
+    oc_fpbuf_free(&ctx->out);
 }
 
 /* {"id": "...", "text": "..."} at least: what --stdio also scores, for
@@ -144,76 +132,111 @@ static int is_loose_post(const json_t *v)
            strlen(json_string_value(text)) == json_string_length(text);
 }
 
+/* Counts one classified post in the stage's metrics. */
+static void count(cl_ctx_t *ctx, const cl_result_t *r, int outbound)
+{
+    oc_metric_add(ctx->posts[outbound ? 1 : 0], 1);
+    if (r->complaint) {
+        oc_metric_add(ctx->complaints[r->category], 1);
+        if (r->severity == CL_SEV_CRITICAL) {
+            oc_metric_add(ctx->critical, 1);
+        }
+    }
+}
+
+/* Classifies text into r; outbound posts are never complaints (a threshold
+ * above 1 cannot be met), but get their category and sentiment. */
+static int classify(cl_ctx_t *ctx, const char *text, size_t len, int outbound, cl_result_t *r,
+                    json_t *explain)
+{
+    cl_thresholds_t th = ctx->th;
+    if (outbound) {
+        th.complaint = 2.0;
+    }
+    return cl_model_classify_with(ctx->model, &ctx->scratch, text, len, &th, r, explain);
+}
+
+json_t *cl_classify_text(cl_ctx_t *ctx, const char *text, size_t len, int outbound, json_t *explain)
+{
+    cl_result_t r;
+    if (classify(ctx, text, len, outbound, &r, explain) != 0) {
+        return NULL;
+    }
+    return cl_result_json(&r);
+}
+
+#define EMPTY_REASON "text: empty; nothing to classify"
+
+static int blank(const char *text, size_t len)
+{
+    return strspn(text, " \t\r\n") == len;
+}
+
+/* The slow path for --stdio's bare {"id","text"} objects: jansson, as
+ * before any of this mattered for speed. Returns 1 when it handled the
+ * input, 0 when the input is not a loose post either, -1 on failure. */
+static int process_loose(cl_ctx_t *ctx, const oc_msg_t *in, oc_emit_t *out)
+{
+    json_t *post = json_loadb(in->payload, in->len, JSON_REJECT_DUPLICATES, NULL);
+    if (post == NULL || !is_loose_post(post)) {
+        json_decref(post);
+        return 0;
+    }
+    json_t *jtext = json_object_get(post, "text");
+    if (blank(json_string_value(jtext), json_string_length(jtext))) {
+        json_decref(post);
+        return oc_emit_dlq(out, "empty_text", EMPTY_REASON) == 0 ? 1 : -1;
+    }
+    json_t *c = cl_classify_text(ctx, json_string_value(jtext), json_string_length(jtext), 0, NULL);
+    if (c == NULL || json_object_set_new(post, "classification", c) != 0) {
+        json_decref(post);
+        return -1;
+    }
+    return oc_emit(out, "classified", NULL, post) == 0 ? 1 : -1;
+}
+
 int cl_process(void *vctx, const oc_msg_t *in, oc_emit_t *out)
 {
     cl_ctx_t *ctx = vctx;
     char err[256] = "";
-    json_t *post = oc_post_parse(in->payload, in->len, err, sizeof err);
-    if (post == NULL) {
-        /* oc_post_parse says why; whether the bytes parse as JSON (with the
-         * flags it uses) picks the code. */
-        json_error_t jerr;
-        json_t *any = in->len <= OC_POST_MAX_MESSAGE
-                          ? json_loadb(in->payload, in->len, JSON_REJECT_DUPLICATES, &jerr)
-                          : NULL;
-        if (any != NULL && ctx->loose && is_loose_post(any)) {
-            post = any;
-        } else {
-            const char *code = in->len > OC_POST_MAX_MESSAGE ? "too_large"
-                               : any != NULL               ? "invalid_post"
-                                                           : "invalid_json";
-            json_decref(any);
-            if (err[0] == '\0') {
-                snprintf(err, sizeof err, "not a valid %s post", OC_POST_SCHEMA);
+    const char *code = NULL;
+    oc_fpost_t p;
+    if (oc_fp_parse(&p, in->payload, in->len, &code, err, sizeof err) != 0) {
+        if (ctx->loose && strcmp(code, "invalid_post") == 0) {
+            int rc = process_loose(ctx, in, out);
+            if (rc != 0) {
+                return rc < 0 ? -1 : 0;
             }
-            return oc_emit_dlq(out, code, err) == 0 ? 0 : -1;
         }
+        return oc_emit_dlq(out, code, err) == 0 ? 0 : -1;
     }
-    json_t *jtext = json_object_get(post, "text");
-    const char *text = json_string_value(jtext);
-    size_t len = json_string_length(jtext);
-    if (text == NULL) {
-        json_decref(post);
-        return oc_emit_dlq(out, "invalid_post", "text: missing or not a string") == 0 ? 0 : -1;
-    }
-    int outbound = oc_post_is_outbound(post);
-    size_t blank = strspn(text, " \t\r\n");
-    if (blank == len && !outbound) {
+    int rc = -1;
+    if (blank(p.text, p.text_len) && !p.outbound) {
         /* Nothing to judge. The brand's own empty posts (a reply that is only
          * an image) still pass: alert needs them to stop clocks. */
-        json_decref(post);
-        return oc_emit_dlq(out, "empty_text", "text: empty; nothing to classify") == 0 ? 0 : -1;
+        rc = oc_emit_dlq(out, "empty_text", EMPTY_REASON) == 0 ? 0 : -1;
+        goto out;
     }
-    json_t *c = cl_classify_text(ctx, text, len, outbound, NULL);
-    if (c == NULL) {
-        oc_error("classify_failed", "out of memory classifying post %s", oc_post_id(post));
-        json_decref(post);
-        return -1;
+    cl_result_t r;
+    if (classify(ctx, p.text, p.text_len, p.outbound, &r, NULL) != 0) {
+        oc_error("classify_failed", "out of memory classifying post %s", p.id);
+        goto out;
     }
-    int complaint = json_is_true(json_object_get(c, "complaint"));
-    const char *category = json_string_value(json_object_get(c, "category"));
-    const char *severity = json_string_value(json_object_get(c, "severity"));
-    oc_metric_add(ctx->posts[outbound ? 1 : 0], 1);
-    if (complaint) {
-        for (int i = 0; i < CL_NCAT; i++) {
-            if (strcmp(category, cl_category_name((cl_category_t)i)) == 0) {
-                oc_metric_add(ctx->complaints[i], 1);
-            }
-        }
-        if (strcmp(severity, "critical") == 0) {
-            oc_metric_add(ctx->critical, 1);
-        }
-    }
+    count(ctx, &r, p.outbound);
     if (oc_log_enabled(OC_LOG_DEBUG)) {
-        oc_debug("classified", "post %s: complaint=%d score=%.3f category=%s severity=%s",
-                 oc_post_id(post), complaint, json_real_value(json_object_get(c, "score")),
-                 category, severity);
+        oc_debug("classified", "post %s: complaint=%d score=%.3f category=%s severity=%s", p.id,
+                 r.complaint, r.score, cl_category_name(r.category), cl_severity_name(r.severity));
     }
     /* An input that was classified before (a replay through a new model)
-     * gets the new classification. */
-    if (json_object_set_new(post, "classification", c) != 0) {
-        json_decref(post);
-        return -1;
+     * gets the new classification: oc_fp_with replaces it. */
+    char c[CL_RESULT_TEXT_MAX];
+    size_t clen = cl_result_text(&r, c, sizeof c);
+    if (clen == 0 || oc_fp_with(&p, "classification", c, clen, &ctx->out) != 0) {
+        oc_error("classify_failed", "out of memory writing post %s", p.id);
+        goto out;
     }
-    return oc_emit(out, "classified", NULL, post) == 0 ? 0 : -1;
+    rc = oc_emit_raw(out, "classified", NULL, ctx->out.data, ctx->out.len) == 0 ? 0 : -1;
+out:
+    oc_fp_free(&p);
+    return rc;
 }

@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "fastpost.h"
 #include "metrics.h"
 #include "model.h"
 #include "stage.h"
@@ -31,6 +32,8 @@ typedef struct cl_ctx {
     oc_metric_t *posts[2];            /* outcry_classify_posts_total{direction} in, out */
     oc_metric_t *critical;            /* outcry_classify_critical_total */
     int loose;                        /* --stdio: also score bare {"id","text"} objects */
+    cl_features_t scratch;            /* tokens of the text being classified, reused */
+    oc_fpbuf_t out;                   /* the output message being written, reused */
     char err[256];                    /* last error, for messages */
 } cl_ctx_t;
 

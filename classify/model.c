@@ -463,14 +463,23 @@ int cl_model_classify(const cl_model_t *m, const char *text, size_t len,
                       const cl_thresholds_t *th, cl_result_t *r, json_t *explain)
 {
     cl_features_t f = {0};
+    int rc = cl_model_classify_with(m, &f, text, len, th, r, explain);
+    cl_features_free(&f);
+    return rc;
+}
+
+int cl_model_classify_with(const cl_model_t *m, cl_features_t *fp, const char *text, size_t len,
+                           const cl_thresholds_t *th, cl_result_t *r, json_t *explain)
+{
+    cl_features_t f;
     scan_t s;
     memset(&s, 0, sizeof s);
     memset(r, 0, sizeof *r);
     r->model = cl_model_name(m);
-    if (cl_features_extract(&f, text, len) != 0) {
-        cl_features_free(&f);
+    if (cl_features_extract(fp, text, len) != 0) {
         return -1;
     }
+    f = *fp; /* a copy of the header: the tokens stay the caller's */
     s.trace = explain;
     int sarcasm = 0, asking = 0, lead = -1;
     double z = lex_scan(m, &f, &s, &sarcasm, &asking, &lead);
@@ -559,7 +568,6 @@ int cl_model_classify(const cl_model_t *m, const char *text, size_t len,
         json_object_set_new(explain, "evidence", json_real(round(s.evidence * 1000) / 1000));
         json_object_set_new(explain, "praise", json_real(round(s.z_praise * 1000) / 1000));
     }
-    cl_features_free(&f);
     return 0;
 }
 
@@ -568,19 +576,74 @@ static double round3(double x)
     return round(x * 1000) / 1000;
 }
 
-json_t *cl_result_json(const cl_result_t *r)
+/* A real as jansson prints it with JSON_REAL_PRECISION(15): %.15g, with
+ * ".0" when that looks like an integer. Returns the bytes written or 0. */
+static size_t put_real(char *buf, size_t size, double v)
 {
-    json_t *sig = json_array();
-    if (sig == NULL) {
-        return NULL;
+    int n = snprintf(buf, size, "%.15g", v);
+    if (n <= 0 || (size_t)n >= size) {
+        return 0;
     }
+    if (strpbrk(buf, ".eE") == NULL) {
+        if ((size_t)n + 2 >= size) {
+            return 0;
+        }
+        buf[n++] = '.';
+        buf[n++] = '0';
+        buf[n] = '\0';
+    }
+    return (size_t)n;
+}
+
+/* Appends s to buf at *o. Returns 0, or -1 when it does not fit. */
+static int put(char *buf, size_t size, size_t *o, const char *s)
+{
+    size_t n = strlen(s);
+    if (*o + n >= size) {
+        return -1;
+    }
+    memcpy(buf + *o, s, n + 1);
+    *o += n;
+    return 0;
+}
+
+size_t cl_result_text(const cl_result_t *r, char *buf, size_t size)
+{
+    char num[3][40];
+    if (put_real(num[0], sizeof num[0], round3(r->score)) == 0 ||
+        put_real(num[1], sizeof num[1], round3(r->category_score)) == 0 ||
+        put_real(num[2], sizeof num[2], round3(r->sentiment)) == 0) {
+        return 0;
+    }
+    /* every string here is one of ours: names and the model name need no
+     * escaping */
+    size_t o = 0;
+    int bad = put(buf, size, &o, r->complaint ? "{\"complaint\":true,\"score\":"
+                                                : "{\"complaint\":false,\"score\":") |
+              put(buf, size, &o, num[0]) | put(buf, size, &o, ",\"category\":\"") |
+              put(buf, size, &o, cl_category_name(r->category)) |
+              put(buf, size, &o, "\",\"category_score\":") | put(buf, size, &o, num[1]) |
+              put(buf, size, &o, ",\"severity\":\"") |
+              put(buf, size, &o, cl_severity_name(r->severity)) |
+              put(buf, size, &o, "\",\"sentiment\":") | put(buf, size, &o, num[2]) |
+              put(buf, size, &o, ",\"signals\":[");
+    const char *sep = "\"";
     for (int i = 0; i < CL_NSIG; i++) {
         if (r->signals & (1u << i)) {
-            json_array_append_new(sig, json_string(signal_names[i]));
+            bad |= put(buf, size, &o, sep) | put(buf, size, &o, signal_names[i]) |
+                   put(buf, size, &o, "\"");
+            sep = ",\"";
         }
     }
-    return json_pack("{s:b,s:f,s:s,s:f,s:s,s:f,s:o,s:s}", "complaint", r->complaint, "score",
-                     round3(r->score), "category", cl_category_name(r->category), "category_score",
-                     round3(r->category_score), "severity", cl_severity_name(r->severity),
-                     "sentiment", round3(r->sentiment), "signals", sig, "model", r->model);
+    bad |= put(buf, size, &o, "],\"model\":\"") | put(buf, size, &o, r->model) |
+           put(buf, size, &o, "\"}");
+    return bad ? 0 : o;
+}
+
+json_t *cl_result_json(const cl_result_t *r)
+{
+    /* one format: the text the stage splices, read back */
+    char buf[CL_RESULT_TEXT_MAX];
+    size_t n = cl_result_text(r, buf, sizeof buf);
+    return n ? json_loadb(buf, n, 0, NULL) : NULL;
 }

@@ -24,6 +24,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "features.h"
+
 #define CL_MODEL_NAME        "outcry-lexicon/0.1"
 #define CL_DEFAULT_THRESHOLD 0.5 /* complaint score cut-off */
 #define CL_DEFAULT_HIGH      0.5 /* P(severity >= high) cut-off */
@@ -116,6 +118,12 @@ const char *cl_model_meta(const cl_model_t *m);
 int cl_model_classify(const cl_model_t *m, const char *text, size_t len,
                       const cl_thresholds_t *th, cl_result_t *r, json_t *explain);
 
+/* cl_model_classify() with the caller's token buffer f (zeroed before its
+ * first use, released with cl_features_free()): once f has grown to the
+ * longest text, classifying allocates nothing. */
+int cl_model_classify_with(const cl_model_t *m, cl_features_t *f, const char *text, size_t len,
+                           const cl_thresholds_t *th, cl_result_t *r, json_t *explain);
+
 /* Names as they appear in JSON. */
 const char *cl_category_name(cl_category_t c);
 const char *cl_severity_name(cl_severity_t s);
@@ -125,5 +133,12 @@ const char *cl_signal_name(unsigned bit); /* NULL for an unknown bit */
  * category_score, severity, sentiment, signals, model. New reference, or
  * NULL when out of memory. */
 json_t *cl_result_json(const cl_result_t *r);
+
+/* The same object as compact JSON text in buf (what oc_json_dumps() would
+ * print for cl_result_json()), without building it: the stage's hot path.
+ * Returns the length, or 0 when buf (CL_RESULT_TEXT_MAX is enough) is too
+ * small. */
+#define CL_RESULT_TEXT_MAX 512
+size_t cl_result_text(const cl_result_t *r, char *buf, size_t size);
 
 #endif
