@@ -38,10 +38,11 @@ static const char *const loud3[] = {
 static const char *const contrasts[] = {"but",  "however", "although", "though",
                                         "pero", "mais",    "aber"};
 
-static int in_list(const char *w, const char *const *list, size_t n)
+int cl_in_list(const char *w, const char *const *list, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (strcmp(w, list[i]) == 0) {
+        /* the first byte settles almost every comparison without a call */
+        if (w[0] == list[i][0] && strcmp(w, list[i]) == 0) {
             return 1;
         }
     }
@@ -59,13 +60,16 @@ int cl_is_negator(const char *word)
     if (n > 2 && word[0] == 'n' && word[1] == '\'') {
         return 1; /* French: n'est, n'ai */
     }
-    return in_list(word, negators, COUNT(negators));
+    return cl_in_list(word, negators, COUNT(negators));
 }
 
 /* Decodes one code point at s[*p..len); returns it and advances *p, or
  * returns -1 and skips one byte when the bytes are not valid UTF-8. */
 static int32_t next_cp(const char *s, size_t len, size_t *p)
 {
+    if ((unsigned char)s[*p] < 0x80) {
+        return (unsigned char)s[(*p)++]; /* most text is ASCII: no decoding */
+    }
     utf8proc_int32_t cp;
     utf8proc_ssize_t n =
         utf8proc_iterate((const utf8proc_uint8_t *)s + *p, (utf8proc_ssize_t)(len - *p), &cp);
@@ -144,6 +148,13 @@ static int is_currency(int32_t cp)
     return cp == '$' || cp == 0xA3 || cp == 0x20AC || cp == 0xA5 || cp == 0x20B9;
 }
 
+static void set_hash(cl_token_t *t, size_t len)
+{
+    t->len = len;
+    t->fnv4 = cl_fnv(CL_FNV_BASIS, t->text, len < 4 ? len : 4);
+    t->fnv = len <= 4 ? t->fnv4 : cl_fnv(t->fnv4, t->text + 4, len - 4);
+}
+
 static cl_token_t *push(cl_features_t *f, const char *text, size_t len, cl_tok_kind_t kind,
                         unsigned flags)
 {
@@ -170,6 +181,7 @@ static cl_token_t *push(cl_features_t *f, const char *text, size_t len, cl_tok_k
     t->text[len] = '\0';
     t->kind = kind;
     t->flags = flags;
+    set_hash(t, len);
     return t;
 }
 
@@ -216,6 +228,9 @@ static const struct {
  * the start of "://"). */
 static size_t match_emoticon(const char *s, size_t len, size_t p, const char **token)
 {
+    if (strchr(">:;=<xX", s[p]) == NULL || s[p] == '\0') {
+        return 0; /* no emoticon starts otherwise */
+    }
     for (size_t i = 0; i < COUNT(emoticons); i++) {
         size_t n = strlen(emoticons[i].as_written);
         int32_t after = peek_cp(s, len, p + n);
@@ -317,17 +332,24 @@ static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, uns
         }
         wn = rn;
     } else {
-        utf8proc_uint8_t *folded = NULL;
-        utf8proc_ssize_t n = utf8proc_map(
-            (const utf8proc_uint8_t *)raw, (utf8proc_ssize_t)rn, &folded,
-            UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
+        /* utf8proc_map() without its allocation: decompose into code points
+         * on the stack, re-encode in place. A word is at most 128 bytes, so
+         * 4 code points per byte is room enough for any decomposition. */
+        utf8proc_int32_t cps[4 * sizeof raw];
+        const utf8proc_option_t opt =
+            UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD;
+        utf8proc_ssize_t n = utf8proc_decompose((const utf8proc_uint8_t *)raw,
+                                                (utf8proc_ssize_t)rn, cps,
+                                                (utf8proc_ssize_t)(sizeof cps / sizeof cps[0]), opt);
+        if (n < 0 || (size_t)n > sizeof cps / sizeof cps[0]) {
+            return 0; /* not a word we can fold: skip it */
+        }
+        n = utf8proc_reencode(cps, n, opt);
         if (n < 0) {
-            free(folded);
-            return n == UTF8PROC_ERROR_NOMEM ? -1 : 0;
+            return 0;
         }
         wn = (size_t)n < sizeof word ? (size_t)n : sizeof word;
-        memcpy(word, folded, wn);
-        free(folded);
+        memcpy(word, cps, wn);
         if (wn == 0) {
             return 0;
         }
@@ -336,15 +358,15 @@ static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, uns
         flags |= CL_TF_ELONGATED;
     }
     word[wn < sizeof word ? wn : sizeof word - 1] = '\0';
-    if (upper >= 3 && lower == 0 && !in_list(word, acronyms, COUNT(acronyms)) &&
-        (upper >= 4 || in_list(word, loud3, COUNT(loud3)))) {
+    if (upper >= 3 && lower == 0 && !cl_in_list(word, acronyms, COUNT(acronyms)) &&
+        (upper >= 4 || cl_in_list(word, loud3, COUNT(loud3)))) {
         flags |= CL_TF_CAPS;
         f->caps_words++;
     }
     if (cl_is_negator(word)) {
         flags |= CL_TF_NEGATOR;
     }
-    if (in_list(word, contrasts, COUNT(contrasts))) {
+    if (cl_in_list(word, contrasts, COUNT(contrasts))) {
         flags |= CL_TF_CONTRAST;
     }
     f->words++;
@@ -441,6 +463,7 @@ int cl_features_extract(cl_features_t *f, const char *s, size_t len)
             }
             if (f->n > before && f->tok[f->n - 1].kind == CL_TOK_NUM) {
                 memcpy(f->tok[f->n - 1].text, "<money>", 8);
+                set_hash(&f->tok[f->n - 1], 7);
             }
         } else if (elen > 0) {
             p = start + elen;

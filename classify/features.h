@@ -24,6 +24,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define CL_FNV_BASIS 2166136261u
+#define CL_FNV_PRIME 16777619u
+
+/* FNV-1a of s[0..n) continued from h (CL_FNV_BASIS to start). */
+static inline uint32_t cl_fnv(uint32_t h, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= CL_FNV_PRIME;
+    }
+    return h;
+}
+
 #define CL_TOKEN_MAX  32   /* bytes of a token's text with the NUL; longer words are cut */
 #define CL_MAX_TOKENS 1024 /* tokens kept per text; the rest is not looked at */
 #define CL_NEG_SCOPE  3    /* word tokens a negator reaches */
@@ -49,6 +62,9 @@ typedef struct cl_token {
     char text[CL_TOKEN_MAX]; /* normalised text, NUL-terminated */
     cl_tok_kind_t kind;      /* what the token is */
     unsigned flags;          /* CL_TF_* */
+    uint32_t fnv;            /* cl_fnv(CL_FNV_BASIS, text, len): word lists look it up */
+    uint32_t fnv4;           /* the same over the first 4 bytes (all when shorter) */
+    size_t len;              /* bytes of text */
 } cl_token_t;
 
 typedef struct cl_features {
@@ -74,6 +90,9 @@ typedef struct cl_features {
 int cl_features_extract(cl_features_t *f, const char *text, size_t len);
 
 void cl_features_free(cl_features_t *f);
+
+/* 1 when w is one of list[0..n), else 0. */
+int cl_in_list(const char *w, const char *const *list, size_t n);
 
 /* 1 when the token is a negator word ("not", "can't", "nunca"), else 0. */
 int cl_is_negator(const char *word);

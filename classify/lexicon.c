@@ -59,24 +59,21 @@ static int check_term(const char *t, char *why, size_t whylen)
     return words;
 }
 
+/* The index's hash: FNV-1a (the tokens carry it, features.h) with its high
+ * bits folded down, since the slot is the low bits. */
+static uint32_t fin(uint32_t fnv)
+{
+    return fnv ^ (fnv >> 15);
+}
+
 static uint32_t mem_hash(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    return h ^ (h >> 15);
+    return fin(cl_fnv(CL_FNV_BASIS, s, n));
 }
 
 static uint32_t term_hash(const char *s)
 {
-    uint32_t h = 2166136261u;
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        h ^= *c;
-        h *= 16777619u;
-    }
-    return h ^ (h >> 15);
+    return mem_hash(s, strlen(s));
 }
 
 /* The hash index over exact terms (sorted: equal terms are adjacent) and
@@ -89,8 +86,10 @@ static int build_index(cl_lex_t *lx)
         n *= 2;
     }
     lx->slot = calloc(n, sizeof *lx->slot);
+    lx->shash = calloc(n, sizeof *lx->shash);
+    lx->fhash = calloc(n, sizeof *lx->fhash);
     lx->plen = calloc(lx->nprefix ? lx->nprefix : 1, sizeof *lx->plen);
-    if (lx->slot == NULL || lx->plen == NULL) {
+    if (lx->slot == NULL || lx->shash == NULL || lx->fhash == NULL || lx->plen == NULL) {
         return -1;
     }
     lx->nslot = n;
@@ -98,11 +97,13 @@ static int build_index(cl_lex_t *lx)
         if (i > 0 && strcmp(lx->exact[i - 1]->term, lx->exact[i]->term) == 0) {
             continue;
         }
-        size_t at = term_hash(lx->exact[i]->term) & (n - 1);
+        uint32_t h = term_hash(lx->exact[i]->term);
+        size_t at = h & (n - 1);
         while (lx->slot[at] != 0) {
             at = (at + 1) & (n - 1);
         }
         lx->slot[at] = (uint32_t)i + 1;
+        lx->shash[at] = h; /* compared before the strings are */
     }
     for (size_t p = 0; p < lx->nprefix; p++) {
         lx->plen[p] = strlen(lx->prefix[p]->term) - 1;
@@ -120,11 +121,13 @@ static int build_index(cl_lex_t *lx)
         if (sp == NULL) {
             continue;
         }
-        size_t at = mem_hash(t, (size_t)(sp - t)) & (n - 1);
+        uint32_t h = mem_hash(t, (size_t)(sp - t));
+        size_t at = h & (n - 1);
         while (lx->first[at] != 0) {
             at = (at + 1) & (n - 1);
         }
         lx->first[at] = (uint32_t)i + 1;
+        lx->fhash[at] = h;
     }
     /* Prefixes chained by their first 4 bytes, in list order (longest
      * first), so a word only tries the prefixes it can match. */
@@ -140,13 +143,14 @@ static int build_index(cl_lex_t *lx)
     return 0;
 }
 
-/* 1 when word is the first word of some phrase of lx. */
-static int starts_phrase(const cl_lex_t *lx, const char *word)
+/* 1 when token t is the first word of some phrase of lx. */
+static int starts_phrase(const cl_lex_t *lx, const cl_token_t *t)
 {
-    size_t len = strlen(word), mask = lx->nslot - 1;
-    for (size_t at = mem_hash(word, len) & mask; lx->first[at] != 0; at = (at + 1) & mask) {
-        const char *t = lx->exact[lx->first[at] - 1]->term;
-        if (strncmp(t, word, len) == 0 && t[len] == ' ') {
+    size_t mask = lx->nslot - 1;
+    uint32_t h = fin(t->fnv);
+    for (size_t at = h & mask; lx->first[at] != 0; at = (at + 1) & mask) {
+        const char *term = lx->exact[lx->first[at] - 1]->term;
+        if (lx->fhash[at] == h && strncmp(term, t->text, t->len) == 0 && term[t->len] == ' ') {
             return 1;
         }
     }
@@ -217,6 +221,9 @@ void cl_lex_free(cl_lex_t *lx)
     free(lx->exact);
     free(lx->prefix);
     free(lx->slot);
+    free(lx->shash);
+    free(lx->fhash);
+    lx->shash = lx->fhash = NULL;
     free(lx->plen);
     free(lx->first);
     free(lx->pslot);
@@ -229,17 +236,32 @@ void cl_lex_free(cl_lex_t *lx)
     lx->nexact = lx->nprefix = 0;
 }
 
-/* Index of the first exact term equal to key, or nexact when none. */
-static size_t lower_bound(const cl_lex_t *lx, const char *key)
+/* Index of the first exact term equal to key (whose term_hash is h), or
+ * nexact when none. */
+static size_t lower_bound(const cl_lex_t *lx, const char *key, uint32_t h)
 {
     size_t mask = lx->nslot - 1;
-    for (size_t at = term_hash(key) & mask; lx->slot[at] != 0; at = (at + 1) & mask) {
+    for (size_t at = h & mask; lx->slot[at] != 0; at = (at + 1) & mask) {
         size_t i = lx->slot[at] - 1;
-        if (strcmp(lx->exact[i]->term, key) == 0) {
+        if (lx->shash[at] == h && strcmp(lx->exact[i]->term, key) == 0) {
             return i;
         }
     }
     return lx->nexact;
+}
+
+/* Reports every exact term equal to key (hash h) as tokens [i, i+k).
+ * Returns k when there was one, else 0. */
+static size_t match_exact(const cl_lex_t *lx, const char *key, uint32_t h, size_t i, size_t k,
+                          int negated, cl_lex_cb cb, void *arg)
+{
+    size_t used = 0;
+    for (size_t at = lower_bound(lx, key, h);
+         at < lx->nexact && strcmp(lx->exact[at]->term, key) == 0; at++) {
+        cb(lx->exact[at], i, k, negated, arg);
+        used = k;
+    }
+    return used;
 }
 
 /* Joins tokens [i, i+k) with spaces into key. Returns 0, or -1 when a token
@@ -254,7 +276,7 @@ static int join(const cl_features_t *f, size_t i, size_t k, char *key, size_t si
         if (f->tok[j].kind == CL_TOK_PUNCT) {
             return -1;
         }
-        size_t n = strlen(f->tok[j].text);
+        size_t n = f->tok[j].len;
         if (o + n + 2 > size) {
             return -1;
         }
@@ -268,25 +290,16 @@ static int join(const cl_features_t *f, size_t i, size_t k, char *key, size_t si
     return 0;
 }
 
-/* Matches one word against the single-word and prefix terms. Returns 1 when
- * something matched, else 0. */
-static size_t match_word(const cl_lex_t *lx, const char *word, size_t i, int negated, cl_lex_cb cb,
-                         void *arg)
+/* Matches one word (wlen bytes; fnv4: FNV-1a of its first 4) against the
+ * prefix terms, longest first. Returns 1 when something matched, else 0. */
+static size_t match_prefix(const cl_lex_t *lx, const char *word, size_t wlen, uint32_t fnv4,
+                           size_t i, int negated, cl_lex_cb cb, void *arg)
 {
-    size_t used = 0;
-    for (size_t at = lower_bound(lx, word);
-         at < lx->nexact && strcmp(lx->exact[at]->term, word) == 0; at++) {
-        cb(lx->exact[at], i, 1, negated, arg);
-        used = 1;
-    }
-    if (used) {
-        return used;
-    }
-    size_t best = 0, wlen = strlen(word), mask = lx->nslot - 1;
+    size_t best = 0, used = 0, mask = lx->nslot - 1;
     if (wlen < 4) {
         return 0; /* every prefix has 4+ letters */
     }
-    size_t at = mem_hash(word, 4) & mask;
+    size_t at = fin(fnv4) & mask;
     while (lx->pslot[at] != 0 && memcmp(lx->prefix[lx->pslot[at] - 1]->term, word, 4) != 0) {
         at = (at + 1) & mask;
     }
@@ -317,22 +330,22 @@ void cl_lex_scan(const cl_lex_t *lx, const cl_features_t *f, cl_lex_cb cb, void 
             i++;
             continue;
         }
+        /* phrases first, longest first; only for a token that starts one */
         size_t kmax = (size_t)lx->max_words;
-        if (kmax > 1 && !starts_phrase(lx, t->text)) {
+        if (kmax > 1 && !starts_phrase(lx, t)) {
             kmax = 1;
         }
-        for (size_t k = kmax; k >= 1 && used == 0; k--) {
-            if (join(f, i, k, key, sizeof key) != 0) {
-                continue;
-            }
-            for (size_t at = lower_bound(lx, key);
-                 at < lx->nexact && strcmp(lx->exact[at]->term, key) == 0; at++) {
-                cb(lx->exact[at], i, k, negated, arg);
-                used = k;
+        for (size_t k = kmax; k >= 2 && used == 0; k--) {
+            if (join(f, i, k, key, sizeof key) == 0) {
+                used = match_exact(lx, key, term_hash(key), i, k, negated, cb, arg);
             }
         }
+        /* the token alone: its hash was computed when it was made */
+        if (used == 0) {
+            used = match_exact(lx, t->text, fin(t->fnv), i, 1, negated, cb, arg);
+        }
         if (used == 0 && t->kind == CL_TOK_WORD) {
-            used = match_word(lx, t->text, i, negated, cb, arg);
+            used = match_prefix(lx, t->text, t->len, t->fnv4, i, negated, cb, arg);
         }
         if (used == 0 && (t->flags & CL_TF_ELONGATED)) {
             /* "sooo" was cut to "soo"; try "so" too ("ughhh", "pleasee") */
@@ -344,7 +357,11 @@ void cl_lex_scan(const cl_lex_t *lx, const cl_features_t *f, cl_lex_cb cb, void 
                 }
             }
             one[o] = '\0';
-            used = match_word(lx, one, i, negated, cb, arg);
+            used = match_exact(lx, one, mem_hash(one, o), i, 1, negated, cb, arg);
+            if (used == 0) {
+                used = match_prefix(lx, one, o, cl_fnv(CL_FNV_BASIS, one, o < 4 ? o : 4), i,
+                                    negated, cb, arg);
+            }
         }
         i += used ? used : 1;
     }

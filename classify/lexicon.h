@@ -37,6 +37,8 @@ typedef struct cl_lex {
     size_t nprefix;           /* entries in prefix */
     int max_words;            /* longest phrase, in tokens */
     uint32_t *slot;           /* hash index: 1 + first exact index of a term, 0 empty; owned */
+    uint32_t *shash;          /* the hash of each slot's term, checked before strcmp; owned */
+    uint32_t *fhash;          /* the hash of each first-word slot's word; owned */
     size_t nslot;             /* slots, a power of two */
     size_t *plen;             /* length of each prefix term without '*'; owned */
     uint32_t *first;          /* hash set: 1 + index of a phrase whose first word it is; owned */

@@ -172,26 +172,78 @@ static void add_feature(uint32_t h, float v, void *arg)
     }
 }
 
-/* Quantised weights: sums of value x int16, scaled once at the end. */
+/* Quantised scoring, the hot path. Features are gathered in chunks: their
+ * buckets are prefetched while more are hashed, then summed. Weights are
+ * int16; a feature's value is almost always 1 (words, bigrams) or
+ * CHAR_GRAM_VALUE (character n-grams), so those sums stay integers, exact,
+ * and are scaled once at the end; the few other values (counts, lexicon
+ * findings) are summed as doubles. */
+#define QCHUNK 256
+
+typedef struct qacc {
+    const cl_lin_t *lin;          /* the weights */
+    uint32_t bucket[QCHUNK];      /* buckets gathered, not yet summed */
+    float value[QCHUNK];          /* their values */
+    int n;                        /* entries gathered */
+    int32_t one[CL_LIN_NOUT];     /* sums of features of value 1 */
+    int32_t gram[CL_LIN_NOUT];    /* sums of features of value CHAR_GRAM_VALUE */
+    double other[CL_LIN_NOUT];    /* sums of value x weight for the rest */
+} qacc_t;
+
+static void qacc_flush(qacc_t *a)
+{
+    for (int i = 0; i < a->n; i++) {
+        const int16_t *qb = a->lin->q + (size_t)a->bucket[i] * CL_LIN_NOUT;
+        float v = a->value[i];
+        if (v == 1.0f) {
+            for (int k = 0; k < CL_LIN_NOUT; k++) {
+                a->one[k] += qb[k];
+            }
+        } else if (v == CHAR_GRAM_VALUE) {
+            for (int k = 0; k < CL_LIN_NOUT; k++) {
+                a->gram[k] += qb[k];
+            }
+        } else {
+            for (int k = 0; k < CL_LIN_NOUT; k++) {
+                a->other[k] += (double)v * qb[k];
+            }
+        }
+    }
+    a->n = 0;
+}
+
 static void add_feature_q(uint32_t h, float v, void *arg)
 {
-    score_acc_t *a = arg;
-    const int16_t *qb = a->lin->q + (size_t)(mix(h) & a->lin->mask) * CL_LIN_NOUT;
-    for (int k = 0; k < CL_LIN_NOUT; k++) {
-        a->z[k] += (double)v * qb[k];
+    qacc_t *a = arg;
+    uint32_t b = mix(h) & a->lin->mask;
+    __builtin_prefetch(a->lin->q + (size_t)b * CL_LIN_NOUT);
+    a->bucket[a->n] = b;
+    a->value[a->n] = v;
+    if (++a->n == QCHUNK) {
+        qacc_flush(a);
     }
 }
 
 void cl_lin_score(const cl_lin_t *lin, const cl_features_t *f, const cl_lexfeat_t *lx,
                   double z[CL_LIN_NOUT])
 {
-    score_acc_t a = {lin, z};
-    memset(z, 0, sizeof(double) * CL_LIN_NOUT);
-    cl_lin_features(f, lx, lin->q != NULL ? add_feature_q : add_feature, &a);
-    if (lin->q != NULL) {
-        for (int k = 0; k < CL_LIN_NOUT; k++) {
-            z[k] *= lin->scale[k];
-        }
+    if (lin->q == NULL) {
+        score_acc_t a = {lin, z};
+        memset(z, 0, sizeof(double) * CL_LIN_NOUT);
+        cl_lin_features(f, lx, add_feature, &a);
+        return;
+    }
+    qacc_t a;
+    a.lin = lin;
+    a.n = 0;
+    memset(a.one, 0, sizeof a.one);
+    memset(a.gram, 0, sizeof a.gram);
+    memset(a.other, 0, sizeof a.other);
+    cl_lin_features(f, lx, add_feature_q, &a);
+    qacc_flush(&a);
+    for (int k = 0; k < CL_LIN_NOUT; k++) {
+        z[k] = ((double)a.one[k] + (double)CHAR_GRAM_VALUE * a.gram[k] + a.other[k]) *
+               lin->scale[k];
     }
 }
 

@@ -298,16 +298,6 @@ static void on_signal(const cl_term_t *t, size_t first, size_t ntok, int negated
     }
 }
 
-static int in_words(const char *w, const char *const *list, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(w, list[i]) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 #define NWORDS(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Index of the first word after mentions, links, greetings and, when
@@ -325,11 +315,11 @@ static int first_word(const cl_features_t *f, int fillers)
         if (t->kind == CL_TOK_PUNCT && i + 1 < f->n) {
             continue;
         }
-        if (t->kind == CL_TOK_WORD && in_words(t->text, greetings, NWORDS(greetings))) {
+        if (t->kind == CL_TOK_WORD && cl_in_list(t->text, greetings, NWORDS(greetings))) {
             continue;
         }
         if (fillers && t->kind == CL_TOK_WORD &&
-            in_words(t->text, interjections, NWORDS(interjections))) {
+            cl_in_list(t->text, interjections, NWORDS(interjections))) {
             continue;
         }
         return t->kind == CL_TOK_WORD ? (int)i : -1;
@@ -404,7 +394,7 @@ static double lex_scan(const cl_model_t *m, const cl_features_t *f, scan_t *s, i
     }
     int lead = first_word(f, 0);
     *lead_out = lead;
-    *asking = lead >= 0 && in_words(f->tok[lead].text, asking_words, NWORDS(asking_words));
+    *asking = lead >= 0 && cl_in_list(f->tok[lead].text, asking_words, NWORDS(asking_words));
     double z_sig = W_CRITICAL * capped(s->n_critical, 2) + W_SIGNAL * capped(s->n_signal, 2);
     s->evidence += z_sig;
     *sarcasm = (s->sarcasm_cue && s->evidence >= SARCASM_CUE_MIN) ||

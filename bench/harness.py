@@ -1,0 +1,282 @@
+"""Shared pieces of make bench: processes, /proc readings, the dev broker,
+a private redis-server, and one target measured in its Kafka loop.
+
+Measurement rule for every process (C stage, passthrough or the Python
+peer): CPU = utime + stime of the process from /proc/<pid>/stat, read when
+the process has handled its first input (so start-up, model training and
+the group join are excluded) and again when it has handled all of them;
+posts per second = posts between those two readings / wall time between
+them; peak RSS = VmHWM."""
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+OUT = os.path.join(HERE, "out")
+TICK = os.sysconf("SC_CLK_TCK")
+PYTHON = "/usr/bin/python3"  # Debian's python3-* packages are only seen by it
+
+# Every Kafka client of the benchmark, stages included, talks to the dev
+# broker, whose consumer groups need a short session timeout
+# (docs/devbroker.md, "Consumer-group timing").
+DEV_ENV = {"OUTCRY_LOG": "warn", "OUTCRY_KAFKA_SESSION_TIMEOUT_MS": "6000"}
+
+
+def log(msg, end="\n"):
+    print(msg, end=end, flush=True)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def peak_rss_mb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    return 0.0
+
+
+def metric(port, name):
+    """The sum of a Prometheus metric over its labels; -1 when unreachable."""
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=2) as r:
+            body = r.read().decode()
+    except OSError:
+        return -1
+    total = 0
+    for line in body.splitlines():
+        if line.startswith(name + "{") or line.startswith(name + " "):
+            total += int(float(line.rsplit(" ", 1)[1]))
+    return total
+
+
+def ready(port):
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%d/readyz" % port, timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+def stop(proc, timeout=30):
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+class Service:
+    """One process with /metrics on its own port (a stage or the peer)."""
+
+    def __init__(self, name, cmd, env, log_name=None):
+        self.name = name
+        self.port = free_port()
+        e = dict(os.environ)
+        e.update(DEV_ENV)
+        e.update(env)
+        e["OUTCRY_HTTP"] = "127.0.0.1:%d" % self.port
+        self.log = open(os.path.join(OUT, (log_name or name) + ".log"), "wb")
+        self.proc = subprocess.Popen(cmd, env=e, stdout=subprocess.DEVNULL, stderr=self.log)
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def wait_ready(self, timeout=30):
+        deadline = time.time() + timeout
+        while not ready(self.port):
+            if time.time() > deadline or self.proc.poll() is not None:
+                raise SystemExit("bench: %s did not become ready; see bench/out/%s"
+                                 % (self.name, os.path.basename(self.log.name)))
+            time.sleep(0.1)
+
+    def metric(self, name):
+        return metric(self.port, name)
+
+    def cpu(self):
+        return cpu_seconds(self.pid)
+
+    def rss(self):
+        return peak_rss_mb(self.pid)
+
+    def stop(self):
+        stop(self.proc)
+        self.log.close()
+
+
+class Broker:
+    """A fresh dev broker (outcry-devbroker), `partitions` per topic."""
+
+    def __init__(self, binary, partitions):
+        self.port_file = os.path.join(OUT, "bootstrap")
+        if os.path.exists(self.port_file):
+            os.unlink(self.port_file)
+        self.log = open(os.path.join(OUT, "devbroker.log"), "ab")
+        self.proc = subprocess.Popen([binary, "--partitions", str(partitions), "--port-file",
+                                      self.port_file, "--topic", "bench.out:%d" % partitions],
+                                     stdout=subprocess.DEVNULL, stderr=self.log)
+        deadline = time.time() + 15
+        while not os.path.exists(self.port_file):
+            if time.time() > deadline or self.proc.poll() is not None:
+                raise SystemExit("bench: devbroker did not start; see bench/out/devbroker.log")
+            time.sleep(0.05)
+        with open(self.port_file) as f:
+            self.bootstrap = f.readline().strip()
+
+    def stop(self):
+        stop(self.proc, 10)
+        self.log.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        self.stop()
+
+
+class Redis:
+    """A private redis-server on loopback, no persistence."""
+
+    def __init__(self):
+        import redis  # python3-redis
+        self.port = free_port()
+        d = os.path.join(OUT, "redis")
+        os.makedirs(d, exist_ok=True)
+        self.proc = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind",
+                                      "127.0.0.1", "--dir", d, "--save", "", "--appendonly", "no"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = "redis://127.0.0.1:%d/0" % self.port
+        self.client = redis.Redis(port=self.port)
+        for _ in range(200):
+            try:
+                self.client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        self.version = self.client.info()["redis_version"]
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def flush(self):
+        self.client.flushall()
+
+    def stop(self):
+        stop(self.proc, 10)
+
+
+CONV = re.compile(r'"conversation":"([^"]*)"')
+POST_ID = re.compile(r'"id":"twitter:(\d+)"')
+
+
+def keyed_file(src, dst, limit=None):
+    """key<TAB>json lines for kcat -K'\\t' (key = conversation); returns lines."""
+    n = 0
+    with open(src) as f, open(dst, "w") as g:
+        for line in f:
+            if limit is not None and n >= limit:
+                break
+            g.write(CONV.search(line).group(1) + "\t" + line)
+            n += 1
+    return n
+
+
+def kcat_load(bootstrap, topic, keyed):
+    """Produces a keyed file with kcat, compressed (the broker keeps ~5 MiB a
+    partition after compression)."""
+    return subprocess.Popen(["kcat", "-P", "-b", bootstrap, "-t", topic, "-K", "\t", "-X",
+                             "compression.type=lz4", "-X", "linger.ms=20", "-l", keyed],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def wait_assigned(services, partitions, timeout=60):
+    """Until the group's members together hold every partition, each some."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        got = [s.metric("outcry_partitions_assigned") for s in services]
+        if sum(got) == partitions and all(g > 0 for g in got):
+            return
+        time.sleep(0.2)
+    raise SystemExit("bench: the group did not settle (%s of %d partitions)"
+                     % (got, partitions))
+
+
+def run_target(name, cmds, env, n, broker, input_topic, keyed, timeout, partitions,
+               ready_timeout=30, extra_pids=()):
+    """Measures one target: len(cmds) instances in one consumer group.
+
+    Starts them, waits until ready (and, for several instances, until the
+    group has settled), loads `keyed` into `input_topic` with kcat while they
+    consume, and polls their /metrics until n inputs are handled. CPU is the
+    sum over the instances; RSS the largest. extra_pids (e.g. redis-server)
+    are measured over the same interval and reported apart."""
+    env = dict(env, OUTCRY_BROKERS=broker.bootstrap, OUTCRY_GROUP="bench-" + name)
+    svcs = [Service(name, cmd, env, log_name=name if len(cmds) == 1 else "%s-%d" % (name, i))
+            for i, cmd in enumerate(cmds)]
+    try:
+        for s in svcs:
+            s.wait_ready(ready_timeout)
+        if len(svcs) > 1:
+            wait_assigned(svcs, partitions)
+        loader = kcat_load(broker.bootstrap, input_topic, keyed)
+        t_first = None
+        done = 0
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            done = sum(max(s.metric("outcry_messages_in_total"), 0) for s in svcs)
+            now = time.time()
+            if t_first is None and done > 0:
+                t_first, n_first = now, done
+                cpu_first = sum(s.cpu() for s in svcs)
+                extra_first = [cpu_seconds(p) for p in extra_pids]
+            if done >= n:
+                break
+            time.sleep(0.05)
+        t_end = time.time()
+        cpu_end = sum(s.cpu() for s in svcs)
+        extra_end = [cpu_seconds(p) for p in extra_pids]
+        rss = max(s.rss() for s in svcs)
+        per = [round(s.cpu(), 2) for s in svcs]
+        try:
+            loader.wait(60)
+        except subprocess.TimeoutExpired:
+            loader.kill()
+    finally:
+        for s in svcs:
+            s.stop()
+    if done < n or t_first is None:
+        return {"name": name, "error": "processed %d of %d posts in %ds" % (done, n, timeout)}
+    posts = done - n_first
+    wall = t_end - t_first
+    cpu = cpu_end - cpu_first
+    r = {"name": name, "instances": len(svcs), "posts": done, "measured_posts": posts,
+         "wall_s": round(wall, 3), "cpu_s": round(cpu, 3),
+         "posts_per_s": round(posts / wall), "posts_per_cpu_s": round(posts / cpu) if cpu else None,
+         "cpu_us_per_post": round(cpu / posts * 1e6, 2), "peak_rss_mb": round(rss, 1)}
+    if len(svcs) > 1:
+        r["cpu_s_per_instance_total"] = per
+    if extra_pids:
+        r["extra_cpu_us_per_post"] = [round((e - f) / posts * 1e6, 2)
+                                      for e, f in zip(extra_end, extra_first)]
+    return r

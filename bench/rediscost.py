@@ -1,0 +1,101 @@
+"""alert's cost per post with 1,000 and with 1,000,000 open clocks in Redis.
+
+For each size N: a flushed redis-server is filled with N open clocks in
+the layout alert keeps (docs/alert.md, "State in Redis"; the clock JSON is
+alert/bench_state.py's, the benchmark behind make bench-alert), spread over
+every partition of outcry.routed, all due days from now (none fires during
+the run). alert then starts (loading them on assignment, before it is
+ready) and handles the same routed posts; reported per post: alert's CPU,
+redis-server's CPU over the same interval, and wall time, plus Redis memory
+per open clock. The posts are the benchmark's routed posts, whose clocks
+open and fire at once (their created_at is in the past): every post costs
+what it costs in the alert-alone run."""
+import importlib.util
+import json
+import os
+import socket
+import time
+
+from harness import REPO, Broker, run_target
+
+TOPIC = "outcry.routed"
+
+
+def bench_state():
+    path = os.path.join(REPO, "alert", "bench_state.py")
+    spec = importlib.util.spec_from_file_location("bench_state", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def resp(args):
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(out)
+
+
+def fill(port, n, partitions, chunk=500):
+    """N clocks, partition i % partitions, written as raw RESP (HSET/ZADD
+    with many pairs per command): a million clocks in seconds."""
+    clock = bench_state().clock
+    now_ms = int(time.time() * 1000)
+    per = [([], [], []) for _ in range(partitions)]
+    s = socket.create_connection(("127.0.0.1", port))
+    sent = 0
+
+    def flush(p):
+        nonlocal sent
+        h, z, t = per[p]
+        if not h:
+            return
+        base = "outcry:alert:state:%s:%d:" % (TOPIC, p)
+        s.sendall(resp([b"HSET", (base + "clocks").encode()] + h) +
+                  resp([b"ZADD", (base + "due").encode()] + z) +
+                  resp([b"ZADD", b"outcry:alert:team:billing"] + t))
+        sent += 3
+        per[p] = ([], [], [])
+
+    for i in range(n):
+        case, _, c = clock(i, now_ms)
+        p = i % partitions
+        h, z, t = per[p]
+        cb = case.encode()
+        h += [cb, json.dumps(c, separators=(",", ":")).encode()]
+        z += [b"%d" % c["due"][0], cb]
+        t += [b"%d" % c["due"][1], b"%s|%d|%s" % (TOPIC.encode(), p, cb)]
+        if len(h) >= 2 * chunk:
+            flush(p)
+    for p in range(partitions):
+        flush(p)
+    # read every reply: integers, or an error
+    f = s.makefile("rb")
+    for _ in range(sent):
+        line = f.readline()
+        if not line.startswith(b":"):
+            raise SystemExit("bench: filling Redis failed: %r" % line)
+    s.close()
+
+
+def run(bins, broker_bin, redis, partitions, keyed_routed, n_posts, sizes, timeout):
+    results = []
+    for n in sizes:
+        redis.flush()
+        base = redis.client.info("memory")["used_memory"]
+        t0 = time.time()
+        fill(redis.port, n, partitions)
+        fill_s = time.time() - t0
+        per_clock = (redis.client.info("memory")["used_memory"] - base) / n
+        with Broker(broker_bin, partitions) as broker:
+            r = run_target("alert-%d-clocks" % n, [[bins("outcry-alert")]],
+                           {"OUTCRY_REDIS_URL": redis.url}, n_posts, broker, TOPIC,
+                           keyed_routed, timeout, partitions, ready_timeout=240,
+                           extra_pids=[redis.pid])
+        r.update({"open_clocks": n, "fill_s": round(fill_s, 1),
+                  "redis_bytes_per_clock": round(per_clock)})
+        if "error" not in r:
+            r["redis_cpu_us_per_post"] = r.pop("extra_cpu_us_per_post")[0]
+            r["wall_us_per_post"] = round(1e6 / r["posts_per_s"], 1)
+        results.append(r)
+    return results

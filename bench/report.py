@@ -1,0 +1,348 @@
+"""make bench's report: ratios within the run, the issue's targets marked
+met or not, bench/results.json, bench/results.md and bench/results.png
+(gnuplot), and the comparison of every ratio with the previous run."""
+import json
+import os
+import subprocess
+
+from harness import HERE, OUT
+
+# The benchmark issue's targets.
+MIN_PER_CPU_S = 100_000
+MIN_VS_CEILING = 0.5
+MAX_RSS_MB = 64
+MAX_P99_MS = 25
+MIN_VS_PEER = 10
+AGREE = 0.15
+
+
+def by_name(results, name):
+    return next((r for r in results if r.get("name") == name and "error" not in r), None)
+
+
+def ratio(a, b, digits=3):
+    return round(a / b, digits) if a is not None and b else None
+
+
+def compute(doc):
+    """Adds the ratios and the targets to doc."""
+    stages = doc["stages"]
+    ceiling = by_name(stages, "passthrough")
+    for r in stages:
+        if ceiling and "error" not in r:
+            r["vs_ceiling_wall"] = ratio(r["posts_per_s"], ceiling["posts_per_s"])
+            r["vs_ceiling_cpu"] = ratio(r["posts_per_cpu_s"], ceiling["posts_per_cpu_s"])
+    classify = by_name(stages, "classify")
+    ratios = {}
+    for r in stages:
+        if r["name"] != "passthrough" and "vs_ceiling_cpu" in r:
+            ratios["%s/passthrough (CPU)" % r["name"]] = r["vs_ceiling_cpu"]
+            ratios["%s/passthrough (wall)" % r["name"]] = r["vs_ceiling_wall"]
+    peer = doc.get("peer")
+    if peer and "error" not in peer and classify:
+        peer["outcry_vs_peer_cpu"] = ratio(classify["posts_per_cpu_s"], peer["posts_per_cpu_s"], 1)
+        peer["outcry_vs_peer_wall"] = ratio(classify["posts_per_s"], peer["posts_per_s"], 1)
+        ratios["classify/peer (CPU)"] = peer["outcry_vs_peer_cpu"]
+    sc = doc.get("scaling")
+    if sc and "error" not in sc.get("two", {"error": 1}) and classify:
+        two = sc["two"]
+        sc["one"] = {k: classify[k] for k in ("posts_per_s", "posts_per_cpu_s", "cpu_us_per_post",
+                                              "peak_rss_mb")}
+        sc["two_vs_one_wall"] = ratio(two["posts_per_s"], classify["posts_per_s"])
+        sc["two_vs_one_cpu"] = ratio(two["posts_per_cpu_s"], classify["posts_per_cpu_s"])
+        ratios["classify 2 instances/1 (wall)"] = sc["two_vs_one_wall"]
+        ratios["classify 2 instances/1 (CPU)"] = sc["two_vs_one_cpu"]
+    rc = doc.get("redis")
+    if rc and len(rc) == 2 and all("error" not in r for r in rc):
+        small, big = rc
+        doc["redis_ratio"] = {
+            "alert_cpu": ratio(big["cpu_us_per_post"], small["cpu_us_per_post"]),
+            "redis_cpu": ratio(big["redis_cpu_us_per_post"], small["redis_cpu_us_per_post"]),
+            "wall": ratio(big["wall_us_per_post"], small["wall_us_per_post"])}
+        ratios["alert CPU/post, 1M/1k clocks"] = doc["redis_ratio"]["alert_cpu"]
+        ratios["alert wall/post, 1M/1k clocks"] = doc["redis_ratio"]["wall"]
+    doc["ratios"] = ratios
+
+    targets = []
+
+    def target(what, figure, met):
+        targets.append({"target": what, "figure": figure, "met": bool(met)})
+
+    ingest = (doc.get("pipeline") or {}).get("throughput", {})
+    for r in stages:
+        if r["name"] == "passthrough" or "error" in r:
+            continue
+        target("%s >= 100,000 posts per CPU-second" % r["name"],
+               "%d" % r["posts_per_cpu_s"], r["posts_per_cpu_s"] >= MIN_PER_CPU_S)
+    if "cpu_us_per_post" in ingest:
+        per = round(1e6 / ingest["cpu_us_per_post"]["ingest"])
+        target("ingest >= 100,000 posts per CPU-second (replay, in the pipeline run)",
+               "%d" % per, per >= MIN_PER_CPU_S)
+    for r in stages:
+        if r["name"] == "passthrough" or "vs_ceiling_cpu" not in r:
+            continue
+        target("%s >= 50%% of the passthrough ceiling (per CPU-second)" % r["name"],
+               "%.0f%%" % (100 * r["vs_ceiling_cpu"]), r["vs_ceiling_cpu"] >= MIN_VS_CEILING)
+    for r in stages:
+        if r["name"] == "passthrough" or "error" in r:
+            continue
+        target("%s peak RSS <= 64 MB" % r["name"], "%.0f MB" % r["peak_rss_mb"],
+               r["peak_rss_mb"] <= MAX_RSS_MB)
+    lat = (doc.get("pipeline") or {}).get("latency", {})
+    if "p99_ms" in lat:
+        p99 = lat["p99_ms"]
+        target("end-to-end p99 <= 25 ms at %d posts/s" % lat["offered_rate"],
+               "%.1f ms" % p99 if p99 is not None else
+               "over 1%% of probes not received (%d of %d)" % (lat["probes_received"], lat["probes"]),
+               p99 is not None and p99 <= MAX_P99_MS)
+    if peer and "outcry_vs_peer_cpu" in peer:
+        target("classify >= 10x the Python peer per CPU-second",
+               "%.1fx" % peer["outcry_vs_peer_cpu"], peer["outcry_vs_peer_cpu"] >= MIN_VS_PEER)
+    doc["targets"] = targets
+
+
+def agreement(doc, prev):
+    """Every ratio of this run against the previous run's."""
+    if not prev or prev.get("n") != doc.get("n") or "ratios" not in prev:
+        return None
+    rows = []
+    for k, v in doc["ratios"].items():
+        p = prev["ratios"].get(k)
+        if v is None or not p:
+            continue
+        d = abs(v - p) / p
+        rows.append({"ratio": k, "this": v, "previous": p, "diff": round(d, 3),
+                     "within_15pct": d <= AGREE})
+    return {"previous_at": prev.get("at"), "rows": rows,
+            "all_within_15pct": all(r["within_15pct"] for r in rows)}
+
+
+def fmt(v, spec="%d"):
+    return spec % v if v is not None else "-"
+
+
+def markdown(doc):
+    L = []
+    m = doc["machine"]
+    L.append("# make bench: results\n")
+    L.append("%s, %d CPUs (%s); %d posts per stage, seed %d, %d partitions; %s; make bench "
+             "took %.0f s. Figures from one run, ratios within it.\n"
+             % (m["cpu_model"], m["cpus"], m["platform"], doc["n"], doc["seed"],
+                doc["partitions"], doc["at"], doc.get("elapsed_s", 0)))
+    L.append("![each stage against the ceiling, and the latency distribution](results.png)\n")
+
+    L.append("## Targets\n")
+    L.append("| target | figure | |")
+    L.append("|---|---|---|")
+    for t in doc["targets"]:
+        L.append("| %s | %s | %s |" % (t["target"], t["figure"], "met" if t["met"] else "**missed**"))
+    L.append("")
+
+    L.append("## Each stage alone, one instance\n")
+    L.append("| target | posts | posts/s | posts per CPU-s | CPU µs/post | peak RSS MB | vs ceiling (wall) | vs ceiling (CPU) |")
+    L.append("|---|---|---|---|---|---|---|---|")
+    for r in doc["stages"]:
+        if "error" in r:
+            L.append("| %s | failed: %s | | | | | | |" % (r["name"], r["error"]))
+            continue
+        L.append("| %s | %d | %d | %d | %.2f | %.1f | %s | %s |" % (
+            r["name"], r["posts"], r["posts_per_s"], r["posts_per_cpu_s"], r["cpu_us_per_post"],
+            r["peak_rss_mb"], r.get("vs_ceiling_wall", ""), r.get("vs_ceiling_cpu", "")))
+    L.append("")
+
+    peer = doc.get("peer")
+    if peer:
+        L.append("## The Python peer of classify\n")
+        if "error" in peer:
+            L.append("failed: %s\n" % peer["error"])
+        else:
+            L.append("bench/peer_classify.py (confluent_kafka, json, scikit-learn SGDClassifier over "
+                     "hashed word 1-2-grams and char_wb 3-4-grams, batches of %d), on the first %d "
+                     "of the same posts; training excluded. outcry's figures are classify's above "
+                     "(%d posts): the comparison is per CPU-second.\n"
+                     % (peer.get("batch", 0), peer["posts"], doc["n"]))
+            L.append("| | posts/s | posts per CPU-s | CPU µs/post | peak RSS MB |")
+            L.append("|---|---|---|---|---|")
+            L.append("| Python peer | %d | %d | %.1f | %.1f |" % (
+                peer["posts_per_s"], peer["posts_per_cpu_s"], peer["cpu_us_per_post"],
+                peer["peak_rss_mb"]))
+            L.append("| outcry / peer | %s | **%s** | | |\n" % (
+                peer.get("outcry_vs_peer_wall"), peer.get("outcry_vs_peer_cpu")))
+
+    sc = doc.get("scaling")
+    if sc:
+        L.append("## Scaling: classify, 1 and 2 instances in one group\n")
+        two = sc["two"]
+        if "error" in two:
+            L.append("failed: %s\n" % two["error"])
+        elif "one" in sc:
+            one = sc["one"]
+            L.append("| instances | posts/s | posts per CPU-s (sum of processes) | peak RSS MB (largest) |")
+            L.append("|---|---|---|---|")
+            L.append("| 1 | %d | %d | %.1f |" % (one["posts_per_s"], one["posts_per_cpu_s"],
+                                              one["peak_rss_mb"]))
+            L.append("| 2 | %d | %d | %.1f |" % (two["posts_per_s"], two["posts_per_cpu_s"],
+                                              two["peak_rss_mb"]))
+            L.append("| 2 / 1 | %s | %s | |\n" % (sc["two_vs_one_wall"], sc["two_vs_one_cpu"]))
+            L.append("Same %d posts; 1 instance is the classify row above. The machine has 2 "
+                     "cores, shared with the loader (kcat) and the broker.\n" % two["posts"])
+
+    pipe = doc.get("pipeline")
+    if pipe:
+        L.append("## The whole pipeline: ingest -> classify -> route -> alert -> Redis\n")
+        t = pipe.get("throughput")
+        if t and "error" in t:
+            L.append("Throughput: failed: %s\n" % t["error"])
+        elif t:
+            L.append("**Throughput**: ingest replays %d posts as fast as it can (%d reach alert); "
+                     "**%d posts/s end to end** (first post into classify to the last routed post "
+                     "through alert), %d posts per CPU-second of all processes together.\n"
+                     % (t["posts"], t["routed_posts"], t["posts_per_s"], t["posts_per_cpu_s"]))
+            L.append("| process | " + " | ".join(t["cpu_us_per_post"]) + " | total |")
+            L.append("|---|" + "---|" * (len(t["cpu_us_per_post"]) + 1))
+            L.append("| CPU µs per post | " + " | ".join("%.1f" % v for v in
+                     t["cpu_us_per_post"].values()) + " | %.1f |\n" % t["cpu_us_per_post_total"])
+        lat = pipe.get("latency")
+        if lat and "error" in lat:
+            L.append("Latency: failed: %s\n" % lat["error"])
+        elif lat:
+            L.append("**Latency** at an offered load of %d posts/s (%d posts, achieved %s/s; "
+                     "librdkafka %s for every stage and ingest): ingest's produce of a critical "
+                     "complaint to the alert read from Redis pub/sub, %d probes, %d received%s.\n"
+                     % (lat["offered_rate"], lat["posts"], fmt(lat["achieved_rate"]),
+                        ", ".join("%s=%s" % kv for kv in lat["settings"].items()),
+                        lat["probes"], lat["probes_received"],
+                        "" if lat["caught_up"] else
+                        "; the pipeline did not keep up: alert had handled %d of %d routed posts "
+                        "%d s after the last send" % (lat["alert_handled"], lat["routed_posts"],
+                                                      lat["alert_done_after_last_send_s"])))
+            L.append("| p50 | p90 | p99 | p99.9 | max |")
+            L.append("|---|---|---|---|---|")
+            L.append("| %s |\n" % " | ".join(
+                fmt(lat[k], "%.1f ms") for k in ("p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms")))
+
+    rc = doc.get("redis")
+    if rc:
+        L.append("## alert and Redis: cost per post with open clocks\n")
+        L.append("| open clocks | posts | posts/s | alert CPU µs/post | redis-server CPU µs/post "
+                 "| wall µs/post | Redis B/clock | alert peak RSS MB |")
+        L.append("|---|---|---|---|---|---|---|---|")
+        for r in rc:
+            if "error" in r:
+                L.append("| %d | failed: %s | | | | | | |" % (r["open_clocks"], r["error"]))
+                continue
+            L.append("| %d | %d | %d | %.1f | %.1f | %.1f | %d | %.0f |" % (
+                r["open_clocks"], r["posts"], r["posts_per_s"], r["cpu_us_per_post"],
+                r["redis_cpu_us_per_post"], r["wall_us_per_post"], r["redis_bytes_per_clock"],
+                r["peak_rss_mb"]))
+        if doc.get("redis_ratio"):
+            rr = doc["redis_ratio"]
+            L.append("| 1M / 1k | | | %s | %s | %s | | |" % (rr["alert_cpu"], rr["redis_cpu"],
+                                                          rr["wall"]))
+        L.append("")
+
+    ag = doc.get("agreement")
+    L.append("## Repeatability\n")
+    if ag:
+        L.append("Every ratio against the previous run with the same n (%s): %s.\n"
+                 % (ag["previous_at"], "all within 15%" if ag["all_within_15pct"]
+                    else "**not all within 15%**"))
+        L.append("| ratio | this run | previous | difference |")
+        L.append("|---|---|---|---|")
+        for r in ag["rows"]:
+            L.append("| %s | %s | %s | %.0f%%%s |" % (r["ratio"], r["this"], r["previous"],
+                                                    100 * r["diff"],
+                                                    "" if r["within_15pct"] else " **> 15%**"))
+        L.append("")
+    else:
+        L.append("No previous run with the same n to compare with.\n")
+    return "\n".join(L)
+
+
+def plot(doc, png):
+    """Posts per CPU-second per target against the ceiling, and the latency
+    CDF. Returns None, or why there is no plot."""
+    rows = [(r["name"], r["posts_per_cpu_s"]) for r in doc["stages"] if "error" not in r]
+    peer = doc.get("peer") or {}
+    if "posts_per_cpu_s" in peer:
+        rows.append(("python-peer", peer["posts_per_cpu_s"]))
+    two = (doc.get("scaling") or {}).get("two", {})
+    if "posts_per_cpu_s" in two:
+        rows.append(("classify-x2", two["posts_per_cpu_s"]))
+    thr = ((doc.get("pipeline") or {}).get("throughput") or {})
+    if "posts_per_cpu_s" in thr:
+        rows.append(("pipeline", thr["posts_per_cpu_s"]))
+    bars = os.path.join(OUT, "plot-bars.dat")
+    with open(bars, "w") as f:
+        for name, v in rows:
+            f.write('"%s" %d\n' % (name, v))
+    cdf = os.path.join(OUT, "latency-ms.txt")
+    have_cdf = os.path.exists(cdf) and os.path.getsize(cdf) > 0 and \
+        "latency" in (doc.get("pipeline") or {})
+    ceiling = by_name(doc["stages"], "passthrough")
+    lat = (doc.get("pipeline") or {}).get("latency", {})
+    script = [
+        'set terminal pngcairo size 1400,560 font "sans,10"',
+        'set output "%s"' % png,
+        "set multiplot layout 1,2",
+        'set title "posts per CPU-second, each target alone (%d posts)"' % doc["n"],
+        "set style fill solid 0.7 border -1",
+        "set boxwidth 0.6",
+        "set yrange [0:*]",
+        "set grid ytics",
+        "set xtics rotate by -30",
+        "set key top right",
+        'set format y "%.0s%c"',
+    ]
+    if ceiling:
+        script.append('plot "%s" using 0:2:xtic(1) with boxes lc rgb "#4477aa" notitle, '
+                      '"" using 0:2:(sprintf("%%d",$2)) with labels offset 0,0.8 notitle, '
+                      '%d with lines dt 2 lc rgb "#cc3311" title "ceiling (passthrough)", '
+                      '%d with lines dt 3 lc rgb "#228833" title "target 100k/CPU-s"'
+                      % (bars, ceiling["posts_per_cpu_s"], MIN_PER_CPU_S))
+    else:
+        script.append('plot "%s" using 0:2:xtic(1) with boxes notitle' % bars)
+    if have_cdf:
+        script += [
+            "unset xtics", "set xtics", "set format y", "set grid xtics ytics",
+            'set title "end-to-end latency, ingest -> alert on Redis, %d posts/s offered"'
+            % lat.get("offered_rate", 0),
+            "set logscale x", 'set xlabel "ms"', 'set ylabel "fraction of probes"',
+            "set yrange [0:1]", "set key bottom right",
+            "set arrow 1 from %d, graph 0 to %d, graph 1 nohead dt 2 lc rgb \"#cc3311\""
+            % (MAX_P99_MS, MAX_P99_MS),
+            'set label 1 "target: p99 <= %d ms" at %d, graph 0.5 left offset 0.5,0'
+            % (MAX_P99_MS, MAX_P99_MS),
+            'plot "%s" using 1:2 with steps lw 2 lc rgb "#4477aa" title "CDF of %d probes (%d received)"'
+            % (cdf, lat.get("probes", 0), lat.get("probes_received", 0)),
+        ]
+    script.append("unset multiplot")
+    gp = os.path.join(OUT, "plot.gp")
+    with open(gp, "w") as f:
+        f.write("\n".join(script) + "\n")
+    r = subprocess.run(["gnuplot", gp], capture_output=True, text=True)
+    if r.returncode != 0:
+        return "gnuplot failed: %s" % r.stderr.strip()[-300:]
+    return None
+
+
+def write(doc):
+    path = os.path.join(HERE, "results.json")
+    prev = None
+    if os.path.exists(path):
+        try:
+            with open(path) as f:
+                prev = json.load(f)
+        except ValueError:
+            prev = None
+    compute(doc)
+    doc["agreement"] = agreement(doc, prev)
+    err = plot(doc, os.path.join(HERE, "results.png"))
+    if err:
+        doc["plot_error"] = err
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=2)
+    md = markdown(doc)
+    with open(os.path.join(HERE, "results.md"), "w") as f:
+        f.write(md)
+    return md
