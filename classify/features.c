@@ -298,6 +298,13 @@ static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, uns
             }
             if (is_digit_cp(cp)) {
                 digits++;
+            } else if (cp < 0x80) {
+                letters++; /* is_word_cp() let only letters and digits through */
+                if (cp <= 'Z') {
+                    upper++;
+                } else {
+                    lower++;
+                }
             } else if (utf8proc_isupper(cp)) {
                 letters++;
                 upper++;

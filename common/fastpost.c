@@ -61,7 +61,14 @@ const cJSON *oc_fp_get(const cJSON *obj, const char *key)
     if (!cJSON_IsObject(obj)) {
         return NULL;
     }
-    return cJSON_GetObjectItemCaseSensitive(obj, key);
+    /* cJSON_GetObjectItemCaseSensitive() without a strcmp call per key: the
+     * first byte tells most keys apart */
+    for (const cJSON *c = obj->child; c; c = c->next) {
+        if (c->string && c->string[0] == key[0] && strcmp(c->string, key) == 0) {
+            return c;
+        }
+    }
+    return NULL;
 }
 
 const char *oc_fp_str(const cJSON *obj, const char *key)
@@ -128,7 +135,7 @@ static const char *duplicate_key(const cJSON *v)
     for (const cJSON *c = v ? v->child : NULL; c; c = c->next) {
         if (cJSON_IsObject(v)) {
             for (const cJSON *d = c->next; d; d = d->next) {
-                if (strcmp(c->string, d->string) == 0) {
+                if (c->string[0] == d->string[0] && strcmp(c->string, d->string) == 0) {
                     return c->string;
                 }
             }
