@@ -300,6 +300,14 @@ static int consumer_new(loop_t *l)
                                      * bounds the latency a reply adds on its way
                                      * to alert (docs/operations.md) */
                                     "fetch.wait.max.ms", "100",
+                                    /* librdkafka prefetches up to 64 MB and
+                                     * 100,000 messages a partition by default:
+                                     * over many partitions that is most of a
+                                     * stage's memory, for no throughput a
+                                     * stage can use (docs/operations.md) */
+                                    "queued.max.messages.kbytes", "8192",
+                                    "queued.min.messages", "2000",
+                                    "fetch.max.bytes", "8388608",
                                     NULL};
     for (const char *const *kv = defaults; *kv; kv += 2) {
         if (rd_kafka_conf_set(conf, kv[0], kv[1], errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
