@@ -271,7 +271,7 @@ def plot(doc, png):
         rows.append(("classify-x2", two["posts_per_cpu_s"]))
     thr = ((doc.get("pipeline") or {}).get("throughput") or {})
     if "posts_per_cpu_s" in thr:
-        rows.append(("pipeline", thr["posts_per_cpu_s"]))
+        rows.append(("pipeline (all processes)", thr["posts_per_cpu_s"]))
     bars = os.path.join(OUT, "plot-bars.dat")
     with open(bars, "w") as f:
         for name, v in rows:
@@ -307,8 +307,8 @@ def plot(doc, png):
             "unset xtics", "set xtics", "set format y", "set grid xtics ytics",
             'set title "end-to-end latency, ingest -> alert on Redis, %d posts/s offered"'
             % lat.get("offered_rate", 0),
-            "set logscale x", 'set xlabel "ms"', 'set ylabel "fraction of probes"',
-            "set yrange [0:1]", "set key bottom right",
+            "set logscale x", 'set xlabel "ms (log scale)"', 'set ylabel "fraction of probes"',
+            "set xrange [1:*]", "set yrange [0:1]", "set key top left",
             "set arrow 1 from %d, graph 0 to %d, graph 1 nohead dt 2 lc rgb \"#cc3311\""
             % (MAX_P99_MS, MAX_P99_MS),
             'set label 1 "target: p99 <= %d ms" at %d, graph 0.5 left offset 0.5,0'

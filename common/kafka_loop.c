@@ -58,7 +58,30 @@ typedef struct loop {
     oc_metric_t *m_commits;    /* commits made */
     oc_metric_t *m_committed;  /* input messages whose offsets are committed */
     oc_metric_t *m_assigned;   /* partitions assigned (gauge) */
+    char *payload;             /* NUL-terminated copy of the input, reused; owned */
+    size_t payload_cap;        /* bytes allocated for payload */
+    char *key;                 /* NUL-terminated copy of its key, reused; owned */
+    size_t key_cap;            /* bytes allocated for key */
 } loop_t;
+
+/* Makes *buf hold at least n bytes. Returns 0, or -1 when out of memory. */
+static int reserve(char **buf, size_t *cap, size_t n)
+{
+    if (n <= *cap) {
+        return 0;
+    }
+    size_t c = *cap ? *cap : 1024;
+    while (c < n) {
+        c *= 2;
+    }
+    char *b = realloc(*buf, c);
+    if (!b) {
+        return -1;
+    }
+    *buf = b;
+    *cap = c;
+    return 0;
+}
 
 static part_t *part_get(loop_t *l, int32_t p)
 {
@@ -349,10 +372,14 @@ static void handle_message(loop_t *l, rd_kafka_message_t *m)
 {
     part_t *pt = part_get(l, m->partition);
     pending_t *pe = calloc(1, sizeof *pe);
-    /* NUL-terminated copies: stages use string functions on key and payload. */
-    char *payload = malloc(m->len + 1);
-    char *key = m->key ? malloc(m->key_len + 1) : NULL;
-    if (!pt || !pe || !payload || (m->key && !key)) {
+    /* NUL-terminated copies: stages use string functions on key and payload.
+     * The buffers are the loop's, reused: a stage keeps nothing of its input
+     * after process() returns. */
+    int bad = reserve(&l->payload, &l->payload_cap, m->len + 1) != 0 ||
+              (m->key && reserve(&l->key, &l->key_cap, m->key_len + 1) != 0);
+    char *payload = l->payload;
+    char *key = m->key ? l->key : NULL;
+    if (!pt || !pe || bad) {
         oc_error("oom", "out of memory processing %s [%d] @%lld; stopping", l->topic,
                  (int)m->partition, (long long)m->offset);
         l->fatal = 1;
@@ -403,8 +430,6 @@ static void handle_message(loop_t *l, rd_kafka_message_t *m)
     pe = NULL;
 out:
     free(pe);
-    free(payload);
-    free(key);
 }
 
 static void loop_free(loop_t *l)
@@ -417,6 +442,8 @@ static void loop_free(loop_t *l)
         free(pt->q);
     }
     free(l->parts);
+    free(l->payload);
+    free(l->key);
     for (size_t i = 0; i < l->norphans; i++) {
         free(l->orphans[i]);
     }

@@ -19,6 +19,8 @@
 
 #include "config.h"
 
+/* An input message. Everything it points to is valid during process() only:
+ * the loops reuse the buffers, so a stage copies what it keeps. */
 typedef struct oc_msg {
     const char *topic;    /* full input topic name ("-" for stdin) */
     int32_t partition;    /* input partition (0 for stdin) */
