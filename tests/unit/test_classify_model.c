@@ -1,6 +1,7 @@
 /* Unit tests for classify: the tokeniser, the word lists, the lexicon model
  * on realistic customer-care posts, and the stage core driven through
  * oc_run_stdio(). The example posts are written for these tests. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -453,6 +454,43 @@ static void test_stage_stdio(void **state)
     oc_config_free(&cfg);
 }
 
+/* The classification text the stage splices is exactly what jansson
+ * printed for the same result before: same keys, same numbers. */
+static void test_result_text_matches_jansson(void **state)
+{
+    cl_result_t r = {0};
+    r.model = "outcry-linear/1-test";
+    r.signals = CL_SIG_CHURN | CL_SIG_QUESTION;
+    r.category = CL_CAT_BILLING;
+    r.severity = CL_SEV_HIGH;
+    double vals[] = {0.0, -0.0, 1.0, -1.0, 0.5, 0.0004, 0.0005, -0.0004, -0.0005, 0.9995,
+                     0.12345, -0.98765, 0.1, 0.01, 0.001, 0.999, 0.25, 0.75, 2.5, -3.0004};
+    for (int i = 0; i <= 20000 + (int)(sizeof vals / sizeof vals[0]); i++) {
+        double v = i <= 20000 ? -1.0 + i / 10000.0 + 1e-7 * (i % 7)
+                              : vals[i - 20001];
+        r.score = fabs(v);
+        r.category_score = fabs(v) / 3;
+        r.sentiment = v;
+        r.complaint = i % 2;
+        char text[CL_RESULT_TEXT_MAX];
+        size_t n = cl_result_text(&r, text, sizeof text);
+        assert_true(n > 0);
+        assert_int_equal(strlen(text), n);
+        json_t *sig = json_pack("[s,s]", "churn_threat", "question");
+        json_t *want = json_pack(
+            "{s:b,s:f,s:s,s:f,s:s,s:f,s:o,s:s}", "complaint", r.complaint, "score",
+            round(r.score * 1000) / 1000, "category", "billing", "category_score",
+            round(r.category_score * 1000) / 1000, "severity", "high", "sentiment",
+            round(r.sentiment * 1000) / 1000, "signals", sig, "model", r.model);
+        char *w = json_dumps(want, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+        if (strcmp(text, w) != 0) {
+            fail_msg("v=%.17g:\n got %s\nwant %s", v, text, w);
+        }
+        free(w);
+        json_decref(want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -465,6 +503,7 @@ int main(void)
         cmocka_unit_test(test_lexicon_checks_terms),
         cmocka_unit_test(test_lexicon_longest_match),
         cmocka_unit_test(test_stage_stdio),
+        cmocka_unit_test(test_result_text_matches_jansson),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
