@@ -185,22 +185,23 @@ typedef struct qacc {
     uint32_t bucket[QCHUNK];      /* buckets gathered, not yet summed */
     float value[QCHUNK];          /* their values */
     int n;                        /* entries gathered */
-    int32_t one[CL_LIN_NOUT];     /* sums of features of value 1 */
-    int32_t gram[CL_LIN_NOUT];    /* sums of features of value CHAR_GRAM_VALUE */
+    int32_t one[CL_LIN_QSTRIDE];  /* sums of features of value 1 (padding lanes too) */
+    int32_t gram[CL_LIN_QSTRIDE]; /* sums of features of value CHAR_GRAM_VALUE */
     double other[CL_LIN_NOUT];    /* sums of value x weight for the rest */
 } qacc_t;
 
 static void qacc_flush(qacc_t *a)
 {
     for (int i = 0; i < a->n; i++) {
-        const int16_t *qb = a->lin->q + (size_t)a->bucket[i] * CL_LIN_NOUT;
+        const int16_t *qb = a->lin->q + (size_t)a->bucket[i] * CL_LIN_QSTRIDE;
         float v = a->value[i];
+        /* all 16 lanes, the zero padding too: one aligned row, vectorised */
         if (v == 1.0f) {
-            for (int k = 0; k < CL_LIN_NOUT; k++) {
+            for (int k = 0; k < CL_LIN_QSTRIDE; k++) {
                 a->one[k] += qb[k];
             }
         } else if (v == CHAR_GRAM_VALUE) {
-            for (int k = 0; k < CL_LIN_NOUT; k++) {
+            for (int k = 0; k < CL_LIN_QSTRIDE; k++) {
                 a->gram[k] += qb[k];
             }
         } else {
@@ -216,7 +217,7 @@ static void add_feature_q(uint32_t h, float v, void *arg)
 {
     qacc_t *a = arg;
     uint32_t b = mix(h) & a->lin->mask;
-    __builtin_prefetch(a->lin->q + (size_t)b * CL_LIN_NOUT);
+    __builtin_prefetch(a->lin->q + (size_t)b * CL_LIN_QSTRIDE);
     a->bucket[a->n] = b;
     a->value[a->n] = v;
     if (++a->n == QCHUNK) {
@@ -280,11 +281,24 @@ static int16_t to_q(float w, float scale)
     return (int16_t)(q > 32767 ? 32767 : q < -32767 ? -32767 : q);
 }
 
+/* The scoring copy of the weights: rows of CL_LIN_QSTRIDE int16 (the
+ * outputs, then zeros), 32-byte aligned, so that a feature's weights are one
+ * aligned half cache line. NULL when out of memory. */
+static int16_t *q_alloc(unsigned bits)
+{
+    size_t bytes = sizeof(int16_t) * ((size_t)CL_LIN_QSTRIDE << bits);
+    int16_t *q = aligned_alloc(64, bytes);
+    if (q != NULL) {
+        memset(q, 0, bytes);
+    }
+    return q;
+}
+
 int cl_lin_quantise(cl_lin_t *lin)
 {
     size_t nb = (size_t)1 << lin->bits;
     free(lin->q);
-    lin->q = malloc(sizeof(int16_t) * CL_LIN_NOUT * nb);
+    lin->q = q_alloc(lin->bits);
     if (lin->q == NULL) {
         return -1;
     }
@@ -300,8 +314,9 @@ int cl_lin_quantise(cl_lin_t *lin)
         lin->scale[k] = s;
         for (size_t b = 0; b < nb; b++) {
             size_t i = b * CL_LIN_NOUT + (size_t)k;
-            lin->q[i] = to_q(lin->w[i], s);
-            lin->w[i] = (float)lin->q[i] * s;
+            int16_t q = to_q(lin->w[i], s);
+            lin->q[b * CL_LIN_QSTRIDE + (size_t)k] = q;
+            lin->w[i] = (float)q * s;
         }
     }
     return 0;
@@ -477,7 +492,7 @@ int cl_lin_load(cl_lin_t *lin, const char *path, char *err, size_t errlen)
     memcpy(lin->data_sha, buf + 28, 32);
     lin->meta = malloc(mlen + 1);
     lin->w = malloc(sizeof(float) * ((size_t)CL_LIN_NOUT << bits));
-    lin->q = malloc(sizeof(int16_t) * ((size_t)CL_LIN_NOUT << bits));
+    lin->q = q_alloc(bits);
     if (lin->meta == NULL || lin->w == NULL || lin->q == NULL) {
         snprintf(err, errlen, "model file %s: out of memory", path);
         free(buf);
@@ -492,8 +507,9 @@ int cl_lin_load(cl_lin_t *lin, const char *path, char *err, size_t errlen)
     }
     size_t nw = (size_t)CL_LIN_NOUT << bits;
     for (size_t i = 0; i < nw; i++, p += 2) {
-        lin->q[i] = (int16_t)(uint16_t)(p[0] | p[1] << 8);
-        lin->w[i] = (float)lin->q[i] * lin->scale[i % CL_LIN_NOUT];
+        int16_t q = (int16_t)(uint16_t)(p[0] | p[1] << 8);
+        lin->q[i / CL_LIN_NOUT * CL_LIN_QSTRIDE + i % CL_LIN_NOUT] = q;
+        lin->w[i] = (float)q * lin->scale[i % CL_LIN_NOUT];
     }
     free(buf);
     return 0;

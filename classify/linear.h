@@ -26,6 +26,7 @@
 #define CL_LIN_VERSION     1u         /* file format version */
 #define CL_LIN_FEATSET     1u         /* version of cl_lin_features(); bump on any change */
 #define CL_LIN_NOUT        (1 + CL_NCAT + CL_NSEV)
+#define CL_LIN_QSTRIDE     16 /* int16 per row of the scoring copy: NOUT, padded */
 #define CL_LIN_OUT_CAT     1
 #define CL_LIN_OUT_SEV     (1 + CL_NCAT)
 #define CL_LIN_BITS_MIN    10
@@ -48,8 +49,9 @@ struct cl_lin {
     unsigned bits;                          /* log2 of the number of buckets */
     uint32_t mask;                          /* buckets - 1 */
     float *w;                               /* [buckets][CL_LIN_NOUT], owned */
-    int16_t *q;                             /* the same as stored (w = q * scale), owned;
-                                               NULL until quantised; scoring uses it */
+    int16_t *q;                             /* the same as stored (w = q * scale), rows of
+                                               CL_LIN_QSTRIDE, owned; NULL until
+                                               quantised; scoring uses it */
     float scale[CL_LIN_NOUT];               /* int16 -> float factor per output */
     uint8_t data_sha[32];                   /* SHA-256 of the training data */
     char name[64];                          /* e.g. "outcry-linear/1-3fa2c1d0" */
