@@ -182,15 +182,21 @@ int rt_cmd_bench(int argc, char **argv)
         }
     }
     json_t *posts[NPOSTS];
+    cJSON *parsed[NPOSTS]; /* the same posts as the stage reads them */
     for (unsigned i = 0; i < NPOSTS; i++) {
         posts[i] = synth_post(i);
+        parsed[i] = rt_cjson_of(posts[i]);
+        if (!parsed[i]) {
+            fprintf(stderr, "bench: out of memory\n");
+            return 1;
+        }
     }
     rt_decision_t d;
     size_t hits[64] = {0};
     double t0 = cpu_s();
     int rc = 0;
     for (long i = 0; i < n; i++) {
-        if (rt_decide(rules, posts[i % NPOSTS], &d) < 0) {
+        if (rt_decide(rules, parsed[i % NPOSTS], &d) < 0) {
             fprintf(stderr, "bench: out of memory\n");
             rc = 1;
             break;
@@ -212,6 +218,7 @@ int rt_cmd_bench(int argc, char **argv)
     }
     for (unsigned i = 0; i < NPOSTS; i++) {
         json_decref(posts[i]);
+        cJSON_Delete(parsed[i]);
     }
     rt_rules_free(rules);
     return rc;

@@ -3,45 +3,75 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fastpost.h"
 #include "match.h"
+#include "post.h"
 #include "preds.h"
 #include "timeutil.h"
 
-void rt_view_init(rt_view_t *v, const rt_rules_t *rules, const json_t *post)
+/* The strings of classification.signals into v->signals. Returns 0 or -1. */
+static int view_signals(rt_view_t *v, const cJSON *sig)
+{
+    size_t n = 0;
+    for (const cJSON *c = cJSON_IsArray(sig) ? sig->child : NULL; c; c = c->next) {
+        n += cJSON_IsString(c) ? 1 : 0;
+    }
+    if (n > RT_NSIG) {
+        const char **heap = malloc(n * sizeof *heap);
+        if (!heap) {
+            return -1;
+        }
+        v->signals = heap;
+    }
+    for (const cJSON *c = n ? sig->child : NULL; c; c = c->next) {
+        if (cJSON_IsString(c)) {
+            v->signals[v->nsignals++] = c->valuestring;
+        }
+    }
+    return 0;
+}
+
+int rt_view_init(rt_view_t *v, const rt_rules_t *rules, const cJSON *post)
 {
     memset(v, 0, sizeof *v);
     v->rules = rules;
-    v->brand = json_string_value(json_object_get(post, "brand"));
-    v->lang = json_string_value(json_object_get(post, "lang"));
-    const json_t *text = json_object_get(post, "text");
-    v->text = json_string_value(text);
-    v->text_len = v->text ? json_string_length(text) : 0;
-    const json_t *author = json_object_get(post, "author");
-    v->author_id = json_string_value(json_object_get(author, "id"));
-    const json_t *f = json_object_get(author, "followers");
-    v->followers = json_is_integer(f) ? json_integer_value(f) : 0;
-    v->verified = json_is_true(json_object_get(author, "verified"));
-    v->visibility = json_string_value(json_object_get(post, "visibility"));
+    v->signals = v->sigbuf;
+    v->brand = oc_fp_str(post, "brand");
+    v->lang = oc_fp_str(post, "lang");
+    v->text = oc_fp_str(post, "text");
+    v->text_len = v->text ? strlen(v->text) : 0; /* oc_fp_parse refused \u0000 */
+    const cJSON *author = oc_fp_get(post, "author");
+    v->author_id = oc_fp_str(author, "id");
+    const cJSON *f = oc_fp_get(author, "followers");
+    /* a valid post's followers are a whole number >= 0; the bounds keep the cast defined */
+    if (cJSON_IsNumber(f) && f->valuedouble >= 0 && f->valuedouble < 9.2e18) {
+        v->followers = (int64_t)f->valuedouble;
+    }
+    v->verified = cJSON_IsTrue(oc_fp_get(author, "verified"));
+    v->visibility = oc_fp_str(post, "visibility");
     if (!v->visibility) {
         v->visibility = "public";
     }
-    v->created_at = json_string_value(json_object_get(post, "created_at"));
-    const json_t *cls = json_object_get(post, "classification");
-    v->category = json_string_value(json_object_get(cls, "category"));
-    v->severity = json_string_value(json_object_get(cls, "severity"));
-    const json_t *sig = json_object_get(cls, "signals");
-    v->signals = json_is_array(sig) ? sig : NULL;
+    v->created_at = oc_fp_str(post, "created_at");
+    const cJSON *cls = oc_fp_get(post, "classification");
+    v->category = oc_fp_str(cls, "category");
+    v->severity = oc_fp_str(cls, "severity");
     v->brand_cfg = v->brand ? rt_rules_brand(rules, v->brand) : NULL;
     /* one string compare per field and post, not per rule */
     v->category_bit = rt_enum_bit(RT_PRED_CATEGORY, v->category);
     v->severity_bit = rt_enum_bit(RT_PRED_SEVERITY, v->severity);
     v->visibility_bit = rt_enum_bit(RT_PRED_VISIBILITY, v->visibility);
+    return view_signals(v, oc_fp_get(cls, "signals"));
 }
 
 void rt_view_free(rt_view_t *v)
 {
     free(v->folded);
     v->folded = NULL;
+    if (v->signals != v->sigbuf) {
+        free(v->signals);
+        v->signals = v->sigbuf;
+    }
 }
 
 static int any_equal(const rt_pred_t *p, const char *s, int nocase)
@@ -115,8 +145,8 @@ int rt_pred_holds(rt_view_t *v, const rt_pred_t *p)
     case RT_PRED_SEVERITY:
         return (p->number & v->severity_bit) != 0;
     case RT_PRED_SIGNALS:
-        for (size_t i = 0; v->signals && i < json_array_size(v->signals); i++) {
-            if (any_equal(p, json_string_value(json_array_get(v->signals, i)), 0)) {
+        for (size_t i = 0; i < v->nsignals; i++) {
+            if (any_equal(p, v->signals[i], 0)) {
                 return 1;
             }
         }
@@ -168,21 +198,42 @@ static int match_holds(rt_view_t *v, const rt_match_t *m)
     return 1;
 }
 
+cJSON *rt_cjson_of(const json_t *value)
+{
+    char *s = oc_json_dumps(value);
+    cJSON *c = s ? cJSON_Parse(s) : NULL;
+    free(s);
+    return c;
+}
+
 int rt_match_post(const rt_rules_t *rules, const rt_match_t *m, const json_t *post)
 {
     rt_view_t v;
-    rt_view_init(&v, rules, post);
-    int r = match_holds(&v, m);
-    rt_view_free(&v);
+    cJSON *c = rt_cjson_of(post);
+    int r = c && rt_view_init(&v, rules, c) == 0 ? match_holds(&v, m) : -1;
+    if (c) {
+        rt_view_free(&v);
+    }
+    cJSON_Delete(c);
     return r;
 }
 
-int rt_decide(const rt_rules_t *rules, const json_t *post, rt_decision_t *d)
+int rt_decide_json(const rt_rules_t *rules, const json_t *post, rt_decision_t *d)
+{
+    cJSON *c = rt_cjson_of(post);
+    int r = c ? rt_decide(rules, c, d) : -1;
+    cJSON_Delete(c);
+    return r;
+}
+
+int rt_decide(const rt_rules_t *rules, const cJSON *post, rt_decision_t *d)
 {
     rt_view_t v;
     int rc = -1;
-    rt_view_init(&v, rules, post);
     memset(d, 0, sizeof *d);
+    if (rt_view_init(&v, rules, post) < 0) {
+        goto out;
+    }
     for (size_t i = 0; i < rules->nrules; i++) {
         const rt_rule_t *r = &rules->rules[i];
         int h = r->is_default ? 1 : match_holds(&v, &r->match);

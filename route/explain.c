@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fastpost.h"
 #include "match.h"
-#include "post.h"
 #include "preds.h"
 #include "route.h"
 
@@ -69,8 +69,8 @@ static void why_pred(rt_view_t *v, const rt_pred_t *p, int holds, char *buf, siz
         why_one_of(buf, size, "visibility", v->visibility, holds, list);
         return;
     case RT_PRED_SIGNALS:
-        snprintf(buf, size, "signals (%zu) include %s of %s",
-                 v->signals ? json_array_size(v->signals) : 0, holds ? "one" : "none", list);
+        snprintf(buf, size, "signals (%zu) include %s of %s", v->nsignals, holds ? "one" : "none",
+                 list);
         return;
     case RT_PRED_KEYWORDS:
         snprintf(buf, size, "text contains %s of the keywords %s", holds ? "one" : "none", list);
@@ -131,20 +131,21 @@ static int explain_match(rt_view_t *v, const rt_match_t *m, json_t *arr)
     return all;
 }
 
-/* The explanation of one post as JSON (new reference), or NULL. */
-static json_t *explain_post(const rt_rules_t *rules, json_t *post)
+/* The explanation of one post (read as rt_process() reads it) as JSON (new
+ * reference), or NULL. */
+static json_t *explain_post(const rt_rules_t *rules, const oc_fpost_t *post)
 {
     rt_view_t v;
-    rt_view_init(&v, rules, post);
     json_t *tried = json_array();
     json_t *boosts = json_array();
-    json_t *out =
-        json_pack("{s:s,s:o,s:o}", "id", oc_post_id(post), "tried", tried, "boosts", boosts);
+    json_t *out = json_pack("{s:s,s:o,s:o}", "id", post->id, "tried", tried, "boosts", boosts);
+    if (rt_view_init(&v, rules, post->root) < 0) {
+        goto fail;
+    }
     const char *note = NULL;
-    if (oc_post_is_outbound(post)) {
+    if (post->outbound) {
         note = "outbound: passed to routed unchanged (rules shown as if it were a complaint)";
-    } else if (!json_is_true(
-                   json_object_get(json_object_get(post, "classification"), "complaint"))) {
+    } else if (!cJSON_IsTrue(oc_fp_get(oc_fp_get(post->root, "classification"), "complaint"))) {
         note = "not a complaint: routed nowhere (rules shown as if it were one)";
     }
     if (note) {
@@ -187,15 +188,18 @@ static json_t *explain_post(const rt_rules_t *rules, json_t *post)
         }
     }
     rt_view_free(&v);
-    json_t *copy = json_deep_copy(post);
-    int r = copy ? rt_route_post(rules, copy) : -1;
-    if (r == 1) {
-        json_object_set_new(out, "suppressed", json_string(decided ? decided->name : ""));
-    } else if (r == 0) {
-        json_object_set(out, "routing", json_object_get(copy, "routing"));
+    rt_decision_t d;
+    if (rt_decide(rules, post->root, &d) < 0) {
+        json_decref(out);
+        return NULL;
     }
-    json_decref(copy);
-    return r < 0 ? (json_decref(out), NULL) : out;
+    if (d.rule->suppress) {
+        json_object_set_new(out, "suppressed", json_string(d.rule->name));
+    } else if (json_object_set_new(out, "routing", rt_routing_new(&d)) < 0) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
 fail:
     rt_view_free(&v);
     json_decref(out);
@@ -304,14 +308,18 @@ int rt_cmd_explain(int argc, char **argv)
         if (strspn(line, " \t\r\n") == (size_t)n) {
             continue;
         }
-        json_t *post = oc_post_parse(line, (size_t)n, err, sizeof err);
-        if (!post) {
+        oc_fpost_t post;
+        const char *code = NULL;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) {
+            n--;
+        }
+        if (oc_fp_parse(&post, line, (size_t)n, &code, err, sizeof err) < 0) {
             fprintf(stderr, "outcry-route: explain: line %ld skipped: %s\n", lineno, err);
             rc = 1;
             continue;
         }
-        json_t *e = explain_post(rules, post);
-        json_decref(post);
+        json_t *e = explain_post(rules, &post);
+        oc_fp_free(&post);
         if (!e) {
             fprintf(stderr, "outcry-route: explain: out of memory at line %ld\n", lineno);
             rc = 1;

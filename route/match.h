@@ -6,6 +6,7 @@
 #ifndef RT_MATCH_H
 #define RT_MATCH_H
 
+#include <cJSON.h>
 #include <jansson.h>
 #include <stddef.h>
 
@@ -33,10 +34,20 @@ void rt_match_free(rt_match_t *m);
 /* Canonical JSON of a match (new reference), for rt_rules_to_json(). */
 json_t *rt_match_to_json(const rt_match_t *m);
 
-/* Decides team, priority and policy for post (a valid canonical post; its
- * classification may be absent, matchers on it then do not hold). Returns 0,
- * or -1 on allocation failure. */
-int rt_decide(const rt_rules_t *rules, const json_t *post, rt_decision_t *d);
+/* Decides team, priority and policy for post (a valid canonical post as
+ * oc_fp_parse() reads it; its classification may be absent, matchers on it
+ * then do not hold). Returns 0, or -1 on allocation failure. */
+int rt_decide(const rt_rules_t *rules, const cJSON *post, rt_decision_t *d);
+
+/* rt_decide() for a jansson post (tests, tools; converted to cJSON first, so
+ * both read the post through one rt_view_init()). */
+int rt_decide_json(const rt_rules_t *rules, const json_t *post, rt_decision_t *d);
+
+/* A cJSON copy of a jansson value (new tree, cJSON_Delete() it), or NULL
+ * when out of memory. */
+cJSON *rt_cjson_of(const json_t *value);
+
+#define RT_NSIG 8 /* signals a view holds in itself; more are allocated */
 
 /* The parts of a post the matchers read, looked up once per decision
  * (decide.c). Shared with explain.c. */
@@ -59,12 +70,16 @@ typedef struct rt_view {
     int visibility_bit;          /* bit of the visibility, or 0 */
     const char *category;        /* classification.category, or NULL */
     const char *severity;        /* classification.severity, or NULL */
-    const json_t *signals;       /* classification.signals array, or NULL */
+    const char **signals;        /* the strings of classification.signals */
+    size_t nsignals;             /* entries in signals */
+    const char *sigbuf[RT_NSIG]; /* signals' storage when they fit */
     char *folded;                /* case-folded text, made on first keyword test */
     const rt_brand_t *brand_cfg; /* the brand's settings, or NULL */
 } rt_view_t;
 
-void rt_view_init(rt_view_t *v, const rt_rules_t *rules, const json_t *post);
+/* Reads post's fields into v (pointers borrow from post, which must outlive
+ * v). Returns 0, or -1 when out of memory (v is then safe to free). */
+int rt_view_init(rt_view_t *v, const rt_rules_t *rules, const cJSON *post);
 void rt_view_free(rt_view_t *v);
 /* 1 when p holds for the post, 0 when not, -1 when out of memory. */
 int rt_pred_holds(rt_view_t *v, const rt_pred_t *p);
@@ -77,7 +92,7 @@ const char *rt_pred_key(rt_pred_kind_t kind);
 /* Case-folded copy of s (malloc'd), NULL only when out of memory. */
 char *rt_casefold(const char *s);
 
-/* Whether one match holds for post (exposed for tests and, later, explain).
+/* Whether one match holds for post (a jansson post; exposed for tests).
  * Returns 1, 0, or -1 on allocation failure. */
 int rt_match_post(const rt_rules_t *rules, const rt_match_t *m, const json_t *post);
 

@@ -9,10 +9,24 @@
 #include "match.h"
 #include "post.h"
 
+static void routing_free(rt_ctx_t *ctx)
+{
+    for (size_t i = 0; i < ctx->nrouting; i++) {
+        free(ctx->routing[i].s);
+    }
+    free(ctx->routing);
+    ctx->routing = NULL;
+    ctx->nrouting = 0;
+}
+
 int rt_ctx_set_rules(rt_ctx_t *ctx, const rt_rules_t *rules)
 {
     oc_metric_t **counts = calloc(rules->nteams ? rules->nteams : 1, sizeof *counts);
-    if (!counts) {
+    size_t nrouting = rules->nrules * RT_NPRIO;
+    rt_rtext_t *routing = calloc(nrouting ? nrouting : 1, sizeof *routing);
+    if (!counts || !routing) {
+        free(counts);
+        free(routing);
         return -1;
     }
     for (size_t i = 0; i < rules->nteams; i++) {
@@ -23,6 +37,9 @@ int rt_ctx_set_rules(rt_ctx_t *ctx, const rt_rules_t *rules)
     }
     free(ctx->team_count);
     ctx->team_count = counts;
+    routing_free(ctx);
+    ctx->routing = routing;
+    ctx->nrouting = nrouting;
     ctx->rules = rules;
     return 0;
 }
@@ -50,6 +67,8 @@ void rt_ctx_free(rt_ctx_t *ctx)
     if (ctx) {
         free(ctx->team_count);
         ctx->team_count = NULL;
+        routing_free(ctx);
+        oc_fpbuf_free(&ctx->routed);
     }
 }
 
@@ -64,78 +83,98 @@ static void put(json_t *obj, const char *key, json_t *value, int *ok)
     }
 }
 
+json_t *rt_routing_new(const rt_decision_t *d)
+{
+    int ok = 1;
+    json_t *routing = json_object();
+    json_t *sla = json_object();
+    json_t *tags = json_array();
+    put(routing, "team", json_string(d->team), &ok);
+    put(routing, "priority", json_string(rt_priority_name(d->priority)), &ok);
+    put(sla, "first_reply_s", json_integer(d->first_reply_s), &ok);
+    put(sla, "warn_at", json_real(d->policy->warn_at), &ok);
+    put(sla, "escalate_at", json_real(d->policy->escalate_at), &ok);
+    put(routing, "sla", sla, &ok);
+    put(routing, "rule", json_string(d->rule->name), &ok);
+    put(routing, "policy", json_string(d->policy->name), &ok);
+    for (size_t i = 0; tags && i < d->rule->ntags; i++) {
+        ok &= json_array_append_new(tags, json_string(d->rule->tags[i])) == 0;
+    }
+    put(routing, "tags", tags, &ok);
+    if (!ok) {
+        json_decref(routing);
+        return NULL;
+    }
+    return routing;
+}
+
 int rt_route_post(const rt_rules_t *rules, json_t *post)
 {
     rt_decision_t d;
-    if (rt_decide(rules, post, &d) < 0) {
+    if (rt_decide_json(rules, post, &d) < 0) {
         return -1;
     }
     if (d.rule->suppress) {
         return 1;
     }
-    int ok = 1;
-    json_t *routing = json_object();
-    json_t *sla = json_object();
-    json_t *tags = json_array();
-    put(routing, "team", json_string(d.team), &ok);
-    put(routing, "priority", json_string(rt_priority_name(d.priority)), &ok);
-    put(sla, "first_reply_s", json_integer(d.first_reply_s), &ok);
-    put(sla, "warn_at", json_real(d.policy->warn_at), &ok);
-    put(sla, "escalate_at", json_real(d.policy->escalate_at), &ok);
-    put(routing, "sla", sla, &ok);
-    put(routing, "rule", json_string(d.rule->name), &ok);
-    put(routing, "policy", json_string(d.policy->name), &ok);
-    for (size_t i = 0; tags && i < d.rule->ntags; i++) {
-        ok &= json_array_append_new(tags, json_string(d.rule->tags[i])) == 0;
+    json_t *routing = rt_routing_new(&d);
+    return routing && json_object_set_new(post, "routing", routing) == 0 ? 0 : -1;
+}
+
+/* The routing text of d, made with jansson the first time the rule decides
+ * at that priority; borrowed from ctx. NULL when out of memory. */
+static const rt_rtext_t *routing_text(rt_ctx_t *ctx, const rt_decision_t *d)
+{
+    size_t i = (size_t)(d->rule - ctx->rules->rules) * RT_NPRIO + (size_t)(d->priority - 1);
+    rt_rtext_t *t = &ctx->routing[i];
+    if (!t->s) {
+        json_t *r = rt_routing_new(d);
+        t->s = r ? oc_json_dumps(r) : NULL;
+        json_decref(r);
+        t->len = t->s ? strlen(t->s) : 0;
     }
-    put(routing, "tags", tags, &ok);
-    if (!ok) {
-        json_decref(routing);
-        return -1;
-    }
-    return json_object_set_new(post, "routing", routing) < 0 ? -1 : 0;
+    return t->s ? t : NULL;
 }
 
 /* Rejects the input; keeps process()'s return convention. */
-static int reject(oc_emit_t *out, json_t *post, const char *code, const char *reason)
+static int reject(oc_emit_t *out, const char *code, const char *reason)
 {
-    json_decref(post);
     return oc_emit_dlq(out, code, reason) < 0 ? -1 : 0;
 }
 
 /* Checks the classification fields route reads. Returns 0, or -1 with a
  * DLQ code and reason. */
-static int check_classification(const json_t *cls, const char **code, char *reason, size_t size)
+static int check_classification(const cJSON *cls, const char **code, char *reason, size_t size)
 {
     *code = "invalid_classification";
-    if (!cls || json_is_null(cls)) {
+    if (!cls || cJSON_IsNull(cls)) {
         *code = "missing_classification";
         snprintf(reason, size,
                  "missing field 'classification' on an inbound post; route reads classify's "
                  "output (topic classified), not raw posts");
         return -1;
     }
-    if (!json_is_object(cls)) {
+    if (!cJSON_IsObject(cls)) {
         snprintf(reason, size, "field 'classification' must be an object");
         return -1;
     }
-    if (!json_is_boolean(json_object_get(cls, "complaint"))) {
+    if (!cJSON_IsBool(oc_fp_get(cls, "complaint"))) {
         snprintf(reason, size, "field 'classification.complaint' must be true or false");
         return -1;
     }
     static const char *const strs[] = {"category", "severity"};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
-        const json_t *v = json_object_get(cls, strs[i]);
-        if (v && !json_is_null(v) && !json_is_string(v)) {
+        const cJSON *v = oc_fp_get(cls, strs[i]);
+        if (v && !cJSON_IsNull(v) && !cJSON_IsString(v)) {
             snprintf(reason, size, "field 'classification.%s' must be a string", strs[i]);
             return -1;
         }
     }
-    const json_t *sig = json_object_get(cls, "signals");
-    if (sig && !json_is_null(sig)) {
-        int ok = json_is_array(sig);
-        for (size_t i = 0; ok && i < json_array_size(sig); i++) {
-            ok = json_is_string(json_array_get(sig, i));
+    const cJSON *sig = oc_fp_get(cls, "signals");
+    if (sig && !cJSON_IsNull(sig)) {
+        int ok = cJSON_IsArray(sig);
+        for (const cJSON *c = ok ? sig->child : NULL; c && ok; c = c->next) {
+            ok = cJSON_IsString(c);
         }
         if (!ok) {
             snprintf(reason, size, "field 'classification.signals' must be a list of strings");
@@ -145,79 +184,58 @@ static int check_classification(const json_t *cls, const char **code, char *reas
     return 0;
 }
 
+/* An inbound complaint p: decides, then emits the post with its routing
+ * object to "routed" and "team.<team>" (the same bytes to both). */
+static int route_complaint(rt_ctx_t *ctx, const oc_fpost_t *p, const char *key, oc_emit_t *out)
+{
+    rt_decision_t d;
+    const rt_rtext_t *routing = NULL;
+    if (rt_decide(ctx->rules, p->root, &d) < 0 ||
+        (!d.rule->suppress && !(routing = routing_text(ctx, &d)))) {
+        oc_error("route_failed", "out of memory routing post %s", p->id);
+        return -1;
+    }
+    if (d.rule->suppress) {
+        oc_metric_add(ctx->suppressed, 1);
+        return 0;
+    }
+    if (oc_fp_with(p, "routing", routing->s, routing->len, &ctx->routed) < 0) {
+        oc_error("route_failed", "out of memory writing routed post %s", p->id);
+        return -1;
+    }
+    char topic[160];
+    snprintf(topic, sizeof topic, "team.%s", d.team);
+    oc_metric_add(ctx->team_count[d.rule->team], 1);
+    if (oc_emit_raw(out, "routed", key, ctx->routed.data, ctx->routed.len) < 0) {
+        return -1;
+    }
+    return oc_emit_raw(out, topic, key, ctx->routed.data, ctx->routed.len);
+}
+
 int rt_process(void *vctx, const oc_msg_t *in, oc_emit_t *out)
 {
     rt_ctx_t *ctx = vctx;
     char reason[512];
     const char *code = NULL;
-    if (in->len > OC_POST_MAX_MESSAGE) {
-        snprintf(reason, sizeof reason, "message is %zu bytes; the limit is %d", in->len,
-                 OC_POST_MAX_MESSAGE);
-        return reject(out, NULL, "too_large", reason);
-    }
-    json_error_t jerr;
-    json_t *post = json_loadb(in->payload, in->len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!post) {
-        snprintf(reason, sizeof reason, "invalid JSON at line %d column %d: %s", jerr.line,
-                 jerr.column, jerr.text);
-        return reject(out, NULL, "invalid_json", reason);
-    }
-    if (oc_post_validate(post, reason, sizeof reason) < 0) {
-        return reject(out, post, "invalid_post", reason);
+    oc_fpost_t p;
+    if (oc_fp_parse(&p, in->payload, in->len, &code, reason, sizeof reason) < 0) {
+        return reject(out, code, reason);
     }
     /* Kafka input is keyed by conversation already; stdin and strays are not. */
-    char *key = NULL;
-    if (!in->key) {
-        key = strdup(oc_post_conversation(post));
-        if (!key) {
-            json_decref(post);
-            return -1;
-        }
-    }
-    int rc = -1;
-    if (oc_post_is_outbound(post)) {
+    const char *key = in->key ? NULL : oc_fp_conversation(&p);
+    int rc;
+    const cJSON *cls = oc_fp_get(p.root, "classification");
+    if (p.outbound) {
         oc_metric_add(ctx->outbound, 1);
-        rc = oc_emit(out, "routed", key, post);
-        goto out;
-    }
-    if (check_classification(json_object_get(post, "classification"), &code, reason,
-                             sizeof reason) < 0) {
-        rc = reject(out, post, code, reason);
-        goto out;
-    }
-    if (!json_is_true(json_object_get(json_object_get(post, "classification"), "complaint"))) {
+        rc = oc_emit_raw(out, "routed", key, p.bytes, p.len);
+    } else if (check_classification(cls, &code, reason, sizeof reason) < 0) {
+        rc = reject(out, code, reason);
+    } else if (!cJSON_IsTrue(oc_fp_get(cls, "complaint"))) {
         oc_metric_add(ctx->skipped, 1);
-        json_decref(post);
         rc = 0;
-        goto out;
+    } else {
+        rc = route_complaint(ctx, &p, key, out);
     }
-    int routed = rt_route_post(ctx->rules, post);
-    if (routed < 0) {
-        oc_error("route_failed", "out of memory routing post %s", oc_post_id(post));
-        json_decref(post);
-        goto out;
-    }
-    if (routed == 1) {
-        oc_metric_add(ctx->suppressed, 1);
-        json_decref(post);
-        rc = 0;
-        goto out;
-    }
-    const json_t *routing = json_object_get(post, "routing");
-    const char *team = json_string_value(json_object_get(routing, "team"));
-    char topic[160];
-    snprintf(topic, sizeof topic, "team.%s", team);
-    int idx = rt_rules_team_index(ctx->rules, team);
-    if (idx >= 0) {
-        oc_metric_add(ctx->team_count[idx], 1);
-    }
-    json_incref(post); /* one reference per emit: each steals its own */
-    if (oc_emit(out, "routed", key, post) < 0) {
-        json_decref(post);
-        goto out;
-    }
-    rc = oc_emit(out, topic, key, post);
-out:
-    free(key);
+    oc_fp_free(&p);
     return rc;
 }

@@ -237,7 +237,7 @@ static void test_route_matcher_table(void **state)
         const mcase_t *c = &cases[i];
         json_t *post = make_post(c);
         rt_decision_t d;
-        assert_int_equal(rt_decide(rules, post, &d), 0);
+        assert_int_equal(rt_decide_json(rules, post, &d), 0);
         int ok = strcmp(d.rule->name, c->rule) == 0;
         if (c->team) {
             ok = ok && !d.rule->suppress && strcmp(d.team, c->team) == 0 &&

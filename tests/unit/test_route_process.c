@@ -1,8 +1,9 @@
 /* test_route_process.c -- rt_process(), the stage core, against a recording oc_emit().
  *
- * This file defines oc_emit(), oc_emit_dlq() and oc_emit_input() itself, so
- * the linker takes them from here rather than from common's stage.o: every
- * output, to every topic (the --stdio loop prints only "routed"), is recorded. */
+ * This file defines oc_emit(), oc_emit_raw(), oc_emit_dlq() and
+ * oc_emit_input() itself, so the linker takes them from here rather than from
+ * common's stage.o: every output, to every topic (the --stdio loop prints
+ * only "routed"), is recorded, as bytes and parsed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,21 +25,43 @@ struct oc_emit {
     char topic[MAX_OUT][64]; /* topic name of each output ("dlq" for rejections) */
     char key[MAX_OUT][64];   /* key of each output ("" for none/kept) */
     json_t *value[MAX_OUT];  /* each output value (owned), NULL for DLQ */
+    char *raw[MAX_OUT];      /* each output's bytes, NUL-terminated (owned), NULL for DLQ */
     char code[64];           /* DLQ code of the last rejection */
     int n;                   /* outputs recorded */
     int fail;                /* make oc_emit() fail */
 };
 
-int oc_emit(oc_emit_t *out, const char *name, const char *key, json_t *value)
+int oc_emit_raw(oc_emit_t *out, const char *name, const char *key, const char *buf, size_t len)
 {
     if (out->fail || out->n == MAX_OUT) {
-        json_decref(value);
         return -1;
     }
     snprintf(out->topic[out->n], sizeof out->topic[0], "%s", name);
     snprintf(out->key[out->n], sizeof out->key[0], "%s", key ? key : "");
-    out->value[out->n++] = value;
+    out->raw[out->n] = strndup(buf, len);
+    assert_non_null(out->raw[out->n]);
+    /* what the next stage reads: one JSON object, no duplicate keys (a big
+     * integer passes as it came: jansson reads it as a real) */
+    json_error_t jerr;
+    out->value[out->n] = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!out->value[out->n]) {
+        out->value[out->n] =
+            json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, &jerr);
+    }
+    if (!out->value[out->n]) {
+        fail_msg("output %d is not JSON (%s): %s", out->n, jerr.text, out->raw[out->n]);
+    }
+    out->n++;
     return 0;
+}
+
+int oc_emit(oc_emit_t *out, const char *name, const char *key, json_t *value)
+{
+    char *s = value ? json_dumps(value, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(value);
+    int rc = s ? oc_emit_raw(out, name, key, s, strlen(s)) : -1;
+    free(s);
+    return rc;
 }
 
 int oc_emit_dlq(oc_emit_t *out, const char *code, const char *reason)
@@ -60,6 +83,7 @@ static void reset(oc_emit_t *e)
 {
     for (int i = 0; i < e->n; i++) {
         json_decref(e->value[i]);
+        free(e->raw[i]);
     }
     memset(e, 0, sizeof *e);
 }
@@ -150,15 +174,95 @@ static void test_route_kafka_key_kept(void **state)
 static void test_route_outbound_unchanged(void **state)
 {
     oc_emit_t e = {0};
-    const char *in = POST("outbound", ",\"x_unknown\":[1,2]");
+    /* spaces, escapes, a real that jansson would print otherwise, a big
+     * integer: a re-serialised post would differ in each */
+    const char *in = POST("outbound", ", \"x_unknown\" : [1.50, 1e2, 12345678901234567890],"
+                                      "\"x_esc\":\"a\\/b \\u00e9\"");
     int64_t before = oc_metric_get(((rt_ctx_t *)*state)->outbound);
     assert_int_equal(run(*state, &e, NULL, in), 0);
     assert_int_equal(e.n, 1);
     assert_string_equal(e.topic[0], "routed");
-    json_t *orig = json_loads(in, 0, NULL);
-    assert_true(json_equal(orig, e.value[0]));
-    json_decref(orig);
+    assert_string_equal(e.raw[0], in);
     assert_int_equal(oc_metric_get(((rt_ctx_t *)*state)->outbound), before + 1);
+    /* white space around the message is not part of it */
+    char padded[1024];
+    snprintf(padded, sizeof padded, "  %s  ", in);
+    assert_int_equal(run(*state, &e, NULL, padded), 0);
+    assert_int_equal(e.n, 1);
+    assert_string_equal(e.raw[0], in);
+    reset(&e);
+}
+
+/* A complaint goes out as its own bytes with one member added, the same
+ * bytes to both topics. */
+static void test_route_complaint_spliced(void **state)
+{
+    oc_emit_t e = {0};
+    const char *in = POST("inbound", ",\"x\": [1.50, \"a\\/b\"],\"classification\":"
+                                     "{\"complaint\":true,\"category\":\"billing\"}");
+    assert_int_equal(run(*state, &e, NULL, in), 0);
+    assert_int_equal(e.n, 2);
+    assert_string_equal(e.raw[0], e.raw[1]);
+    size_t head = strlen(in) - 1; /* all but the closing brace */
+    assert_memory_equal(e.raw[0], in, head);
+    assert_string_equal(e.raw[0] + head,
+                        ",\"routing\":{\"team\":\"billing\",\"priority\":\"p2\",\"sla\":"
+                        "{\"first_reply_s\":3600,\"warn_at\":0.75,\"escalate_at\":2.0},"
+                        "\"rule\":\"billing\",\"policy\":\"standard\",\"tags\":[]}}");
+    reset(&e);
+}
+
+/* A post that has a routing object already (a replay) is routed anew: one
+ * routing member, the new one. */
+static void test_route_reroute_replaces(void **state)
+{
+    oc_emit_t e = {0};
+    const char *in =
+        POST("inbound", ",\"routing\":{\"team\":\"old\",\"rule\":\"old\"},\"classification\":"
+                        "{\"complaint\":true,\"category\":\"billing\"}");
+    assert_int_equal(run(*state, &e, NULL, in), 0);
+    assert_int_equal(e.n, 2);
+    for (int i = 0; i < 2; i++) {
+        const char *first = strstr(e.raw[i], "\"routing\"");
+        assert_non_null(first);
+        assert_null(strstr(first + 1, "\"routing\""));
+        const json_t *r = json_object_get(e.value[i], "routing");
+        assert_string_equal(json_string_value(json_object_get(r, "team")), "billing");
+        assert_string_equal(json_string_value(json_object_get(r, "rule")), "billing");
+        assert_string_equal(json_string_value(json_object_get(e.value[i], "id")), "twitter:8");
+    }
+    reset(&e);
+}
+
+/* The routing text is made once per rule and priority: a new rule set must
+ * not be served the old set's text. */
+static void test_route_new_rules_new_routing(void **state)
+{
+    rt_ctx_t *ctx = *state;
+    const rt_rules_t *old = ctx->rules;
+    static const char yaml[] = "version: 1\n"
+                               "teams: [night]\n"
+                               "policies:\n"
+                               "  std: {p1: 1m, p2: 2m, p3: 3m, p4: 4m}\n"
+                               "rules:\n"
+                               "  - {name: all, default: true, team: night, priority: p2,"
+                               " policy: std}\n";
+    rt_diag_t diag;
+    rt_rules_t *next = rt_rules_load_string(yaml, strlen(yaml), "rules.yaml", &diag);
+    assert_non_null(next);
+    oc_emit_t e = {0};
+    const char *in = POST("inbound", ",\"classification\":{\"complaint\":true}");
+    assert_int_equal(run(ctx, &e, NULL, in), 0);
+    assert_string_equal(e.topic[1], "team.care");
+    assert_int_equal(rt_ctx_set_rules(ctx, next), 0);
+    assert_int_equal(run(ctx, &e, NULL, in), 0);
+    assert_string_equal(e.topic[1], "team.night");
+    const json_t *r = json_object_get(e.value[0], "routing");
+    assert_string_equal(json_string_value(json_object_get(r, "rule")), "all");
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(r, "sla"), "first_reply_s")), 120);
+    assert_int_equal(rt_ctx_set_rules(ctx, old), 0);
+    rt_rules_free(next);
     reset(&e);
 }
 
@@ -190,6 +294,14 @@ static void test_route_rejects(void **state)
          "invalid_classification"},
         {POST("inbound", ",\"classification\":{\"complaint\":true,\"signals\":[1]}"),
          "invalid_classification"},
+        {POST("inbound", ",\"classification\":{\"complaint\":true,\"signals\":\"angry\"}"),
+         "invalid_classification"},
+        {POST("inbound", ",\"classification\":{\"complaint\":true,\"severity\":[]}"),
+         "invalid_classification"},
+        {POST("inbound", ",\"brand\":\"again\""), "invalid_json"}, /* duplicate key */
+        {POST("inbound", ",\"x\":\"a\\u0000b\""), "invalid_post"},
+        {POST("inbound", ",\"x\":\"\xff\""), "invalid_json"}, /* not UTF-8 */
+        {POST("inbound", "} trailing"), "invalid_json"},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         oc_emit_t e = {0};
@@ -200,6 +312,17 @@ static void test_route_rejects(void **state)
         }
         reset(&e);
     }
+    /* over the message limit: refused before it is parsed */
+    size_t big = 65 * 1024 + 1;
+    char *payload = malloc(big + 1);
+    assert_non_null(payload);
+    memset(payload, ' ', big);
+    payload[big] = '\0';
+    oc_emit_t e = {0};
+    assert_int_equal(run(*state, &e, NULL, payload), 0);
+    assert_int_equal(e.n, 1);
+    assert_string_equal(e.code, "too_large");
+    free(payload);
 }
 
 /* When an output cannot be enqueued the stage must stop (not commit). */
@@ -221,6 +344,9 @@ int main(void)
         cmocka_unit_test(test_route_complaint_two_topics),
         cmocka_unit_test(test_route_kafka_key_kept),
         cmocka_unit_test(test_route_outbound_unchanged),
+        cmocka_unit_test(test_route_complaint_spliced),
+        cmocka_unit_test(test_route_reroute_replaces),
+        cmocka_unit_test(test_route_new_rules_new_routing),
         cmocka_unit_test(test_route_non_complaint_skipped),
         cmocka_unit_test(test_route_rejects),
         cmocka_unit_test(test_route_emit_failure),

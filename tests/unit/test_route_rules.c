@@ -118,6 +118,8 @@ static const route_case_t cases[] = {
      "angry", "fallback", "care", 1, 900},
     {"no category, no severity: default", NULL, NULL, NULL, NULL, -1, -1, NULL, NULL, NULL,
      "fallback", "care", 4, 86400},
+    {"signals: more than the view holds inline, the match last", NULL, NULL, NULL, NULL, -1, -1,
+     "service", "low", "s1,s2,s3,s4,s5,s6,s7,s8,s9,s10,legal_threat", "churn", "care", 2, 3600},
 };
 
 static json_t *make_post(const route_case_t *c)
@@ -194,7 +196,7 @@ static void test_route_table(void **state)
         const route_case_t *c = &cases[i];
         json_t *post = make_post(c);
         rt_decision_t d;
-        assert_int_equal(rt_decide(rules, post, &d), 0);
+        assert_int_equal(rt_decide_json(rules, post, &d), 0);
         if (strcmp(d.rule->name, c->rule) != 0 || strcmp(d.team, c->team) != 0 ||
             d.priority != c->priority || d.first_reply_s != c->first_reply_s) {
             fail_msg("case %zu (%s): got rule %s team %s p%d %llds, want %s %s p%d %llds", i,
@@ -252,7 +254,7 @@ static void test_route_match_single(void **state)
     json_object_del(post, "classification"); /* matchers on it no longer hold */
     assert_int_equal(rt_match_post(rules, &rules->rules[2].match, post), 0);
     rt_decision_t d;
-    assert_int_equal(rt_decide(rules, post, &d), 0);
+    assert_int_equal(rt_decide_json(rules, post, &d), 0);
     assert_string_equal(d.rule->name, "fallback");
     json_decref(post);
     rt_rules_free(rules);
