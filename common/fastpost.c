@@ -129,8 +129,11 @@ static int has_nul_escape(const char *s, size_t n)
     return 0;
 }
 
-/* The path of the first key that repeats in some object under v, or NULL. */
-static const char *duplicate_key(const cJSON *v)
+/* The first key that repeats in some object under v, or NULL. Sets *big
+ * when a number is beyond what jansson reads as an integer (|x| >= 2^63):
+ * cJSON takes 12345678901234567890 as a double, jansson refuses it, and
+ * only the text tells an integer from 1.2e19. */
+static const char *duplicate_key(const cJSON *v, int *big)
 {
     for (const cJSON *c = v ? v->child : NULL; c; c = c->next) {
         if (cJSON_IsObject(v)) {
@@ -140,8 +143,11 @@ static const char *duplicate_key(const cJSON *v)
                 }
             }
         }
+        if (cJSON_IsNumber(c) && (c->valuedouble >= 9.2e18 || c->valuedouble <= -9.2e18)) {
+            *big = 1;
+        }
         if (c->child) {
-            const char *k = duplicate_key(c);
+            const char *k = duplicate_key(c, big);
             if (k) {
                 return k;
             }
@@ -210,11 +216,16 @@ int oc_fp_parse(oc_fpost_t *p, const char *buf, size_t len, const char **code, c
         return fail(code, "invalid_post", err, errlen,
                     "a string holds \\u0000 (NUL); no field may contain NUL characters");
     }
-    const char *dup = duplicate_key(root);
+    int big = 0;
+    const char *dup = duplicate_key(root, &big);
     if (dup) {
         *code = "invalid_json";
         snprintf(err, errlen, "invalid JSON: duplicate object key '%s'", dup);
         oc_fp_free(p);
+        return -1;
+    }
+    if (big && strict_check(buf, len, code, err, errlen) != 0) {
+        oc_fp_free(p); /* an integer jansson, and so the next stage, refuses */
         return -1;
     }
     if (oc_post_validate_tree(&cjson_tree, root, err, errlen) < 0) {
