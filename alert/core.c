@@ -65,8 +65,11 @@ void al_ctx_free(al_ctx_t *ctx)
     al_engine_free(&ctx->engine);
     json_decref(ctx->batch);
     free(ctx->offsets);
+    free(ctx->held);
     ctx->batch = NULL;
     ctx->offsets = NULL;
+    ctx->held = NULL;
+    ctx->nheld = ctx->held_cap = 0;
 }
 
 static al_part_offset_t *part_offset(al_ctx_t *ctx, int32_t partition)
@@ -107,12 +110,47 @@ static int flush(al_ctx_t *ctx, int32_t p, int64_t offset)
         oc_error("state_write_failed", "%s", ctx->store->err);
         rc = -1;
     }
+    if (rc == 0) {
+        /* their state is in Redis: the inputs may be committed */
+        for (size_t i = 0; i < ctx->nheld; i++)
+            oc_hold_release(ctx->held[i]);
+        ctx->nheld = 0;
+    }
     oc_metric_set(ctx->m_open, (int64_t)al_engine_open_clocks(&ctx->engine));
     if (ctx->engine.late_events > ctx->late_counted) {
         oc_metric_add(ctx->m_late, (int64_t)(ctx->engine.late_events - ctx->late_counted));
         ctx->late_counted = ctx->engine.late_events;
     }
     return rc;
+}
+
+/* After an input is applied: with a store (Kafka mode), its state waits in
+ * memory, its offset noted and the input held uncommitted, until
+ * AL_WRITE_EVERY inputs are waiting, an alert fired (alerts and the state
+ * that led to them go out at once), the next tick, or a revocation; then
+ * one transaction writes it all and the inputs are released. A crash before
+ * that loses nothing: none of them was committed, and the stored offsets
+ * are those of the state. Without a store, or in stdio mode, at once. */
+static int settle(al_ctx_t *ctx, const oc_msg_t *in, oc_emit_t *out)
+{
+    oc_ticket_t *t = ctx->store != NULL ? oc_emit_hold(out) : NULL;
+    if (t == NULL)
+        return flush(ctx, in->partition, in->offset);
+    if (ctx->nheld == ctx->held_cap) {
+        size_t cap = ctx->held_cap ? 2 * ctx->held_cap : AL_WRITE_EVERY;
+        oc_ticket_t **h = realloc(ctx->held, cap * sizeof(*h));
+        if (h == NULL) {
+            oc_hold_release(t);
+            return flush(ctx, in->partition, in->offset);
+        }
+        ctx->held = h;
+        ctx->held_cap = cap;
+    }
+    ctx->held[ctx->nheld++] = t;
+    al_store_note(ctx->store, in->partition, in->offset);
+    if (json_array_size(ctx->batch) > 0 || ctx->nheld >= AL_WRITE_EVERY)
+        return flush(ctx, -1, -1);
+    return 0;
 }
 
 /* In-memory state survives a revocation. When the partition comes back the
@@ -209,7 +247,14 @@ int al_process(void *vctx, const oc_msg_t *in, oc_emit_t *out)
         json_array_clear(ctx->batch);
         return -1;
     }
-    return flush(ctx, in->partition, in->offset);
+    return settle(ctx, in, out);
+}
+
+int al_flush(void *vctx, oc_emit_t *out)
+{
+    al_ctx_t *ctx = vctx;
+    (void)out;
+    return flush(ctx, -1, -1);
 }
 
 int al_tick(void *vctx, int64_t now_ms, oc_emit_t *out)
@@ -217,7 +262,7 @@ int al_tick(void *vctx, int64_t now_ms, oc_emit_t *out)
     al_ctx_t *ctx = vctx;
     (void)out;
     if (ctx->event_time)
-        return 0;
+        return ctx->nheld > 0 ? flush(ctx, -1, -1) : 0;
     ctx->live_lag = 1;
     if (al_engine_tick(&ctx->engine, now_ms, ctx->batch) != 0) {
         oc_error("oom", "out of memory firing alerts");

@@ -32,12 +32,20 @@ typedef struct al_ctx {
     al_part_offset_t *offsets; /* per partition, indexed by number; owned */
     size_t noffsets;           /* entries in offsets */
     uint64_t late_counted;     /* engine.late_events already added to m_late */
+    oc_ticket_t **held;        /* inputs applied, waiting for the next state write; owned array */
+    size_t nheld;              /* entries in held */
+    size_t held_cap;           /* entries allocated */
     oc_metric_t *m_open;       /* outcry_alert_clocks_open */
     oc_metric_t *m_late;       /* outcry_alert_late_events_total */
     oc_metric_t *m_dropped;    /* outcry_alert_clocks_dropped_total */
     oc_metric_t *m_lag;        /* outcry_alert_publish_lag_ms: last live alert, due -> published */
     oc_metric_t *m_lag_max;    /* outcry_alert_publish_lag_max_ms */
 } al_ctx_t;
+
+/* Kafka mode writes the state of up to this many inputs in one Redis
+ * transaction (and at least every tick, ~100 ms): one round trip a message
+ * was most of the stage's time. */
+#define AL_WRITE_EVERY 256
 
 /* Sets up ctx with the engine options; the sink is initialised by the
  * caller (al_sink_init) before use. Returns 0, or -1 (memory). */
@@ -52,6 +60,8 @@ void al_ctx_free(al_ctx_t *ctx);
 int al_process(void *ctx, const oc_msg_t *in, oc_emit_t *out);
 int al_tick(void *ctx, int64_t now_ms, oc_emit_t *out);
 int al_drain(void *ctx, oc_emit_t *out);
+/* The stage's flush hook: writes the state of held inputs and releases them. */
+int al_flush(void *ctx, oc_emit_t *out);
 void al_assigned(void *ctx, const int32_t *partitions, int n);
 void al_revoked(void *ctx, const int32_t *partitions, int n);
 

@@ -324,6 +324,7 @@ int main(int argc, char **argv)
         .process = al_process,
         .tick = al_tick,
         .drain = al_drain,
+        .flush = al_flush,
         .assigned = al_assigned,
         .revoked = al_revoked,
     };

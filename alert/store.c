@@ -56,6 +56,7 @@ static al_store_part_t *part(al_store_t *s, int32_t p, int create)
         for (size_t i = s->nparts; i < n; i++) {
             v[i].loaded = 0;
             v[i].offset = -1;
+            v[i].pending = -1;
         }
         s->parts = v;
         s->nparts = n;
@@ -70,7 +71,30 @@ int al_store_loaded(const al_store_t *s, int32_t p)
 
 int64_t al_store_offset(const al_store_t *s, int32_t p)
 {
-    return (p >= 0 && (size_t)p < s->nparts) ? s->parts[p].offset : -1;
+    if (p < 0 || (size_t)p >= s->nparts) {
+        return -1;
+    }
+    const al_store_part_t *sp = &s->parts[p];
+    return sp->pending >= 0 ? sp->pending : sp->offset;
+}
+
+void al_store_note(al_store_t *s, int32_t p, int64_t offset)
+{
+    al_store_part_t *sp = part(s, p, 1);
+    if (sp != NULL && offset > sp->pending) {
+        sp->pending = offset;
+    }
+}
+
+/* 1 when some partition has a noted offset not yet written. */
+static int any_pending(const al_store_t *s)
+{
+    for (size_t i = 0; i < s->nparts; i++) {
+        if (s->parts[i].pending >= 0) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 static void key(const al_store_t *s, int32_t p, const char *what, char *out, size_t n)
@@ -125,9 +149,7 @@ static int with_retries(al_store_t *s, const char *what, int (*attempt)(al_store
 /* ---- write ----------------------------------------------------------- */
 
 typedef struct write_arg {
-    al_engine_t *e;
-    int32_t p;
-    int64_t offset;
+    al_engine_t *e; /* whose recorded changes are written */
 } write_arg_t;
 
 /* Appends the commands for one recorded case. Returns commands appended or -1. */
@@ -225,11 +247,14 @@ static int write_attempt(al_store_t *s, void *varg)
             goto conn;
         queued += n;
     }
-    for (size_t i = 0; i < e->nparts; i++) {
+    size_t np = e->nparts > s->nparts ? e->nparts : s->nparts;
+    for (size_t i = 0; i < np; i++) {
         int32_t p = (int32_t)i;
-        if (!e->parts[i].dirty && p != a->p)
+        int64_t off = i < s->nparts ? s->parts[i].pending : -1;
+        int dirty = i < e->nparts && e->parts[i].dirty;
+        if (!dirty && off < 0)
             continue;
-        int n = append_meta(s, e, p, p == a->p ? a->offset : -1);
+        int n = append_meta(s, e, p, off);
         if (n < 0)
             goto conn;
         queued += n;
@@ -271,15 +296,20 @@ int al_store_write(al_store_t *s, al_engine_t *e, int32_t p, int64_t offset)
         snprintf(s->err, sizeof(s->err), "out of memory recording state changes");
         return -1;
     }
-    if (json_object_size(e->dirty) == 0 && offset < 0)
+    if (offset >= 0)
+        al_store_note(s, p, offset);
+    if (json_object_size(e->dirty) == 0 && !any_pending(s))
         return 0;
-    write_arg_t a = {e, p, offset};
+    write_arg_t a = {e};
     if (with_retries(s, "writing the SLA state", write_attempt, &a) != 0)
         return -1;
     al_engine_clean(e);
-    al_store_part_t *sp = part(s, p, 1);
-    if (sp != NULL && offset >= 0)
-        sp->offset = offset;
+    for (size_t i = 0; i < s->nparts; i++) {
+        if (s->parts[i].pending >= 0) {
+            s->parts[i].offset = s->parts[i].pending;
+            s->parts[i].pending = -1;
+        }
+    }
     return 0;
 }
 
@@ -376,6 +406,7 @@ int al_store_load(al_store_t *s, al_engine_t *e, int32_t p)
         return -1;
     sp->loaded = 1;
     sp->offset = a.offset;
+    sp->pending = -1;
     oc_info("state_loaded", "%s [%d]: %zu open clock(s), last applied offset %lld, in %lld ms",
             s->topic, (int)p, a.clocks, (long long)a.offset, (long long)(oc_mono_ms() - t0));
     return 0;
@@ -387,6 +418,7 @@ void al_store_forget(al_store_t *s, al_engine_t *e, int32_t p)
     if (sp != NULL) {
         sp->loaded = 0;
         sp->offset = -1;
+        sp->pending = -1;
     }
     al_engine_drop_partition(e, p);
 }

@@ -28,8 +28,9 @@
 #define AL_TEAM_PREFIX  "outcry:alert:team:"
 
 typedef struct al_store_part {
-    int loaded;     /* state of this partition is in memory */
-    int64_t offset; /* last input offset applied, -1 when none */
+    int loaded;      /* state of this partition is in memory */
+    int64_t offset;  /* last input offset applied and written to Redis, -1 when none */
+    int64_t pending; /* last input offset applied in memory, not yet written; -1 none */
 } al_store_part_t;
 
 typedef struct al_store {
@@ -50,16 +51,19 @@ void al_store_close(al_store_t *s);
 /* 1 when partition p's state is in memory. */
 int al_store_loaded(const al_store_t *s, int32_t p);
 /* Last offset of p applied to the state, -1 when none. */
-int64_t al_store_offset(const al_store_t *s, int32_t p);
+int64_t al_store_offset(const al_store_t *s, int32_t p); /* applied: noted, else written */
 /* Replaces p's state in e by what Redis holds (retrying while Redis is down
  * and the process runs). Returns 0, or -1 (s->err). */
 int al_store_load(al_store_t *s, al_engine_t *e, int32_t p);
 /* Drops p's state from memory (Redis keeps it). */
 void al_store_forget(al_store_t *s, al_engine_t *e, int32_t p);
-/* Writes e's recorded changes, plus offset of partition p when offset >= 0,
- * in one pipelined MULTI/EXEC (retrying while Redis is down and the process
- * runs), then cleans e's records. Nothing to write: no round trip.
- * Returns 0, or -1 (s->err). */
+/* Notes that partition p's input up to offset is applied in memory: the
+ * next al_store_write() records it with the state. */
+void al_store_note(al_store_t *s, int32_t p, int64_t offset);
+/* Writes e's recorded changes and every noted offset, plus offset of
+ * partition p when offset >= 0, in one pipelined MULTI/EXEC (retrying while
+ * Redis is down and the process runs), then cleans e's records. Nothing to
+ * write: no round trip. Returns 0, or -1 (s->err). */
 int al_store_write(al_store_t *s, al_engine_t *e, int32_t p, int64_t offset);
 
 /* outcry-alert --list: prints team's open clocks (breached only: the breach

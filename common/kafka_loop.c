@@ -184,9 +184,21 @@ static void commit(loop_t *l, int sync)
     rd_kafka_topic_partition_list_destroy(offs);
 }
 
-/* Settles outstanding deliveries (bounded), then commits what is acknowledged. */
+/* Has the stage write out what it holds (oc_emit_hold), settles outstanding
+ * deliveries (bounded), then commits what is acknowledged. */
 static void drain_and_commit(loop_t *l, int timeout_ms)
 {
+    if (l->stage->flush && !l->fatal) {
+        oc_ticket_t none = {0};
+        oc_emit_t emit = {.stage = l->stage, .cfg = l->cfg, .producer = &l->producer,
+                          .ticket = &none};
+        if (l->stage->flush(l->ctx, &emit) < 0 || emit.failed) {
+            /* what it held stays uncommitted: processed again by the next owner */
+            oc_error("flush_failed", "stage %s could not write out what it holds; those "
+                     "inputs stay uncommitted", l->stage->name);
+            l->fatal = 1;
+        }
+    }
     int left = oc_producer_flush(&l->producer, timeout_ms);
     if (left > 0) {
         oc_warn("drain_incomplete", "%d output(s) still undelivered after %d ms; their inputs "

@@ -28,6 +28,22 @@ void oc_stage_count_in(const oc_stage_t *stage)
     oc_metric_add(m, 1);
 }
 
+oc_ticket_t *oc_emit_hold(oc_emit_t *out)
+{
+    if (!out->producer || !out->ticket || !out->in) {
+        return NULL;
+    }
+    /* counted like an output in flight: the loop commits the input only
+     * when every one is settled */
+    out->ticket->pending++;
+    return out->ticket;
+}
+
+void oc_hold_release(oc_ticket_t *held)
+{
+    held->pending--;
+}
+
 const oc_msg_t *oc_emit_input(const oc_emit_t *out)
 {
     return out->in;

@@ -32,6 +32,7 @@ typedef struct oc_msg {
 } oc_msg_t;
 
 typedef struct oc_emit oc_emit_t;
+typedef struct oc_ticket oc_ticket_t; /* producer.h */
 
 /* Emits value (stolen) to the topic named name (without the prefix, e.g.
  * "classified", "team.billing"). key NULL keeps the input's key. Returns 0,
@@ -46,6 +47,16 @@ int oc_emit_raw(oc_emit_t *out, const char *name, const char *key, const char *b
  * label: "invalid_json", "invalid_post", ...), a human reason, the original
  * bytes (base64) and topic/partition/offset. Returns 0 or -1 like oc_emit. */
 int oc_emit_dlq(oc_emit_t *out, const char *code, const char *reason);
+
+/* Keeps the input being processed uncommitted until oc_hold_release(): for
+ * a stage that writes the input's effects later, in batches (alert's state
+ * in Redis). The handle stays valid until released. Returns NULL when
+ * nothing is committed (stdio mode, tick, drain): write at once then. A
+ * stage that holds must have a flush hook. */
+oc_ticket_t *oc_emit_hold(oc_emit_t *out);
+
+/* The held input's effects are written: it may be committed. */
+void oc_hold_release(oc_ticket_t *held);
 
 /* The input message being processed, for stages that need its coordinates. */
 const oc_msg_t *oc_emit_input(const oc_emit_t *out);
@@ -65,6 +76,11 @@ typedef struct oc_stage {
     /* Optional: partitions assigned / about to be revoked (Kafka only). */
     void (*assigned)(void *ctx, const int32_t *partitions, int n);
     void (*revoked)(void *ctx, const int32_t *partitions, int n);
+    /* Optional: write out everything held with oc_emit_hold() and release it.
+     * The Kafka loop calls it before it settles and commits on a revocation
+     * or at shutdown. Returns 0 or -1 (the held inputs then stay
+     * uncommitted and the stage stops). */
+    int (*flush)(void *ctx, oc_emit_t *out);
 } oc_stage_t;
 
 /* Runs the Kafka loop until SIGTERM/SIGINT (installs the handlers), serving
