@@ -11,6 +11,7 @@
 #include "brands.h"
 #include "config.h"
 #include "dlq.h"
+#include "emit.h"
 #include "metrics.h"
 #include "post.h"
 #include "timeutil.h"
@@ -207,9 +208,33 @@ static void test_brands_spec(void **state)
     assert_int_equal(b.n, 0);
 }
 
+/* A held input counts as an output in flight until released; nothing is
+ * held where nothing is committed (stdio, ticks). */
+static void test_emit_hold(void **state)
+{
+    oc_stage_t stage = {.name = "t", .input = "in", .primary = "out"};
+    oc_producer_t producer;
+    memset(&producer, 0, sizeof producer);
+    oc_ticket_t ticket = {0};
+    oc_msg_t msg = {.topic = "in", .payload = "{}", .len = 2};
+    oc_emit_t stdio = {.stage = &stage, .in = &msg, .out = stdout};
+    assert_null(oc_emit_hold(&stdio));
+    oc_emit_t tick = {.stage = &stage, .producer = &producer, .ticket = &ticket};
+    assert_null(oc_emit_hold(&tick));
+    oc_emit_t kafka = {.stage = &stage, .in = &msg, .producer = &producer, .ticket = &ticket};
+    oc_ticket_t *h1 = oc_emit_hold(&kafka);
+    oc_ticket_t *h2 = oc_emit_hold(&kafka);
+    assert_ptr_equal(h1, &ticket);
+    assert_int_equal(ticket.pending, 2);
+    oc_hold_release(h1);
+    oc_hold_release(h2);
+    assert_int_equal(ticket.pending, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_emit_hold),
         cmocka_unit_test(test_time_roundtrip),       cmocka_unit_test(test_time_rejects),
         cmocka_unit_test(test_post_valid_keeps_unknown),
         cmocka_unit_test(test_post_invalid_names_field),
