@@ -2,6 +2,7 @@
 #include "fastpost.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,84 @@
 
 #include "post.h"
 #include "utf8.h"
+
+/* cJSON allocates once per value, and malloc + free were a sixth of a
+ * stage's time. A post's tree is made in a per-thread arena instead and
+ * dropped all at once: the arena serves one tree at a time (its owner), any
+ * other cJSON allocation (a second live tree, a tree too big for it, trees
+ * built by hand) goes to malloc, and the free hook tells them apart by
+ * address. Under AddressSanitizer the arena is off, so that the sanitizer
+ * still sees every node. */
+#if defined(__SANITIZE_ADDRESS__)
+#define FP_ARENA 0
+#else
+#define FP_ARENA 1
+#endif
+#define FP_ARENA_BYTES (96 * 1024) /* a 64 KiB message's tree fits, mostly */
+
+static _Thread_local struct {
+    _Alignas(16) unsigned char mem[FP_ARENA_BYTES]; /* node and string storage */
+    size_t used;                                    /* bytes handed out */
+    int active;                                     /* a parse is allocating from it */
+    const cJSON *owner;                             /* the live tree in it, or NULL */
+} arena;
+
+static void *fp_malloc(size_t n)
+{
+    size_t need = (n + 15) & ~(size_t)15;
+    if (arena.active && need <= FP_ARENA_BYTES - arena.used) {
+        void *p = arena.mem + arena.used;
+        arena.used += need;
+        return p;
+    }
+    return malloc(n);
+}
+
+static void fp_free(void *p)
+{
+    const unsigned char *c = p;
+    if (c >= arena.mem && c < arena.mem + FP_ARENA_BYTES) {
+        return; /* dropped with the arena */
+    }
+    free(p);
+}
+
+static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+
+static void hooks_install(void)
+{
+    cJSON_Hooks h = {.malloc_fn = fp_malloc, .free_fn = fp_free};
+    cJSON_InitHooks(&h);
+}
+
+/* cJSON_ParseWithLengthOpts(), in the arena when it is free. */
+static cJSON *parse(const char *buf, size_t len, const char **end)
+{
+    int mine = FP_ARENA && arena.owner == NULL;
+    if (FP_ARENA) {
+        pthread_once(&hooks_once, hooks_install);
+    }
+    if (mine) {
+        arena.used = 0;
+        arena.active = 1;
+    }
+    cJSON *root = cJSON_ParseWithLengthOpts(buf, len, end, 0);
+    if (mine) {
+        arena.active = 0;
+        arena.owner = root;
+    }
+    return root;
+}
+
+/* cJSON_Delete(), giving the arena back when root owned it. */
+static void drop(cJSON *root)
+{
+    cJSON_Delete(root);
+    if (root != NULL && arena.owner == root) {
+        arena.owner = NULL;
+        arena.used = 0;
+    }
+}
 
 /* The cJSON side of oc_post_tree_t. */
 static const void *cj_get(const void *obj, const char *key)
@@ -191,7 +270,7 @@ int oc_fp_parse(oc_fpost_t *p, const char *buf, size_t len, const char **code, c
         return -1;
     }
     const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+    cJSON *root = parse(buf, len, &end);
     if (!root) {
         if (strict_check(buf, len, code, err, errlen) != 0) {
             return -1;
@@ -204,7 +283,7 @@ int oc_fp_parse(oc_fpost_t *p, const char *buf, size_t len, const char **code, c
         end++;
     }
     if (end != buf + len) {
-        cJSON_Delete(root);
+        drop(root);
         if (strict_check(buf, len, code, err, errlen) != 0) {
             return -1;
         }
@@ -251,7 +330,7 @@ int oc_fp_parse(oc_fpost_t *p, const char *buf, size_t len, const char **code, c
 
 void oc_fp_free(oc_fpost_t *p)
 {
-    cJSON_Delete(p->root);
+    drop(p->root);
     p->root = NULL;
 }
 

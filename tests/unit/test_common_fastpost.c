@@ -125,6 +125,44 @@ static void test_refusals(void **state)
     free(big);
 }
 
+/* Trees share a per-thread arena one at a time: two live at once, freed in
+ * any order, and a tree bigger than the arena, all read back intact. */
+static void test_arena(void **state)
+{
+    oc_fpost_t a, b, c, big;
+    const char *code;
+    char err[256];
+    const char *sa = POST_HEAD ",\"text\":\"first\"}";
+    const char *sb = POST_HEAD ",\"text\":\"second\"}";
+    assert_int_equal(oc_fp_parse(&a, sa, strlen(sa), &code, err, sizeof err), 0);
+    assert_int_equal(oc_fp_parse(&b, sb, strlen(sb), &code, err, sizeof err), 0);
+    oc_fp_free(&a);
+    assert_int_equal(oc_fp_parse(&c, sa, strlen(sa), &code, err, sizeof err), 0);
+    assert_string_equal(b.text, "second");
+    assert_string_equal(c.text, "first");
+    oc_fp_free(&b);
+    assert_string_equal(c.text, "first");
+    /* ~6,000 values: more nodes than the arena holds, the rest from malloc */
+    char *s = malloc(OC_POST_MAX_MESSAGE);
+    assert_non_null(s);
+    size_t o = (size_t)snprintf(s, OC_POST_MAX_MESSAGE, "%s,\"text\":\"big\",\"raw\":[0", POST_HEAD);
+    int values = 1;
+    while (o < 20000) {
+        memcpy(s + o, ",1", 2);
+        o += 2;
+        values++;
+    }
+    memcpy(s + o, "]}", 3);
+    o += 2;
+    assert_int_equal(oc_fp_parse(&big, s, o, &code, err, sizeof err), 0);
+    assert_int_equal(cJSON_GetArraySize(oc_fp_get(big.root, "raw")), values);
+    assert_string_equal(big.text, "big");
+    assert_string_equal(c.text, "first");
+    oc_fp_free(&c);
+    oc_fp_free(&big);
+    free(s);
+}
+
 /* Whatever the variant, the fast codec and jansson's parse agree on accept
  * or refuse, and on the reason when validation refuses. */
 static void test_agrees_with_jansson(void **state)
@@ -175,6 +213,7 @@ int main(void)
         cmocka_unit_test(test_splice),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_agrees_with_jansson),
+        cmocka_unit_test(test_arena),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
