@@ -122,28 +122,17 @@ static void unlink_slot(ig_seen_t *s, size_t k)
     s->ring[k].conv = NULL;
 }
 
-int ig_seen_add(ig_seen_t *s, const char *id, const char *conv, int64_t now_ms)
+/* Remembers id (copies i and c are stolen) in slot old if it is there
+ * (its age restarts), else in the oldest slot. Caller holds mu. */
+static void put(ig_seen_t *s, size_t old, const char *id, char *i, char *c, int64_t now_ms)
 {
-    if (!s || s->cap == 0 || !id) {
-        return 0;
-    }
-    char *i = strdup(id);
-    char *c = conv ? strdup(conv) : NULL;
-    if (!i || (conv && !c)) {
-        free(i);
-        free(c);
-        return -1;
-    }
-    pthread_mutex_lock(&s->mu);
-    size_t old = find(s, id);
     if (old != SIZE_MAX) {
         /* Seen again: refresh it in place (its age restarts). */
         free(s->ring[old].conv);
         s->ring[old].conv = c;
         s->ring[old].at_ms = now_ms;
-        pthread_mutex_unlock(&s->mu);
         free(i);
-        return 0;
+        return;
     }
     size_t k = s->head;
     if (s->ring[k].id) {
@@ -153,6 +142,54 @@ int ig_seen_add(ig_seen_t *s, const char *id, const char *conv, int64_t now_ms)
     s->ring[k] = (seen_entry_t){.id = i, .conv = c, .at_ms = now_ms, .next = s->bucket[b]};
     s->bucket[b] = k;
     s->head = (k + 1) % s->cap;
+}
+
+/* Copies of id and conv (may be NULL). Returns 0, or -1 when out of memory. */
+static int copies(const char *id, const char *conv, char **i, char **c)
+{
+    *i = strdup(id);
+    *c = conv ? strdup(conv) : NULL;
+    if (!*i || (conv && !*c)) {
+        free(*i);
+        free(*c);
+        return -1;
+    }
+    return 0;
+}
+
+int ig_seen_add(ig_seen_t *s, const char *id, const char *conv, int64_t now_ms)
+{
+    if (!s || s->cap == 0 || !id) {
+        return 0;
+    }
+    char *i, *c;
+    if (copies(id, conv, &i, &c) != 0) {
+        return -1;
+    }
+    pthread_mutex_lock(&s->mu);
+    put(s, find(s, id), id, i, c, now_ms);
+    pthread_mutex_unlock(&s->mu);
+    return 0;
+}
+
+int ig_seen_check_add(ig_seen_t *s, const char *id, const char *conv, int64_t now_ms)
+{
+    if (!s || s->cap == 0 || !id) {
+        return 0;
+    }
+    char *i, *c;
+    if (copies(id, conv, &i, &c) != 0) {
+        return -1;
+    }
+    pthread_mutex_lock(&s->mu);
+    size_t k = find(s, id);
+    if (k != SIZE_MAX && (s->window_ms <= 0 || now_ms - s->ring[k].at_ms <= s->window_ms)) {
+        pthread_mutex_unlock(&s->mu);
+        free(i);
+        free(c);
+        return 1;
+    }
+    put(s, k, id, i, c, now_ms);
     pthread_mutex_unlock(&s->mu);
     return 0;
 }

@@ -31,4 +31,9 @@ int ig_seen_get(ig_seen_t *s, const char *id, int64_t now_ms, char *conv, size_t
  * out the oldest id when full. Returns 0, or -1 when out of memory. */
 int ig_seen_add(ig_seen_t *s, const char *id, const char *conv, int64_t now_ms);
 
+/* ig_seen_get then, on a miss, ig_seen_add, under one lock and one lookup:
+ * 1 when id was added within the window (nothing changes then), 0 when it
+ * was not and is now remembered, -1 when out of memory. */
+int ig_seen_check_add(ig_seen_t *s, const char *id, const char *conv, int64_t now_ms);
+
 #endif

@@ -114,4 +114,9 @@ typedef int (*ig_record_fn)(void *ctx, const ig_record_t *rec, const char *code,
 #define IG_MAX_ROW_BYTES (256 * 1024)
 int ig_read(FILE *in, const ig_format_t *fmt, ig_record_fn fn, void *ctx, char *err, size_t errlen);
 
+/* ig_read() of a line format over an input already in memory: the same
+ * records, except that rec->data is not NUL-terminated. Returns 0, or -1
+ * when fn asked to stop. */
+int ig_read_mem(const char *data, size_t len, ig_record_fn fn, void *ctx);
+
 #endif

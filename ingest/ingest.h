@@ -13,20 +13,31 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "fastpost.h"
 #include "format.h"
 
 #define IG_DEFAULT_MAX_ROWS 500000
 
-/* One accepted post. */
+/* One accepted post. A lean item (JSON formats, see ig_batch_load_ex) is
+ * kept as bytes plus the three strings thread resolution and replay read,
+ * all in the batch's arena; the others keep the whole jansson post. */
 typedef struct ig_item {
-    json_t *post;       /* the canonical post; owned. Lean: only id, in_reply_to, conversation */
-    char *raw;          /* lean: the whole post as accepted, serialised; malloc'd; else NULL */
-    int64_t created_ms; /* its created_at, ms since the epoch */
-    int64_t number;     /* its record number, for a stable order */
+    json_t *post;            /* not lean: the canonical post; owned. Lean: NULL */
+    const char *raw;         /* lean: the post as accepted, '{' to '}'; in the arena or b->input */
+    size_t raw_len;          /* lean: bytes of raw */
+    const char *id;          /* lean: the post's id; arena */
+    const char *in_reply_to; /* lean: its parent's id, or NULL; arena */
+    const char *conv;        /* lean: its conversation (its own, or resolved by thread.c), or NULL */
+    int64_t created_ms;      /* its created_at, ms since the epoch */
+    int64_t number;          /* its record number, for a stable order */
     unsigned char raw_conv;     /* lean: raw has its own conversation */
     unsigned char raw_ingested; /* lean: raw has its own ingested_at */
+    unsigned char raw_source;   /* lean: raw has its source (else "jsonl" is added on output) */
     unsigned char rebased;      /* lean: created_ms moved since raw was written */
 } ig_item_t;
+
+/* A block of the batch's arena (batch.c). */
+typedef struct ig_chunk ig_chunk_t;
 
 typedef struct ig_batch {
     const ig_format_t *fmt; /* borrowed */
@@ -39,6 +50,11 @@ typedef struct ig_batch {
     int64_t rows;           /* records read (accepted + rejected) */
     int64_t max_rows;       /* refuse inputs with more records; 0 = no limit */
     int lean;               /* keep posts serialised (ig_item_t.raw): ~10x less memory */
+    ig_chunk_t *arena;      /* lean items' bytes and strings; freed with the batch */
+    char *input;            /* lean jsonl from a regular file: all of it (mmap'd), or NULL */
+    size_t input_len;       /* bytes read into input */
+    size_t input_cap;       /* bytes mapped */
+    int64_t fast;           /* lean jsonl: posts taken by the fast path (canon.h) */
     char err[512];          /* why loading failed */
 } ig_batch_t;
 
@@ -58,6 +74,14 @@ int ig_batch_load_ex(ig_batch_t *b, FILE *in, const char *source, const ig_forma
  * when absent and, for a lean item, the resolved conversation and a rebased
  * created_at put in. Returns a malloc'd string, or NULL when out of memory. */
 char *ig_item_render(ig_item_t *it, int64_t now_ms);
+
+/* The same into out (replacing what it held), with ingested_at given as the
+ * formatted timestamp (oc_time_format). Returns 0, or -1 when out of memory. */
+int ig_item_render_to(ig_item_t *it, const char *ingested_at, oc_fpbuf_t *out);
+
+/* The id of it, and its conversation (else its id); borrowed. */
+const char *ig_item_id(const ig_item_t *it);
+const char *ig_item_conversation(const ig_item_t *it);
 
 /* Rejects a record: adds a DLQ entry for bytes with code and reason. */
 int ig_batch_reject(ig_batch_t *b, const char *code, const char *reason, int64_t number,

@@ -105,6 +105,35 @@ out:
     return rc;
 }
 
+int ig_read_mem(const char *data, size_t size, ig_record_fn fn, void *ctx)
+{
+    const char *p = data, *end = data + size;
+    int64_t lineno = 0;
+    int64_t number = 0;
+    while (p < end) {
+        /* the lines getline() would return, with the same trimming */
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        const char *next = nl ? nl + 1 : end;
+        lineno++;
+        while (len > 0 && p[len - 1] == '\r') {
+            len--;
+        }
+        size_t k = 0;
+        while (k < len && (p[k] == ' ' || p[k] == '\t')) {
+            k++;
+        }
+        if (k < len) {
+            ig_record_t rec = {.data = p, .len = len, .number = ++number, .line = lineno};
+            if (fn(ctx, &rec, NULL, NULL) != 0) {
+                return -1;
+            }
+        }
+        p = next;
+    }
+    return 0;
+}
+
 /* ---- CSV ------------------------------------------------------------------ */
 
 typedef struct csv_state {

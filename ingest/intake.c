@@ -6,6 +6,7 @@
  * acknowledged every message the request caused, so a 202 means the posts
  * are durable, and a client that gets anything else may send the same body
  * again: dedup keeps what did get through from being produced twice. */
+#include "canon.h"
 #include "dlq.h"
 #include "ingest.h"
 #include "log.h"
@@ -22,12 +23,24 @@
 
 enum { ST_ACCEPTED, ST_DUPLICATE, ST_REJECTED };
 
+#define ID_MAX 160 /* bytes kept of an id (the slow path cuts longer ones) */
+
 typedef struct item {
-    json_t *post;               /* the post while it is to be produced; owned */
+    json_t *post;               /* the post while it is to be produced; owned. NULL: fast */
+    const char *raw;            /* fast path (canon.h): the post's bytes in the body; borrowed */
+    size_t raw_len;             /* fast: bytes of raw */
     int status;                 /* ST_* */
     const char *code;           /* reject code (static) */
     char reason[IG_REASON_MAX]; /* reject reason */
-    char id[160];               /* post id, when there is one */
+    char id[ID_MAX];            /* post id, when there is one */
+    char convbuf[ID_MAX];       /* fast: its own conversation, or one found in the window */
+    const char *conv;           /* fast: its conversation (convbuf or another item's); NULL
+                                 * until known */
+    char up[ID_MAX];            /* fast: its in_reply_to ("" when none) */
+    unsigned char has_up;       /* fast: it has an in_reply_to */
+    unsigned char raw_conv;     /* fast: raw has its conversation */
+    unsigned char raw_source;   /* fast: raw has its source */
+    unsigned char raw_ingested; /* fast: raw has its ingested_at */
 } item_t;
 
 typedef struct req {
@@ -128,29 +141,149 @@ static int on_item(void *ctx, ig_result_t *res, size_t index, const char *bytes,
     return 0;
 }
 
+static void copy_span(char *dst, ig_span_t s)
+{
+    memcpy(dst, s.p, s.n);
+    dst[s.n] = '\0';
+}
+
+/* One record of the body. A canonical post canon.h vouches for is kept as
+ * its bytes (the fast path); anything else goes through the format's parser. */
+static int record(req_t *r, const ig_format_t *fmt, const char *data, size_t len)
+{
+    ig_canon_t c;
+    if (fmt == &ig_format_jsonl && ig_canon_scan(data, len, &c) && c.id.n < ID_MAX &&
+        c.conversation.n < ID_MAX && c.in_reply_to.n < ID_MAX) {
+        item_t *it = new_item(r);
+        if (!it) {
+            return -1;
+        }
+        it->status = ST_ACCEPTED;
+        it->raw = c.obj;
+        it->raw_len = c.len;
+        copy_span(it->id, c.id);
+        if (c.conversation.p) {
+            copy_span(it->convbuf, c.conversation);
+            it->conv = it->convbuf;
+        }
+        copy_span(it->up, c.in_reply_to.p ? c.in_reply_to : (ig_span_t){"", 0});
+        it->has_up = c.in_reply_to.p != NULL;
+        it->raw_conv = c.conversation.p != NULL;
+        it->raw_source = c.has_source;
+        it->raw_ingested = c.has_ingested;
+        return 0;
+    }
+    return ig_json_each(fmt, data, len, on_item, r) < 0 ? -1 : 0;
+}
+
+/* 1 when the first non-blank line of body is a whole canonical post and
+ * more follows it: then the body cannot be one JSON value, it is NDJSON. */
+static int ndjson_of_posts(const char *body, size_t len)
+{
+    const char *p = body, *end = body + len;
+    while (p < end) {
+        const char *e = memchr(p, '\n', (size_t)(end - p));
+        size_t n = e ? (size_t)(e - p) : (size_t)(end - p);
+        ig_canon_t c;
+        if (!ig_text_blank(p, n)) {
+            return e && ig_canon_scan(p, n, &c);
+        }
+        p += n + 1;
+    }
+    return 0;
+}
+
 /* Splits the body into records: the whole body when it is one JSON value,
  * else one record per non-blank line (NDJSON). */
 static int split(req_t *r, const ig_format_t *fmt, const char *body, size_t len)
 {
     const char *nl = memchr(body, '\n', len);
     int whole = nl == NULL;
-    if (!whole) {
+    if (!whole && !(fmt == &ig_format_jsonl && ndjson_of_posts(body, len))) {
         json_error_t jerr;
         json_t *v = json_loadb(body, len, 0, &jerr);
         whole = v != NULL;
         json_decref(v);
     }
     if (whole) {
-        return ig_json_each(fmt, body, len, on_item, r) < 0 ? -1 : 0;
+        return record(r, fmt, body, len);
     }
     const char *p = body, *end = body + len;
     while (p < end) {
         const char *e = memchr(p, '\n', (size_t)(end - p));
         size_t n = e ? (size_t)(e - p) : (size_t)(end - p);
-        if (!ig_text_blank(p, n) && ig_json_each(fmt, p, n, on_item, r) < 0) {
+        if (!ig_text_blank(p, n) && record(r, fmt, p, n) < 0) {
             return -1;
         }
         p += n + 1;
+    }
+    return 0;
+}
+
+/* ---- this request's ids: id -> item, for duplicates and threads ---------- */
+
+typedef struct idmap {
+    int *slot;  /* item index + 1; 0 = empty */
+    size_t cap; /* slots, a power of two */
+} idmap_t;
+
+static size_t id_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (; *s; s++) {
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    }
+    return (size_t)h;
+}
+
+/* The slot of id, or the empty slot where it would go. */
+static size_t idmap_slot(const idmap_t *m, const req_t *r, const char *id)
+{
+    size_t i = id_hash(id) & (m->cap - 1);
+    while (m->slot[i] && strcmp(r->items[m->slot[i] - 1].id, id) != 0) {
+        i = (i + 1) & (m->cap - 1);
+    }
+    return i;
+}
+
+/* The conversation an item was produced under. */
+static const char *item_conv(const item_t *it)
+{
+    return it->post ? oc_post_conversation(it->post) : it->conv;
+}
+
+/* Appends a string literal. */
+#define ADD_LIT(out, lit) oc_fpbuf_add((out), (lit), sizeof(lit) - 1)
+
+/* Appends s as a JSON string, quotes included. */
+static int add_jstr(oc_fpbuf_t *out, const char *s)
+{
+    char esc[6 * 256];
+    size_t n = strlen(s);
+    if (ADD_LIT(out, "\"") != 0) {
+        return -1;
+    }
+    for (size_t i = 0; i < n; i += 256) {
+        size_t k = n - i < 256 ? n - i : 256;
+        if (oc_fpbuf_add(out, esc, ig_json_escape(esc, s + i, k)) != 0) {
+            return -1;
+        }
+    }
+    return ADD_LIT(out, "\"");
+}
+
+/* A fast item's message: its bytes with what the jsonl format adds. */
+static int render_fast(const item_t *it, const char *ingested_at, oc_fpbuf_t *out)
+{
+    out->len = 0;
+    if (oc_fpbuf_add(out, it->raw, it->raw_len - 1) != 0 ||
+        (!it->raw_source && ADD_LIT(out, ",\"source\":\"jsonl\"") != 0) ||
+        (!it->raw_conv &&
+         (ADD_LIT(out, ",\"conversation\":") != 0 || add_jstr(out, it->conv) != 0)) ||
+        (!it->raw_ingested &&
+         (ADD_LIT(out, ",\"ingested_at\":") != 0 || add_jstr(out, ingested_at) != 0)) ||
+        ADD_LIT(out, "}") != 0) {
+        return -1;
     }
     return 0;
 }
@@ -160,8 +293,17 @@ static int produce_all(req_t *r, oc_ticket_t *t, char *err, size_t errlen)
 {
     ig_server_t *srv = r->srv;
     int64_t now = oc_now_ms();
-    json_t *here = json_object(); /* this request's ids -> conversation */
-    if (!here) {
+    char ts[OC_TIME_BUFSZ];
+    oc_time_format(now, ts, sizeof ts);
+    char topic[256];
+    idmap_t here = {NULL, 16}; /* this request's ids */
+    while (here.cap < 2 * r->n) {
+        here.cap *= 2;
+    }
+    here.slot = calloc(here.cap, sizeof *here.slot);
+    oc_fpbuf_t msg = {0};
+    if (!here.slot || !oc_topic_name(srv->cfg, "posts", topic, sizeof topic)) {
+        free(here.slot);
         snprintf(err, errlen, "out of memory");
         return -1;
     }
@@ -171,7 +313,8 @@ static int produce_all(req_t *r, oc_ticket_t *t, char *err, size_t errlen)
         if (it->status != ST_ACCEPTED) {
             continue;
         }
-        if (json_object_get(here, it->id) || ig_seen_get(srv->seen, it->id, now, NULL, 0)) {
+        size_t at = idmap_slot(&here, r, it->id);
+        if (here.slot[at] || ig_seen_get(srv->seen, it->id, now, NULL, 0)) {
             it->status = ST_DUPLICATE;
             oc_metric_add(oc_counter("outcry_ingest_duplicates_total",
                                      "posts not produced again: same id within the dedup window",
@@ -181,30 +324,43 @@ static int produce_all(req_t *r, oc_ticket_t *t, char *err, size_t errlen)
                      r->source, it->id);
             continue;
         }
-        if (!json_is_string(json_object_get(it->post, "conversation"))) {
-            char conv[160];
-            const char *parent = oc_post_str(it->post, "in_reply_to");
-            const json_t *hc = parent ? json_object_get(here, parent) : NULL;
+        if (it->post ? !json_is_string(json_object_get(it->post, "conversation")) : !it->raw_conv) {
+            char conv[ID_MAX];
+            const char *parent = it->post ? oc_post_str(it->post, "in_reply_to")
+                                          : (it->has_up ? it->up : NULL);
+            size_t ps = parent ? idmap_slot(&here, r, parent) : 0;
             const char *c = it->id;
-            if (hc) {
-                c = json_string_value(hc);
+            if (parent && here.slot[ps]) {
+                c = item_conv(&r->items[here.slot[ps] - 1]);
             } else if (parent && ig_seen_get(srv->seen, parent, now, conv, sizeof conv)) {
                 c = conv;
             }
-            if (json_object_set_new(it->post, "conversation", json_string(c)) != 0) {
+            if (!it->post) {
+                /* another item's conversation stays put until the request ends */
+                if (c == conv) {
+                    memcpy(it->convbuf, c, strlen(c) + 1);
+                    c = it->convbuf;
+                }
+                it->conv = c;
+            } else if (json_object_set_new(it->post, "conversation", json_string(c)) != 0) {
                 snprintf(err, errlen, "out of memory");
                 rc = -1;
                 break;
             }
         }
-        const char *conv = oc_post_conversation(it->post);
-        if (json_object_set_new(here, it->id, json_string(conv)) != 0 ||
-            ig_stamp(it->post, now) != 0 ||
-            oc_produce_json(&srv->producer, "posts", conv, it->post, t) != 0) {
+        here.slot[at] = (int)i + 1;
+        const char *conv = item_conv(it);
+        if (it->post ? ig_stamp(it->post, now) != 0 ||
+                           oc_produce_json(&srv->producer, "posts", conv, it->post, t) != 0
+                     : render_fast(it, ts, &msg) != 0 ||
+                           oc_produce_raw(&srv->producer, topic, conv, strlen(conv), msg.data,
+                                          msg.len, t) != 0) {
             snprintf(err, errlen, "cannot enqueue post %s: %s", it->id, srv->producer.err);
             rc = -1;
         }
     }
+    free(here.slot);
+    oc_fpbuf_free(&msg);
     size_t i;
     json_t *e;
     json_array_foreach(r->dlq, i, e)
@@ -214,27 +370,92 @@ static int produce_all(req_t *r, oc_ticket_t *t, char *err, size_t errlen)
             rc = -1;
         }
     }
-    json_decref(here);
     return rc;
 }
 
-/* Waits for t->pending to reach 0 until the deadline. Returns 0 or -1. */
-static int wait_acked(oc_ticket_t *t, int timeout_ms)
+/* Waits for t->pending to reach 0 until the deadline. Returns 0 or -1.
+ * The delivery-report thread broadcasts srv->acked after every poll that
+ * served something, so a request wakes as soon as its last ack is in. */
+static int wait_acked(ig_server_t *srv, oc_ticket_t *t, int timeout_ms)
 {
     int64_t deadline = oc_mono_ms() + timeout_ms;
-    struct timespec ts = {.tv_sec = 0, .tv_nsec = 1000000};
+    int rc = 0;
+    pthread_mutex_lock(&srv->ack_mu);
     while (t->pending > 0) {
-        if (oc_mono_ms() >= deadline) {
-            return -1;
+        int64_t now = oc_mono_ms();
+        if (now >= deadline) {
+            rc = -1;
+            break;
         }
-        nanosleep(&ts, NULL);
+        /* at most 50 ms at a time: a wake-up missed is only a delay */
+        int64_t wait = deadline - now < 50 ? deadline - now : 50;
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_nsec += (long)(wait % 1000) * 1000000L;
+        ts.tv_sec += (time_t)(wait / 1000) + ts.tv_nsec / 1000000000L;
+        ts.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&srv->acked, &srv->ack_mu, &ts);
     }
+    pthread_mutex_unlock(&srv->ack_mu);
+    return rc;
+}
+
+static void count_results(int acc, int dup, int rej)
+{
+    oc_metric_add(oc_counter("outcry_ingest_posts_total", "items received over HTTP, by result",
+                             "result=\"accepted\""),
+                  acc);
+    oc_metric_add(oc_counter("outcry_ingest_posts_total", "items received over HTTP, by result",
+                             "result=\"duplicate\""),
+                  dup);
+    oc_metric_add(oc_counter("outcry_ingest_posts_total", "items received over HTTP, by result",
+                             "result=\"rejected\""),
+                  rej);
+}
+
+/* The answer when no item was rejected (the common case), written
+ * directly: the same JSON answer() builds with jansson. Returns 0, or -1
+ * when out of memory. */
+static int answer_accepted(req_t *r, oc_http_resp_t *resp)
+{
+    int acc = 0, dup = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        r->items[i].status == ST_DUPLICATE ? dup++ : acc++;
+    }
+    oc_fpbuf_t out = {0};
+    char num[96];
+    int bad = 0;
+    snprintf(num, sizeof num, "{\"accepted\":%d,\"duplicates\":%d,\"rejected\":0,\"results\":[",
+             acc, dup);
+    bad |= oc_fpbuf_add(&out, num, strlen(num));
+    for (size_t i = 0; i < r->n && !bad; i++) {
+        const item_t *it = &r->items[i];
+        snprintf(num, sizeof num, "%s{\"index\":%zu,\"status\":\"%s\",\"id\":", i ? "," : "",
+                 i, it->status == ST_DUPLICATE ? "duplicate" : "accepted");
+        bad |= oc_fpbuf_add(&out, num, strlen(num)) || add_jstr(&out, it->id) ||
+               ADD_LIT(&out, "}");
+    }
+    bad |= ADD_LIT(&out, "]}");
+    if (bad) {
+        oc_fpbuf_free(&out);
+        return -1;
+    }
+    count_results(acc, dup, 0);
+    resp->status = 202;
+    resp->body = out.data;
     return 0;
 }
 
 /* The answer: counts and one result per item. */
 static void answer(req_t *r, oc_http_resp_t *resp)
 {
+    int rejected = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        rejected += r->items[i].status == ST_REJECTED;
+    }
+    if (!rejected && answer_accepted(r, resp) == 0) {
+        return;
+    }
     int acc = 0, dup = 0, rej = 0;
     json_t *results = json_array();
     const item_t *first_bad = NULL;
@@ -287,15 +508,7 @@ static void answer(req_t *r, oc_http_resp_t *resp)
             body = NULL;
         }
     }
-    oc_metric_add(oc_counter("outcry_ingest_posts_total", "items received over HTTP, by result",
-                             "result=\"accepted\""),
-                  acc);
-    oc_metric_add(oc_counter("outcry_ingest_posts_total", "items received over HTTP, by result",
-                             "result=\"duplicate\""),
-                  dup);
-    oc_metric_add(oc_counter("outcry_ingest_posts_total", "items received over HTTP, by result",
-                             "result=\"rejected\""),
-                  rej);
+    count_results(acc, dup, rej);
     resp->body = body ? oc_json_dumps(body) : NULL;
     json_decref(body);
 }
@@ -327,7 +540,7 @@ void ig_intake(ig_server_t *srv, const ig_format_t *fmt, const char *source, con
         oc_error("produce_failed", "%s", err);
         ig_reply_error(resp, 503, "cannot hand the posts to Kafka; retry later");
         resp->retry_after_s = 5;
-    } else if (wait_acked(t, srv->opts->ack_timeout_ms) != 0) {
+    } else if (wait_acked(srv, t, srv->opts->ack_timeout_ms) != 0) {
         ig_serve_orphan(srv, t);
         t = NULL;
         oc_warn("ack_timeout", "Kafka did not acknowledge a request within %d ms; answered 503",
@@ -345,7 +558,7 @@ void ig_intake(ig_server_t *srv, const ig_format_t *fmt, const char *source, con
         int64_t now = oc_now_ms();
         for (size_t i = 0; i < r.n; i++) {
             if (r.items[i].status == ST_ACCEPTED &&
-                ig_seen_add(srv->seen, r.items[i].id, oc_post_conversation(r.items[i].post),
+                ig_seen_add(srv->seen, r.items[i].id, item_conv(&r.items[i]),
                             now) != 0) {
                 oc_warn("dedup_oom", "out of memory remembering %s for dedup", r.items[i].id);
             }

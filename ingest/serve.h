@@ -46,6 +46,8 @@ typedef struct ig_server {
     ig_seen_t *seen;             /* recent ids and their conversations */
     pthread_t poller;            /* serves delivery reports */
     _Atomic int stop_poller;     /* asks the poller to end */
+    pthread_mutex_t ack_mu;      /* with acked: requests waiting for Kafka */
+    pthread_cond_t acked;        /* broadcast after delivery reports were served */
     pthread_mutex_t orphan_mu;   /* guards orphans */
     ig_orphan_t *orphans;        /* tickets still counting after their request ended */
 } ig_server_t;

@@ -15,10 +15,12 @@
 #include <string.h>
 #include <strings.h>
 
-/* ---- a string -> index map (open addressing, keys copied) --------------- */
+/* ---- a string -> index map (open addressing, keys borrowed) ------------- */
 
+/* The keys are ids, authors and conversations of the posts being resolved,
+ * which outlive the map and do not change while it is used. */
 typedef struct smap {
-    char **keys;  /* owned copies; NULL marks an empty slot */
+    const char **keys; /* borrowed; NULL marks an empty slot */
     size_t *vals; /* the value of each slot */
     size_t cap;   /* slots, a power of two */
 } smap_t;
@@ -36,9 +38,6 @@ static int smap_init(smap_t *m, size_t expected)
 
 static void smap_free(smap_t *m)
 {
-    for (size_t i = 0; m->keys && i < m->cap; i++) {
-        free(m->keys[i]);
-    }
     free(m->keys);
     free(m->vals);
     memset(m, 0, sizeof *m);
@@ -86,31 +85,57 @@ static int smap_get(const smap_t *m, const char *s, size_t len, int fold, size_t
     return 1;
 }
 
-/* Adds s -> val unless s is there already (the first one wins). The map was
- * sized for every key, so it never fills. Returns 0, or -1 out of memory. */
-static int smap_add(smap_t *m, const char *s, size_t len, int fold, size_t val)
+/* Adds s (a whole NUL-terminated string, borrowed) -> val unless s is there
+ * already (the first one wins). The map was sized for every key, so it never
+ * fills. Returns 0. */
+static int smap_add(smap_t *m, const char *s, int fold, size_t val)
 {
-    size_t i = smap_slot(m, s, len, fold);
+    size_t i = smap_slot(m, s, strlen(s), fold);
     if (m->keys[i]) {
         return 0;
     }
-    m->keys[i] = strndup(s, len);
+    m->keys[i] = s;
     m->vals[i] = val;
-    return m->keys[i] ? 0 : -1;
+    return 0;
 }
 
 /* ---- conversations ------------------------------------------------------- */
 
 #define NONE ((size_t)-1)
 
+/* A post's own conversation as the input gave it, or NULL. */
+static const char *own_conversation(const ig_item_t *it)
+{
+    if (it->post) {
+        return oc_post_str(it->post, "conversation");
+    }
+    return it->raw_conv ? it->conv : NULL;
+}
+
+static const char *reply_to(const ig_item_t *it)
+{
+    return it->post ? oc_post_str(it->post, "in_reply_to") : it->in_reply_to;
+}
+
+/* Sets the resolved conversation: in the post, or (lean) in the item, where
+ * conv (the root's id or conversation) lives as long as the batch. */
+static int set_conversation(ig_item_t *it, const char *conv)
+{
+    if (!it->post) {
+        it->conv = conv;
+        return 0;
+    }
+    return json_object_set_new(it->post, "conversation", json_string(conv));
+}
+
 /* The conversation a root lends to its thread. */
 static const char *root_conversation(const ig_item_t *it, int flags)
 {
-    const char *conv = oc_post_str(it->post, "conversation");
+    const char *conv = own_conversation(it);
     if (!(flags & IG_THREAD_CONVERSATION) && conv) {
         return conv;
     }
-    return oc_post_id(it->post);
+    return ig_item_id(it);
 }
 
 /* Finds every post's root. parent[i] is NONE for a post that ends a walk. */
@@ -222,7 +247,7 @@ static int resolve_brands(ig_item_t *items, size_t n, char *err, size_t errlen)
         const ig_item_t *it = &items[order[k]];
         const char *author = author_of(it);
         if (oc_post_is_outbound(it->post) && author &&
-            smap_add(&brands, author, strlen(author), 1, order[k]) != 0) {
+            smap_add(&brands, author, 1, order[k]) != 0) {
             goto nomem;
         }
     }
@@ -234,7 +259,7 @@ static int resolve_brands(ig_item_t *items, size_t n, char *err, size_t errlen)
         size_t g;
         if (!smap_get(&convs, conv, strlen(conv), 0, &g)) {
             g = ngroups++;
-            if (smap_add(&convs, conv, strlen(conv), 0, g) != 0) {
+            if (smap_add(&convs, conv, 0, g) != 0) {
                 goto nomem;
             }
         }
@@ -303,17 +328,16 @@ int ig_thread_resolve(ig_item_t *items, size_t n, int flags, char *err, size_t e
         goto nomem;
     }
     for (size_t i = 0; i < n; i++) {
-        const char *id = oc_post_id(items[i].post);
-        if (smap_add(&ids, id, strlen(id), 0, i) != 0) {
+        const char *id = ig_item_id(&items[i]);
+        if (smap_add(&ids, id, 0, i) != 0) {
             goto nomem;
         }
     }
     for (size_t i = 0; i < n; i++) {
-        const json_t *post = items[i].post;
-        const char *up = oc_post_str(post, "in_reply_to");
+        const char *up = reply_to(&items[i]);
         size_t j = NONE;
         parent[i] = NONE;
-        if (!(flags & IG_THREAD_CONVERSATION) && oc_post_str(post, "conversation")) {
+        if (!(flags & IG_THREAD_CONVERSATION) && own_conversation(&items[i])) {
             continue; /* names its own conversation */
         }
         if (up && smap_get(&ids, up, strlen(up), 0, &j) && j != i) {
@@ -324,12 +348,10 @@ int ig_thread_resolve(ig_item_t *items, size_t n, int flags, char *err, size_t e
         goto nomem;
     }
     for (size_t i = 0; i < n; i++) {
-        json_t *post = items[i].post;
-        if (!(flags & IG_THREAD_CONVERSATION) && oc_post_str(post, "conversation")) {
+        if (!(flags & IG_THREAD_CONVERSATION) && own_conversation(&items[i])) {
             continue;
         }
-        const char *conv = root_conversation(&items[root[i]], flags);
-        if (json_object_set_new(post, "conversation", json_string(conv)) != 0) {
+        if (set_conversation(&items[i], root_conversation(&items[root[i]], flags)) != 0) {
             goto nomem;
         }
     }
