@@ -9,6 +9,7 @@ posts per second = posts between those two readings / wall time between
 them; peak RSS = VmHWM."""
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -222,8 +223,53 @@ def wait_assigned(services, partitions, timeout=60):
                      % (got, partitions))
 
 
+class Profile:
+    """perf record of some processes over the measured interval: the
+    functions with the most self time (perf report --sort dso,sym). Absent
+    perf, or where perf_event_paranoid forbids it, there is no profile."""
+
+    def __init__(self, name, pids, freq=199):
+        self.data = os.path.join(OUT, name + ".perf.data")
+        self.proc = None
+        if shutil.which("perf") is None:
+            return
+        self.proc = subprocess.Popen(["perf", "record", "-q", "-F", str(freq), "-o", self.data,
+                                      "-p", ",".join(str(p) for p in pids)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stop(self, top=12):
+        if self.proc is None:
+            return None
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            return None
+        def report(sort):
+            r = subprocess.run(["perf", "report", "-i", self.data, "--stdio", "--no-children",
+                                "--sort", sort, "--percent-limit", "0.5"],
+                               capture_output=True, text=True)
+            return [line for line in r.stdout.splitlines() if line and line[0] != "#"]
+
+        rows = []
+        for line in report("dso,sym"):
+            m = re.match(r"\s+([\d.]+)%\s+(\S+)\s+\[[.k]\]\s+(.+)$", line)
+            if m:
+                rows.append({"pct": float(m.group(1)), "dso": m.group(2),
+                             "symbol": m.group(3).strip()})
+        objs = []
+        for line in report("dso"):
+            m = re.match(r"\s+([\d.]+)%\s+(\S+)\s*$", line)
+            if m:
+                objs.append({"pct": float(m.group(1)), "dso": m.group(2)})
+        if not rows:
+            return None
+        return {"by_object": objs, "top": rows[:top]}
+
+
 def run_target(name, cmds, env, n, broker, input_topic, keyed, timeout, partitions,
-               ready_timeout=30, extra_pids=()):
+               ready_timeout=30, extra_pids=(), profile=False):
     """Measures one target: len(cmds) instances in one consumer group.
 
     Starts them, waits until ready (and, for several instances, until the
@@ -235,8 +281,10 @@ def run_target(name, cmds, env, n, broker, input_topic, keyed, timeout, partitio
     svcs = [Service(name, cmd, env, log_name=name if len(cmds) == 1 else "%s-%d" % (name, i))
             for i, cmd in enumerate(cmds)]
     try:
+        t_start = time.time()
         for s in svcs:
             s.wait_ready(ready_timeout)
+        ready_s = time.time() - t_start
         if len(svcs) > 1:
             wait_assigned(svcs, partitions)
         loader = kcat_load(broker.bootstrap, input_topic, keyed)
@@ -250,12 +298,14 @@ def run_target(name, cmds, env, n, broker, input_topic, keyed, timeout, partitio
                 t_first, n_first = now, done
                 cpu_first = sum(s.cpu() for s in svcs)
                 extra_first = [cpu_seconds(p) for p in extra_pids]
+                prof = Profile(name, [s.pid for s in svcs]) if profile else None
             if done >= n:
                 break
             time.sleep(0.05)
         t_end = time.time()
         cpu_end = sum(s.cpu() for s in svcs)
         extra_end = [cpu_seconds(p) for p in extra_pids]
+        top = prof.stop() if profile and t_first is not None else None
         rss = max(s.rss() for s in svcs)
         per = [round(s.cpu(), 2) for s in svcs]
         try:
@@ -273,7 +323,10 @@ def run_target(name, cmds, env, n, broker, input_topic, keyed, timeout, partitio
     r = {"name": name, "instances": len(svcs), "posts": done, "measured_posts": posts,
          "wall_s": round(wall, 3), "cpu_s": round(cpu, 3),
          "posts_per_s": round(posts / wall), "posts_per_cpu_s": round(posts / cpu) if cpu else None,
-         "cpu_us_per_post": round(cpu / posts * 1e6, 2), "peak_rss_mb": round(rss, 1)}
+         "cpu_us_per_post": round(cpu / posts * 1e6, 2), "peak_rss_mb": round(rss, 1),
+         "ready_s": round(ready_s, 1)}
+    if top:
+        r["profile"] = top
     if len(svcs) > 1:
         r["cpu_s_per_instance_total"] = per
     if extra_pids:

@@ -29,7 +29,6 @@ import sys
 import threading
 import time
 
-import numpy as np
 import scipy.sparse as sp
 from confluent_kafka import Consumer, KafkaError, Producer
 from sklearn.feature_extraction.text import HashingVectorizer

@@ -88,7 +88,8 @@ def compute(doc):
             continue
         target("%s peak RSS <= 64 MB" % r["name"], "%.0f MB" % r["peak_rss_mb"],
                r["peak_rss_mb"] <= MAX_RSS_MB)
-    lat = (doc.get("pipeline") or {}).get("latency", {})
+    lats = (doc.get("pipeline") or {}).get("latency") or []
+    lat = next((x for x in lats if x.get("offered_rate") == 10000), lats[0] if lats else {})
     if "p99_ms" in lat:
         p99 = lat["p99_ms"]
         target("end-to-end p99 <= 25 ms at %d posts/s" % lat["offered_rate"],
@@ -115,6 +116,15 @@ def agreement(doc, prev):
                      "within_15pct": d <= AGREE})
     return {"previous_at": prev.get("at"), "rows": rows,
             "all_within_15pct": all(r["within_15pct"] for r in rows)}
+
+
+def alert_wait(doc):
+    a = by_name(doc["stages"], "alert")
+    if not a:
+        return "not measured"
+    busy = a["posts_per_s"] / a["posts_per_cpu_s"]
+    return ("it is on the CPU %.0f%% of the time; one Redis round trip per post (docs/alert.md), "
+            "and redis-server's own CPU per post about equals alert's (Redis section)" % (100 * busy))
 
 
 def fmt(v, spec="%d"):
@@ -202,44 +212,88 @@ def markdown(doc):
             L.append("|---|" + "---|" * (len(t["cpu_us_per_post"]) + 1))
             L.append("| CPU µs per post | " + " | ".join("%.1f" % v for v in
                      t["cpu_us_per_post"].values()) + " | %.1f |\n" % t["cpu_us_per_post_total"])
-        lat = pipe.get("latency")
-        if lat and "error" in lat:
-            L.append("Latency: failed: %s\n" % lat["error"])
-        elif lat:
-            L.append("**Latency** at an offered load of %d posts/s (%d posts, achieved %s/s; "
-                     "librdkafka %s for every stage and ingest): ingest's produce of a critical "
-                     "complaint to the alert read from Redis pub/sub, %d probes, %d received%s.\n"
-                     % (lat["offered_rate"], lat["posts"], fmt(lat["achieved_rate"]),
-                        ", ".join("%s=%s" % kv for kv in lat["settings"].items()),
-                        lat["probes"], lat["probes_received"],
-                        "" if lat["caught_up"] else
-                        "; the pipeline did not keep up: alert had handled %d of %d routed posts "
-                        "%d s after the last send" % (lat["alert_handled"], lat["routed_posts"],
-                                                      lat["alert_done_after_last_send_s"])))
-            L.append("| p50 | p90 | p99 | p99.9 | max |")
-            L.append("|---|---|---|---|---|")
-            L.append("| %s |\n" % " | ".join(
-                fmt(lat[k], "%.1f ms") for k in ("p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms")))
+        lats = pipe.get("latency") or []
+        if lats:
+            st = next((x["settings"] for x in lats if "settings" in x), {})
+            L.append("**Latency** from ingest's produce of a critical complaint (its Kafka "
+                     "timestamp in outcry.posts) to the `case.critical` alert read from Redis "
+                     "pub/sub, at fixed offered loads (ingest `replay --speed 1`), librdkafka "
+                     "%s for every stage and ingest:\n"
+                     % ", ".join("%s=%s" % kv for kv in st.items()))
+            L.append("| offered posts/s | achieved | posts | probes (received) | p50 | p90 | "
+                     "p99 | p99.9 | max | alert done |")
+            L.append("|---|---|---|---|---|---|---|---|---|---|")
+            for lat in lats:
+                if "error" in lat:
+                    L.append("| %d | failed: %s |||||||||" % (lat["offered_rate"], lat["error"]))
+                    continue
+                L.append("| %d | %s | %d | %d (%d) | %s | %s |" % (
+                    lat["offered_rate"], fmt(lat["achieved_rate"]), lat["posts"], lat["probes"],
+                    lat["probes_received"], " | ".join(
+                        fmt(lat[k], "%.1f ms") for k in ("p50_ms", "p90_ms", "p99_ms", "p999_ms",
+                                                         "max_ms")),
+                    "%.1f s after the last send" % lat["alert_done_after_last_send_s"]
+                    if lat["caught_up"] else
+                    "no: %d of %d routed posts %.0f s after the last send"
+                    % (lat["alert_handled"], lat["routed_posts"],
+                       lat["alert_done_after_last_send_s"])))
+            L.append("\nA percentile shown as - falls among probes not received within the "
+                     "drain time after the last send (infinitely late).\n")
+            thr = (t or {}).get("posts_per_s")
+            for lat in lats:
+                if thr and lat.get("offered_rate", 0) > thr:
+                    L.append("At %d posts/s the offered load is above the pipeline's measured "
+                             "end-to-end throughput (%d posts/s on this machine's 2 cores): "
+                             "posts queue, and the latency is the queue's.\n"
+                             % (lat["offered_rate"], thr))
+            hops = [x for x in lats if x.get("hops")]
+            if hops:
+                names = list(hops[0]["hops"])
+                L.append("Where the time goes, per hop (each stage's producer stamps its output; "
+                         "the last hop ends at the subscriber), p50 / p99 ms:\n")
+                L.append("| offered posts/s | " + " | ".join(names) + " |")
+                L.append("|---|" + "---|" * len(names))
+                for x in hops:
+                    L.append("| %d | " % x["offered_rate"] + " | ".join(
+                        "%s / %s" % (fmt(x["hops"][k]["p50_ms"], "%.0f"),
+                                     fmt(x["hops"][k]["p99_ms"], "%.0f")) for k in names) + " |")
+                L.append("")
 
     rc = doc.get("redis")
     if rc:
         L.append("## alert and Redis: cost per post with open clocks\n")
         L.append("| open clocks | posts | posts/s | alert CPU µs/post | redis-server CPU µs/post "
-                 "| wall µs/post | Redis B/clock | alert peak RSS MB |")
-        L.append("|---|---|---|---|---|---|---|---|")
+                 "| wall µs/post | Redis B/clock | alert start-up (load) s | alert peak RSS MB |")
+        L.append("|---|---|---|---|---|---|---|---|---|")
         for r in rc:
             if "error" in r:
-                L.append("| %d | failed: %s | | | | | | |" % (r["open_clocks"], r["error"]))
+                L.append("| %d | failed: %s | | | | | | | |" % (r["open_clocks"], r["error"]))
                 continue
-            L.append("| %d | %d | %d | %.1f | %.1f | %.1f | %d | %.0f |" % (
+            L.append("| %d | %d | %d | %.1f | %.1f | %.1f | %d | %.1f | %.0f |" % (
                 r["open_clocks"], r["posts"], r["posts_per_s"], r["cpu_us_per_post"],
                 r["redis_cpu_us_per_post"], r["wall_us_per_post"], r["redis_bytes_per_clock"],
-                r["peak_rss_mb"]))
+                r["ready_s"], r["peak_rss_mb"]))
         if doc.get("redis_ratio"):
             rr = doc["redis_ratio"]
-            L.append("| 1M / 1k | | | %s | %s | %s | | |" % (rr["alert_cpu"], rr["redis_cpu"],
-                                                          rr["wall"]))
+            L.append("| 1M / 1k | | | %s | %s | %s | | | |" % (rr["alert_cpu"], rr["redis_cpu"],
+                                                            rr["wall"]))
         L.append("")
+
+    profiled = [r for r in doc["stages"] if r.get("profile")]
+    if profiled:
+        L.append("## Where the time goes: perf profiles of the stages alone\n")
+        L.append("`perf record -F 199` over each stage's measured interval; self time per "
+                 "function, the top ones (`bench/out/<stage>.perf.data` for more). alert's "
+                 "wall time is mostly waiting: %s.\n" % alert_wait(doc))
+        for r in profiled:
+            L.append("**%s** (%d posts per CPU-s); by object: %s\n" % (
+                r["name"], r["posts_per_cpu_s"], ", ".join(
+                    "%s %.0f%%" % (o["dso"], o["pct"]) for o in r["profile"]["by_object"][:6])))
+            L.append("| self % | object | function |")
+            L.append("|---|---|---|")
+            for p in r["profile"]["top"]:
+                L.append("| %.1f | %s | `%s` |" % (p["pct"], p["dso"], p["symbol"]))
+            L.append("")
 
     ag = doc.get("agreement")
     L.append("## Repeatability\n")
@@ -271,16 +325,15 @@ def plot(doc, png):
         rows.append(("classify-x2", two["posts_per_cpu_s"]))
     thr = ((doc.get("pipeline") or {}).get("throughput") or {})
     if "posts_per_cpu_s" in thr:
-        rows.append(("pipeline (all processes)", thr["posts_per_cpu_s"]))
+        rows.append(("whole pipeline", thr["posts_per_cpu_s"]))
     bars = os.path.join(OUT, "plot-bars.dat")
     with open(bars, "w") as f:
         for name, v in rows:
             f.write('"%s" %d\n' % (name, v))
-    cdf = os.path.join(OUT, "latency-ms.txt")
-    have_cdf = os.path.exists(cdf) and os.path.getsize(cdf) > 0 and \
-        "latency" in (doc.get("pipeline") or {})
+    lats = [x for x in ((doc.get("pipeline") or {}).get("latency") or []) if "probes" in x]
+    cdfs = [(x, os.path.join(OUT, "latency-%d-ms.txt" % x["offered_rate"])) for x in lats]
+    cdfs = [(x, f) for x, f in cdfs if os.path.exists(f) and os.path.getsize(f) > 0]
     ceiling = by_name(doc["stages"], "passthrough")
-    lat = (doc.get("pipeline") or {}).get("latency", {})
     script = [
         'set terminal pngcairo size 1400,560 font "sans,10"',
         'set output "%s"' % png,
@@ -288,7 +341,8 @@ def plot(doc, png):
         'set title "posts per CPU-second, each target alone (%d posts)"' % doc["n"],
         "set style fill solid 0.7 border -1",
         "set boxwidth 0.6",
-        "set yrange [0:*]",
+        "set yrange [0:%d]" % (1.2 * max([v for _, v in rows] + [MIN_PER_CPU_S])),
+        "set bmargin 6",
         "set grid ytics",
         "set xtics rotate by -30",
         "set key top right",
@@ -302,19 +356,22 @@ def plot(doc, png):
                       % (bars, ceiling["posts_per_cpu_s"], MIN_PER_CPU_S))
     else:
         script.append('plot "%s" using 0:2:xtic(1) with boxes notitle' % bars)
-    if have_cdf:
+    if cdfs:
+        colours = ["#4477aa", "#ee7733", "#228833", "#aa3377"]
+        curves = ", ".join(
+            '"%s" using 1:2 with steps lw 2 lc rgb "%s" title "%d posts/s offered: %d probes, '
+            '%d received"' % (f, colours[i % 4], x["offered_rate"], x["probes"],
+                              x["probes_received"]) for i, (x, f) in enumerate(cdfs))
         script += [
             "unset xtics", "set xtics", "set format y", "set grid xtics ytics",
-            'set title "end-to-end latency, ingest -> alert on Redis, %d posts/s offered"'
-            % lat.get("offered_rate", 0),
+            'set title "end-to-end latency CDF, ingest -> alert read from Redis"',
             "set logscale x", 'set xlabel "ms (log scale)"', 'set ylabel "fraction of probes"',
-            "set xrange [1:*]", "set yrange [0:1]", "set key top left",
+            "set xrange [1:*]", "set yrange [0:1]", "set key bottom right",
             "set arrow 1 from %d, graph 0 to %d, graph 1 nohead dt 2 lc rgb \"#cc3311\""
             % (MAX_P99_MS, MAX_P99_MS),
-            'set label 1 "target: p99 <= %d ms" at %d, graph 0.5 left offset 0.5,0'
+            'set label 1 "target: p99 <= %d ms" at %d, graph 0.95 left offset 0.5,0'
             % (MAX_P99_MS, MAX_P99_MS),
-            'plot "%s" using 1:2 with steps lw 2 lc rgb "#4477aa" title "CDF of %d probes (%d received)"'
-            % (cdf, lat.get("probes", 0), lat.get("probes_received", 0)),
+            "plot " + curves,
         ]
     script.append("unset multiplot")
     gp = os.path.join(OUT, "plot.gp")

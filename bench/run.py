@@ -10,7 +10,7 @@ Phases, each on a fresh dev broker (64 partitions), in this order:
   peer      bench/peer_classify.py on the first --peer-n posts
   scaling   classify with 2 instances in one group (1 instance = stages)
   pipeline  ingest -> classify -> route -> alert -> Redis: throughput
-            (pipeline.throughput), then latency at --rate posts/s
+            (pipeline.throughput), then latency at each of --rates posts/s
             (pipeline.latency)
   redis     alert's cost per post with 1,000 and 1,000,000 open clocks
             (rediscost.py)
@@ -39,10 +39,11 @@ def prepare(args, b):
     posts = os.path.join(OUT, "posts.jsonl")
     classified = os.path.join(OUT, "classified.jsonl")
     routed = os.path.join(OUT, "routed.jsonl")
-    cmd = ("set -o pipefail; %s %s -n %d --seed %d | tee %s | %s --stdio 2>/dev/null | tee %s "
-           "| %s --stdio 2>/dev/null > %s" % (PYTHON, os.path.join(HERE, "gen.py"), args.n,
-                                              args.seed, posts, b("outcry-classify"), classified,
-                                              b("outcry-route"), routed))
+    with open(posts, "w") as f:
+        subprocess.run([PYTHON, os.path.join(HERE, "gen.py"), "-n", str(args.n), "--seed",
+                        str(args.seed)], stdout=f, check=True)
+    cmd = ("set -o pipefail; %s --stdio < %s 2>/dev/null | tee %s | %s --stdio 2>/dev/null > %s"
+           % (b("outcry-classify"), posts, classified, b("outcry-route"), routed))
     r = subprocess.run(["bash", "-c", cmd])
     if r.returncode != 0:
         raise SystemExit("bench: preparing the inputs failed (exit %d)" % r.returncode)
@@ -80,7 +81,8 @@ def stages(args, b, inp, redis):
         with Broker(b("outcry-devbroker"), args.partitions) as broker:
             log("bench:   %-12s %d posts ..." % (name, count), end="")
             r = run_target(name, [cmd], env, count, broker, topic, inp["keyed"][inp_label],
-                           args.timeout, args.partitions)
+                           args.timeout, args.partitions,
+                           profile=args.profile and name != "passthrough")
             log(" %s" % r.get("posts_per_cpu_s", r.get("error")))
             results.append(r)
     return results
@@ -113,14 +115,17 @@ def run_pipeline(args, b, inp, redis):
                 b("outcry-devbroker"), redis, args.partitions, inp["posts"], inp["routed"], n,
                 args.timeout)
     log("bench:   end to end: %s posts/s" % thr.get("posts_per_s", thr.get("error")))
-    nl = min(args.n, int(args.rate * args.latency_s))
-    lat = timed("pipeline latency (%d posts at %d/s)" % (nl, args.rate), pipeline.latency, b,
-                b("outcry-devbroker"), redis, args.partitions, inp["posts"], inp["classified"],
-                inp["routed"], nl, args.rate, args.drain)
-    log("bench:   p50 %s ms, p99 %s ms, p99.9 %s ms (%s of %s probes)" % (
-        lat.get("p50_ms"), lat.get("p99_ms"), lat.get("p999_ms"), lat.get("probes_received"),
-        lat.get("probes")))
-    return {"throughput": thr, "latency": lat}
+    lats = []
+    for rate in (int(r) for r in args.rates.split(",")):
+        nl = min(args.n, int(rate * args.latency_s))
+        lat = timed("pipeline latency (%d posts at %d/s)" % (nl, rate), pipeline.latency, b,
+                    b("outcry-devbroker"), redis, args.partitions, inp["posts"],
+                    inp["classified"], inp["routed"], nl, rate, args.drain)
+        log("bench:   p50 %s ms, p99 %s ms, p99.9 %s ms (%s of %s probes)" % (
+            lat.get("p50_ms"), lat.get("p99_ms"), lat.get("p999_ms"),
+            lat.get("probes_received"), lat.get("probes")))
+        lats.append(lat)
+    return {"throughput": thr, "latency": lats}
 
 
 def run_redis(args, b, inp, redis):
@@ -146,19 +151,22 @@ def main():
     ap.add_argument("--partitions", type=int, default=64)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--timeout", type=int, default=300, help="seconds per target")
-    ap.add_argument("--peer-n", type=int, default=100_000,
+    ap.add_argument("--peer-n", type=int, default=50_000,
                     help="posts for the Python peer (at most -n)")
     ap.add_argument("--peer-batch", type=int, default=500, help="the peer's consume() batch")
-    ap.add_argument("--pipeline-n", type=int, default=200_000,
+    ap.add_argument("--pipeline-n", type=int, default=100_000,
                     help="posts for the pipeline's throughput (at most -n)")
-    ap.add_argument("--rate", type=int, default=10_000, help="offered load of the latency run")
-    ap.add_argument("--latency-s", type=float, default=20,
+    ap.add_argument("--rates", default="10000,2000",
+                    help="offered loads (posts/s) of the latency runs; the target is at 10000")
+    ap.add_argument("--latency-s", type=float, default=10,
                     help="seconds of offered load (posts = rate x seconds, at most -n)")
     ap.add_argument("--drain", type=int, default=30,
                     help="seconds after the last send that probes may still arrive")
-    ap.add_argument("--redis-n", type=int, default=100_000,
+    ap.add_argument("--redis-n", type=int, default=50_000,
                     help="routed posts per open-clocks size (at most the routed posts)")
     ap.add_argument("--clocks", default="1000,1000000", help="open-clock sizes")
+    ap.add_argument("--no-profile", dest="profile", action="store_false",
+                    help="no perf profile of the stages alone (perf record -F 199)")
     ap.add_argument("--phases", default=",".join(PHASES),
                     help="comma-separated subset of %s (the report needs stages)" % ",".join(PHASES))
     args = ap.parse_args()
