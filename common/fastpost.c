@@ -1,7 +1,9 @@
 /* fastpost.c -- the cJSON post codec of the hot path (fastpost.h). */
 #include "fastpost.h"
 
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include <jansson.h>
+#include <pcre2.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -60,6 +62,56 @@ static void hooks_install(void)
     cJSON_InitHooks(&h);
 }
 
+/* cJSON resets and sets a global error position on every parse: parses are
+ * serialised (uncontended but for ingest's HTTP threads). */
+static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* cJSON reads some numbers jansson refuses: 01, 1., 1e, and 150.0 where an
+ * integer is validated (author.followers). This pattern finds where such a
+ * number may be: after ':', '[' or ',' (so not inside a timestamp). A match
+ * inside a string ("at 10:05, ...") only means jansson is asked, so it may
+ * err towards matching. */
+#define LAX_NUMBER                                                                             \
+    "[:\\[,]\\s*-?(?:0\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?\\s*[,\\]}]|\\d+\\.(?!\\d)|"             \
+    "\\d+(?:\\.\\d+)?[eE](?![+-]?\\d))|\"followers\"\\s*:\\s*-?\\d+[.eE]"
+
+static _Atomic int strict_numbers; /* oc_fp_strict_numbers() */
+static pcre2_code *lax_re; /* LAX_NUMBER compiled, or NULL (then always ask jansson) */
+static int lax_jit;        /* lax_re is JIT-compiled */
+static pthread_once_t lax_once = PTHREAD_ONCE_INIT;
+
+static void lax_compile(void)
+{
+    int errcode;
+    PCRE2_SIZE erroff;
+    lax_re = pcre2_compile((PCRE2_SPTR)LAX_NUMBER, PCRE2_ZERO_TERMINATED, 0, &errcode, &erroff,
+                           NULL);
+    lax_jit = lax_re != NULL && pcre2_jit_compile(lax_re, PCRE2_JIT_COMPLETE) == 0;
+}
+
+/* 1 when buf[0..len) may hold a number cJSON reads and jansson refuses (or
+ * when that cannot be told), 0 when it surely does not. */
+static int maybe_lax_number(const char *buf, size_t len)
+{
+    pthread_once(&lax_once, lax_compile);
+    if (lax_re == NULL) {
+        return 1;
+    }
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(lax_re, NULL);
+    if (md == NULL) {
+        return 1;
+    }
+    int rc = lax_jit ? pcre2_jit_match(lax_re, (PCRE2_SPTR)buf, len, 0, 0, md, NULL)
+                     : pcre2_match(lax_re, (PCRE2_SPTR)buf, len, 0, 0, md, NULL);
+    pcre2_match_data_free(md);
+    return rc != PCRE2_ERROR_NOMATCH;
+}
+
+void oc_fp_strict_numbers(int on)
+{
+    strict_numbers = on != 0;
+}
+
 /* cJSON_ParseWithLengthOpts(), in the arena when it is free. */
 static cJSON *parse(const char *buf, size_t len, const char **end)
 {
@@ -71,7 +123,9 @@ static cJSON *parse(const char *buf, size_t len, const char **end)
         arena.used = 0;
         arena.active = 1;
     }
+    pthread_mutex_lock(&parse_lock);
     cJSON *root = cJSON_ParseWithLengthOpts(buf, len, end, 0);
+    pthread_mutex_unlock(&parse_lock);
     if (mine) {
         arena.active = 0;
         arena.owner = root;
@@ -189,9 +243,15 @@ static int has_control(const char *s, size_t n)
     return 0;
 }
 
-/* 1 when s[0..n) holds the escape \u0000 (a backslash that is not itself
- * escaped, then u0000). */
-static int has_nul_escape(const char *s, size_t n)
+static int is_hex(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Looks at every escape in s[0..n) (a backslash that is not itself
+ * escaped). Returns 1 for \u0000, 2 for an escape JSON does not have
+ * (cJSON reads "\ud8zz" as a NUL where jansson refuses it), else 0. */
+static int bad_escape(const char *s, size_t n)
 {
     const char *end = s + n;
     const char *b = memchr(s, '\\', n);
@@ -200,8 +260,18 @@ static int has_nul_escape(const char *s, size_t n)
         while (q < end && *q == '\\') {
             q++;
         }
-        if (((q - b) & 1) && end - q >= 5 && memcmp(q, "u0000", 5) == 0) {
-            return 1;
+        if (((q - b) & 1) && q < end) {
+            if (*q == 'u') {
+                if (end - q < 5 || !is_hex(q[1]) || !is_hex(q[2]) || !is_hex(q[3]) ||
+                    !is_hex(q[4])) {
+                    return 2;
+                }
+                if (memcmp(q, "u0000", 5) == 0) {
+                    return 1;
+                }
+            } else if (*q == '\0' || !strchr("\"/bfnrt", *q)) {
+                return 2;
+            }
         }
         b = q < end ? memchr(q, '\\', (size_t)(end - q)) : NULL;
     }
@@ -235,14 +305,20 @@ static const char *duplicate_key(const cJSON *v, int *big)
     return NULL;
 }
 
-/* jansson's verdict on bytes cJSON failed on, or took with a control byte in
- * them: its message has line and column. Returns 0 when jansson takes them. */
-static int strict_check(const char *buf, size_t len, const char **code, char *err, size_t errlen)
+/* jansson's verdict on bytes cJSON failed on, or that cJSON alone cannot be
+ * trusted with: its message has line and column. Returns 0 when jansson
+ * takes them, with its tree in *keep when keep is not NULL. */
+static int strict_check(const char *buf, size_t len, const char **code, char *err, size_t errlen,
+                        json_t **keep)
 {
     json_error_t jerr;
     json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
     if (j) {
-        json_decref(j);
+        if (keep) {
+            *keep = j;
+        } else {
+            json_decref(j);
+        }
         return 0;
     }
     *code = "invalid_json";
@@ -266,52 +342,62 @@ int oc_fp_parse(oc_fpost_t *p, const char *buf, size_t len, const char **code, c
         snprintf(err, errlen, "invalid JSON: not UTF-8 at byte %zu", bad);
         return -1;
     }
-    if (has_control(buf, len) && strict_check(buf, len, code, err, errlen) != 0) {
+    /* When cJSON alone cannot be trusted with these bytes, jansson reads
+     * them too, once, and its tree is what gets validated. */
+    json_t *strict = NULL;
+    if ((has_control(buf, len) || (strict_numbers && maybe_lax_number(buf, len))) &&
+        strict_check(buf, len, code, err, errlen, &strict) != 0) {
         return -1;
     }
     const char *end = NULL;
     cJSON *root = parse(buf, len, &end);
     if (!root) {
-        if (strict_check(buf, len, code, err, errlen) != 0) {
-            return -1;
+        if (strict || strict_check(buf, len, code, err, errlen, NULL) == 0) {
+            /* jansson took what cJSON did not: deeper than cJSON's nesting limit */
+            fail(code, "invalid_json", err, errlen, "invalid JSON: nested deeper than 1000 levels");
         }
-        /* jansson took what cJSON did not: deeper than cJSON's nesting limit */
-        return fail(code, "invalid_json", err, errlen,
-                    "invalid JSON: nested deeper than 1000 levels");
+        goto error;
     }
     while (end && end < buf + len && (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')) {
         end++;
     }
-    if (end != buf + len) {
-        drop(root);
-        if (strict_check(buf, len, code, err, errlen) != 0) {
-            return -1;
-        }
-        return fail(code, "invalid_json", err, errlen, "invalid JSON: bytes after the value");
-    }
     p->root = root;
-    if (has_nul_escape(buf, len)) {
-        oc_fp_free(p);
-        return fail(code, "invalid_post", err, errlen,
-                    "a string holds \\u0000 (NUL); no field may contain NUL characters");
+    if (end != buf + len) {
+        if (strict || strict_check(buf, len, code, err, errlen, NULL) == 0) {
+            fail(code, "invalid_json", err, errlen, "invalid JSON: bytes after the value");
+        }
+        goto error;
+    }
+    int esc = bad_escape(buf, len);
+    if (esc == 2) {
+        if (strict || strict_check(buf, len, code, err, errlen, NULL) == 0) {
+            fail(code, "invalid_json", err, errlen, "invalid JSON: a string has a bad escape");
+        }
+        goto error;
+    }
+    if (esc == 1) {
+        fail(code, "invalid_post", err, errlen,
+             "a string holds \\u0000 (NUL); no field may contain NUL characters");
+        goto error;
     }
     int big = 0;
     const char *dup = duplicate_key(root, &big);
     if (dup) {
         *code = "invalid_json";
         snprintf(err, errlen, "invalid JSON: duplicate object key '%s'", dup);
-        oc_fp_free(p);
-        return -1;
+        goto error;
     }
-    if (big && strict_check(buf, len, code, err, errlen) != 0) {
-        oc_fp_free(p); /* an integer jansson, and so the next stage, refuses */
-        return -1;
+    /* an integer beyond int64: jansson, and so the next stage, refuses it */
+    if (big && !strict && strict_check(buf, len, code, err, errlen, &strict) != 0) {
+        goto error;
     }
-    if (oc_post_validate_tree(&cjson_tree, root, err, errlen) < 0) {
+    int invalid = strict ? oc_post_validate(strict, err, errlen)
+                         : oc_post_validate_tree(&cjson_tree, root, err, errlen);
+    if (invalid < 0) {
         *code = "invalid_post";
-        oc_fp_free(p);
-        return -1;
+        goto error;
     }
+    json_decref(strict);
     /* a valid post is an object: its bytes run from '{' to the last '}' */
     const char *open = memchr(buf, '{', len);
     const char *close = buf + len;
@@ -326,6 +412,10 @@ int oc_fp_parse(oc_fpost_t *p, const char *buf, size_t len, const char **code, c
     p->text_len = strlen(p->text);
     p->outbound = strcmp(oc_fp_str(root, "direction"), "outbound") == 0;
     return 0;
+error:
+    json_decref(strict);
+    oc_fp_free(p);
+    return -1;
 }
 
 void oc_fp_free(oc_fpost_t *p)

@@ -13,9 +13,18 @@
  *     characters inside strings;
  *   - duplicate keys are looked for in every object (cJSON keeps both);
  *   - "\u0000" is refused: no C string, ours or the next stage's, carries it;
+ *   - an integer beyond int64, which cJSON reads as a double and jansson
+ *     refuses, sends the message to jansson too;
+ *   - cJSON reads some numbers jansson refuses (01, 1., 1e) and 150.0 as an
+ *     integer. At the input boundary (ingest: oc_fp_strict_numbers(1)) a
+ *     PCRE2 pattern spots where such a number may be, and then jansson reads
+ *     the message too and its tree is the one validated. The stages behind
+ *     ingest read what it already checked and skip the scan (~7% of
+ *     classify's time); a foreign producer's 01 reaching them passes, and
+ *     every consumer reads it as 1;
  *   - the post is validated by the same rules as oc_post_validate().
- * What stays laxer: cJSON reads 01 and 1. as numbers, and 150.0 as an
- * integer.
+ * So with strict numbers on, what jansson's oc_post_parse() refuses, this
+ * refuses, with jansson's reason where jansson is the one that knows.
  *
  * Output: oc_fp_with() writes the post with one member added by splicing it
  * into the message as it came, so numbers, escapes and key order reach the
@@ -23,8 +32,10 @@
  * that member already (a replay through a new model) is it rebuilt, with
  * jansson, off the hot path.
  *
- * Not for threads that parse at the same time: cJSON keeps the position of a
- * parse error in a global. classify and route process on one thread. */
+ * Thread-safe: cJSON keeps the position of a parse error in a global, so
+ * cJSON parses are serialised by a lock (uncontended in the stages, which
+ * process on one thread; ingest's HTTP threads share it), and each thread has
+ * its own arena for trees. */
 #ifndef OC_FASTPOST_H
 #define OC_FASTPOST_H
 
@@ -54,6 +65,10 @@ typedef struct oc_fpbuf {
  * no initialisation. */
 int oc_fp_parse(oc_fpost_t *p, const char *buf, size_t len, const char **code, char *err,
                 size_t errlen);
+
+/* Turns the check for numbers cJSON reads and jansson refuses on (1) or
+ * off (0, the default) for the whole process; see above. */
+void oc_fp_strict_numbers(int on);
 
 /* Releases p->root; NULL-safe, idempotent. */
 void oc_fp_free(oc_fpost_t *p);

@@ -1,97 +1,29 @@
-/* canon.c -- the fast path's recogniser of canonical posts (canon.h): the
- * rules of oc_post_validate over what jscan.c found, plus the normal-form
- * checks that let a post keep its bytes. */
+/* canon.c -- the fast path's recogniser of canonical posts (canon.h): a
+ * post common/fastpost.h parsed and validated, plus the normal-form checks
+ * that let it keep its bytes. */
 #include "canon.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "jscan.h"
+#include "fastpost.h"
 #include "post.h"
 #include "text.h"
 #include "timeutil.h"
 
-static int is_ws(char c)
+/* text in NFC: ASCII always is; other text is normalised and compared. */
+static int text_nfc(const char *t, size_t n)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* The member named name, or NULL. */
-static const ig_jval_t *get(const ig_jmember_t *m, size_t n, const char *name)
-{
-    size_t len = strlen(name);
-    for (size_t i = 0; i < n; i++) {
-        if (m[i].klen == len && memcmp(m[i].key, name, len) == 0) {
-            return &m[i].v;
-        }
+    size_t i = 0;
+    while (i < n && (unsigned char)t[i] < 0x80) {
+        i++;
     }
-    return NULL;
-}
-
-static int absent_or_null(const ig_jval_t *v)
-{
-    return !v || v->kind == IG_JNULL;
-}
-
-/* oc_post_validate's "required non-empty string". */
-static int nonempty(const ig_jval_t *v)
-{
-    return v && v->kind == IG_JSTRING && v->dlen > 0;
-}
-
-/* A required string the fast path reads as bytes: non-empty, escape-free. */
-static int plain(const ig_jval_t *v)
-{
-    return nonempty(v) && !v->esc;
-}
-
-static int is(const ig_jval_t *v, const char *word)
-{
-    size_t n = strlen(word);
-    return (size_t)(v->end - v->start) == n && memcmp(v->start, word, n) == 0;
-}
-
-static ig_span_t span(const ig_jval_t *v)
-{
-    return (ig_span_t){.p = v->start, .n = (size_t)(v->end - v->start)};
-}
-
-/* author: an object with a non-empty string id, and handle, followers and
- * verified of the right types when present. */
-static int author_ok(const ig_jval_t *a)
-{
-    if (!a || a->kind != IG_JOBJECT) {
-        return 0;
-    }
-    ig_jmember_t m[IG_JSCAN_MAX_KEYS];
-    size_t n = 0;
-    if (!ig_jscan_object(a->start, a->end, 2, m, &n)) {
-        return 0;
-    }
-    const ig_jval_t *id = get(m, n, "id");
-    const ig_jval_t *handle = get(m, n, "handle");
-    const ig_jval_t *followers = get(m, n, "followers");
-    const ig_jval_t *verified = get(m, n, "verified");
-    return nonempty(id) && (absent_or_null(handle) || handle->kind == IG_JSTRING) &&
-           (absent_or_null(followers) || (followers->kind == IG_JNUMBER && followers->nat)) &&
-           (absent_or_null(verified) || verified->kind == IG_JTRUE || verified->kind == IG_JFALSE);
-}
-
-/* ---- already in the form a normaliser would give --------------------------- */
-
-/* text in NFC: ASCII always is; other text is normalised and compared (an
- * escaped non-ASCII character sends the post the slow way). */
-static int text_nfc(const ig_jval_t *t)
-{
-    if (!t->wide) {
+    if (i == n) {
         return 1;
     }
-    if (t->esc) {
-        return 0;
-    }
-    size_t n = (size_t)(t->end - t->start), m = 0;
-    char *nfc = ig_nfc(t->start, n, &m);
-    int same = nfc && m == n && memcmp(nfc, t->start, n) == 0;
+    size_t m = 0;
+    char *nfc = ig_nfc(t, n, &m);
+    int same = nfc && m == n && memcmp(nfc, t, n) == 0;
     free(nfc);
     return same;
 }
@@ -109,8 +41,9 @@ static int digits(const char *s, size_t n)
 /* created_at (which oc_time_parse took) written as oc_time_format writes
  * it: UTC, 'T' and 'Z', no leap second, milliseconds only when not zero:
  * "2020-01-01T00:00:00Z" or "2020-01-01T00:00:00.250Z". */
-static int utc_form(const char *s, size_t n)
+static int utc_form(const char *s)
 {
+    size_t n = strlen(s);
     if ((n != 20 && n != 24) || s[10] != 'T' || s[n - 1] != 'Z' || s[17] > '5') {
         return 0;
     }
@@ -119,91 +52,82 @@ static int utc_form(const char *s, size_t n)
 
 /* id is "<platform>:<native_id>" (with native_id as the post gives it, when
  * it does). */
-static int id_form(const ig_jval_t *id, const ig_jval_t *platform, const ig_jval_t *native)
+static int id_form(const char *id, const char *platform, const char *native)
 {
-    size_t in = (size_t)(id->end - id->start), pn = (size_t)(platform->end - platform->start);
-    if (platform->esc || in <= pn + 1 || memcmp(id->start, platform->start, pn) != 0 ||
-        id->start[pn] != ':') {
+    size_t pn = strlen(platform);
+    if (strncmp(id, platform, pn) != 0 || id[pn] != ':' || id[pn + 1] == '\0') {
         return 0;
     }
-    if (absent_or_null(native)) {
-        return 1;
+    return native == NULL || strcmp(id + pn + 1, native) == 0;
+}
+
+/* Copies a string value that needs no escaping into buf as a span. Returns
+ * 0, or -1 when it is too long or would need escaping. */
+static int keep(const char *v, char *buf, ig_span_t *out)
+{
+    size_t n = strlen(v);
+    if (n >= IG_CANON_STR_MAX) {
+        return -1;
     }
-    size_t nn = (size_t)(native->end - native->start);
-    return !native->esc && in == pn + 1 + nn && memcmp(id->start + pn + 1, native->start, nn) == 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)v[i];
+        if (ch < 0x20 || ch == '"' || ch == '\\') {
+            return -1;
+        }
+    }
+    memcpy(buf, v, n + 1);
+    *out = (ig_span_t){.p = buf, .n = n};
+    return 0;
+}
+
+/* The checks on a valid post; 1 when the fast path may take it. */
+static int canonical(const oc_fpost_t *p, ig_canon_t *c)
+{
+    const cJSON *r = p->root;
+    /* envelopes ({"data": ...}, {"tweet_create_events": ...}) go to ig_json_each */
+    if (oc_fp_get(r, "data") || oc_fp_get(r, "tweet_create_events")) {
+        return 0;
+    }
+    const char *created = oc_fp_str(r, "created_at");
+    if (!utc_form(created) || oc_time_parse(created, &c->created_ms) != 0 ||
+        !id_form(p->id, oc_fp_str(r, "platform"), oc_fp_str(r, "native_id")) ||
+        !text_nfc(p->text, p->text_len) || keep(p->id, c->str[0], &c->id) != 0) {
+        return 0;
+    }
+    /* what the jsonl format adds, and thread resolution reads */
+    const cJSON *source = oc_fp_get(r, "source");
+    const cJSON *conv = oc_fp_get(r, "conversation");
+    const cJSON *up = oc_fp_get(r, "in_reply_to");
+    if ((source && !cJSON_IsString(source)) || (conv && !cJSON_IsString(conv)) ||
+        (up && !cJSON_IsNull(up) && !cJSON_IsString(up))) {
+        return 0;
+    }
+    c->in_reply_to = (ig_span_t){NULL, 0};
+    c->conversation = (ig_span_t){NULL, 0};
+    if ((cJSON_IsString(up) && keep(up->valuestring, c->str[1], &c->in_reply_to) != 0) ||
+        (conv && (conv->valuestring[0] == '\0' ||
+                  keep(conv->valuestring, c->str[2], &c->conversation) != 0))) {
+        return 0;
+    }
+    c->obj = p->bytes;
+    c->len = p->len;
+    c->has_source = source != NULL;
+    c->has_ingested = oc_fp_get(r, "ingested_at") != NULL;
+    return 1;
 }
 
 int ig_canon_scan(const char *line, size_t len, ig_canon_t *c)
 {
-    const char *open = line, *end = line + len;
-    while (open < end && is_ws(*open)) {
-        open++;
-    }
-    ig_jmember_t m[IG_JSCAN_MAX_KEYS];
-    size_t n = 0;
-    const char *close = ig_jscan_object(open, end, 1, m, &n);
-    if (!close) {
+    oc_fpost_t p;
+    const char *code;
+    char err[8]; /* a refusal is the jansson path's to explain */
+    oc_fp_strict_numbers(1); /* ingest is the input boundary: refuse what jansson does */
+    if (oc_fp_parse(&p, line, len, &code, err, sizeof err) != 0) {
         return 0;
     }
-    for (const char *p = close; p < end; p++) {
-        if (!is_ws(*p)) {
-            return 0;
-        }
-    }
-    /* envelopes ({"data": ...}, {"tweet_create_events": ...}) go to ig_json_each */
-    if (get(m, n, "data") || get(m, n, "tweet_create_events")) {
-        return 0;
-    }
-    const ig_jval_t *schema = get(m, n, "schema");
-    const ig_jval_t *id = get(m, n, "id");
-    const ig_jval_t *direction = get(m, n, "direction");
-    const ig_jval_t *created = get(m, n, "created_at");
-    const ig_jval_t *text = get(m, n, "text");
-    const ig_jval_t *platform = get(m, n, "platform");
-    if (!plain(schema) || !is(schema, OC_POST_SCHEMA) || !plain(id) || !nonempty(platform) ||
-        !nonempty(get(m, n, "brand")) || !plain(direction) ||
-        !(is(direction, "inbound") || is(direction, "outbound")) || !plain(created) || !text ||
-        text->kind != IG_JSTRING || text->dlen > OC_POST_MAX_TEXT ||
-        !author_ok(get(m, n, "author"))) {
-        return 0;
-    }
-    static const char *const optional[] = {"lang", "url", "native_id"};
-    for (size_t i = 0; i < sizeof optional / sizeof optional[0]; i++) {
-        const ig_jval_t *v = get(m, n, optional[i]);
-        if (!absent_or_null(v) && v->kind != IG_JSTRING) {
-            return 0;
-        }
-    }
-    /* the fast path keeps the post's bytes: only when they already are in
-     * the form a normaliser would give (a post that is not goes the jansson
-     * way, which does whatever the jsonl format does with it) */
-    size_t tlen = (size_t)(created->end - created->start);
-    if (!utc_form(created->start, tlen) || !id_form(id, platform, get(m, n, "native_id")) ||
-        !text_nfc(text)) {
-        return 0;
-    }
-    char ts[48];
-    memcpy(ts, created->start, tlen);
-    ts[tlen] = '\0';
-    if (oc_time_parse(ts, &c->created_ms) != 0) {
-        return 0;
-    }
-    /* what the jsonl format adds, and thread resolution reads */
-    const ig_jval_t *source = get(m, n, "source");
-    const ig_jval_t *conv = get(m, n, "conversation");
-    const ig_jval_t *up = get(m, n, "in_reply_to");
-    if ((source && source->kind != IG_JSTRING) || (conv && !plain(conv)) ||
-        (up && up->kind != IG_JNULL && (up->kind != IG_JSTRING || up->esc))) {
-        return 0;
-    }
-    c->obj = open;
-    c->len = (size_t)(close - open);
-    c->id = span(id);
-    c->in_reply_to = up && up->kind == IG_JSTRING ? span(up) : (ig_span_t){NULL, 0};
-    c->conversation = conv ? span(conv) : (ig_span_t){NULL, 0};
-    c->has_source = source != NULL;
-    c->has_ingested = get(m, n, "ingested_at") != NULL;
-    return 1;
+    int ok = canonical(&p, c);
+    oc_fp_free(&p);
+    return ok;
 }
 
 size_t ig_json_escape(char *out, const char *s, size_t n)

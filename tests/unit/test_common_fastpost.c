@@ -97,12 +97,26 @@ static void test_refusals(void **state)
         {POST_HEAD ",\"text\":\"x\",\"raw\":{\"k\":1,\"k\":2}}", "invalid_json", "duplicate"},
         {POST_HEAD ",\"text\":\"nul \\u0000 here\"}", "invalid_post", "NUL"},
         {POST_HEAD ",\"source\":\"\\u0000\",\"text\":\"x\"}", "invalid_post", "NUL"},
+        {POST_HEAD ",\"text\":\"x\\ud8zz\"}", "invalid_json", "line 1"},
+        {POST_HEAD ",\"text\":\"x\\q\"}", "invalid_json", "line 1"},
+        {POST_HEAD ",\"text\":\"x\\u12\"}", "invalid_json", "line 1"},
         {POST_HEAD "}", "invalid_post", "missing required field 'text'"},
         {POST_HEAD ",\"text\":5}", "invalid_post", "field 'text' must be a string"},
         {"[1,2]", "invalid_post", "must be a JSON object"},
+        /* numbers cJSON reads and jansson refuses */
+        {POST_HEAD ",\"text\":\"x\",\"raw\":01}", "invalid_json", "line 1"},
+        {POST_HEAD ",\"text\":\"x\",\"raw\":[1, -01]}", "invalid_json", "line 1"},
+        {POST_HEAD ",\"text\":\"x\",\"raw\":1.}", "invalid_json", "line 1"},
+        {POST_HEAD ",\"text\":\"x\",\"raw\":1.e5}", "invalid_json", "line 1"},
+        {POST_HEAD ",\"text\":\"x\",\"raw\":2E}", "invalid_json", "line 1"},
+        {"{\"schema\":\"outcry.post/v1\",\"id\":\"t:1\",\"platform\":\"t\",\"direction\":"
+         "\"inbound\",\"brand\":\"b\",\"author\":{\"id\":\"1\",\"followers\":150.0},"
+         "\"created_at\":\"2026-11-23T10:00:00Z\",\"text\":\"x\"}",
+         "invalid_post", "author.followers"},
         {POST_HEAD ",\"text\":\"x\",\"raw\":123456789012345678901234}", "invalid_json", "integer"},
         {"{\"schema\":\"outcry.post/v2\"}", "invalid_post", "field 'schema'"},
     };
+    oc_fp_strict_numbers(1);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         code = NULL;
         err[0] = '\0';
@@ -114,6 +128,14 @@ static void test_refusals(void **state)
             fail_msg("case %zu: reason '%s' lacks '%s'", i, err, cases[i].reason);
         }
     }
+    /* the stages behind ingest do not look for lax numbers */
+    oc_fp_strict_numbers(0);
+    assert_int_equal(fp(POST_HEAD ",\"text\":\"x\",\"raw\":01}", &code, err, sizeof err), 0);
+    oc_fp_strict_numbers(1);
+    /* what only looks like a lax number is asked of jansson, which takes it */
+    assert_int_equal(fp(POST_HEAD ",\"text\":\"I paid $50. Call 01234 at 3.\",\"raw\":[0,1.5,2e3]}",
+                        &code, err, sizeof err),
+                     0);
     /* an escaped backslash before u0000 is text, not NUL */
     assert_int_equal(fp(POST_HEAD ",\"text\":\"C:\\\\u0000\"}", &code, err, sizeof err), 0);
     char *big = malloc(OC_POST_MAX_MESSAGE + 2);

@@ -1,5 +1,5 @@
 /* test_ingest_canon.c -- the fast path of canonical posts (ingest/canon.c,
- * ingest/jscan.c): what it takes, what it leaves to jansson, and that
+ * on common/fastpost.c): what it takes, what it leaves to jansson, and that
  * whatever it takes jansson and oc_post_validate take too, with the same
  * values. Also the combined dedup check (ingest/dedup.c). */
 #include <setjmp.h>
@@ -82,9 +82,6 @@ static void test_leaves_the_rest_to_jansson(void **state)
         "\"text\":\"e\xcc\x81\",\"created_at\":\"2020-01-01T00:00:00Z\"}", /* NFD: e + U+0301 */
         "{\"schema\":\"outcry.post/v1\",\"id\":\"twitter:5\",\"platform\":\"twitter\","
         "\"direction\":\"inbound\",\"brand\":\"a\",\"author\":{\"id\":\"7\"},"
-        "\"text\":\"\\u00e9\",\"created_at\":\"2020-01-01T00:00:00Z\"}", /* escaped non-ASCII */
-        "{\"schema\":\"outcry.post/v1\",\"id\":\"twitter:5\",\"platform\":\"twitter\","
-        "\"direction\":\"inbound\",\"brand\":\"a\",\"author\":{\"id\":\"7\"},"
         "\"text\":\"t\",\"created_at\":\"2020-01-01T02:00:00+02:00\"}", /* offset */
         "{\"schema\":\"outcry.post/v1\",\"id\":\"twitter:5\",\"platform\":\"twitter\","
         "\"direction\":\"inbound\",\"brand\":\"a\",\"author\":{\"id\":\"7\"},"
@@ -112,11 +109,9 @@ static void test_leaves_the_rest_to_jansson(void **state)
         POST(",\"data\":{}"),
         POST(",\"tweet_create_events\":[]"),
         "[" POST("") "]",
-        POST(",\"in_reply_to\":\"twitter:\\u0034\""),
         /* invalid: jansson rejects, oc_post_validate rejects */
         POST(",\"a\":1,\"a\":2"),
         POST(",\"n\":{\"a\":1,\"a\":2}"),
-        POST(",\"t\\u0065xt2\":1"),
         POST(",\"z\":\"nul \\u0000\""),
         POST(",\"z\":\"lone \\udc00\""),
         POST(",\"z\":\"lone \\ud83d x\""),
@@ -129,13 +124,10 @@ static void test_leaves_the_rest_to_jansson(void **state)
         POST(",\"z\":1."),
         POST(",\"z\":-"),
         POST(",\"z\":1e400"),
-        POST(",\"z\":1234567890123456789"),
         POST(",\"z\":99999999999999999999"),
         POST(",\"z\":tru"),
         POST(",\"z\":[1,]"),
         POST(",\"z\":{\"a\":1,}"),
-        POST(",\"z\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
-             "]]]"),
         POST(","),
         POST(",\"x\":0") "  trailing",
         POST(",\"lang\":5"),
