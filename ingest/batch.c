@@ -133,6 +133,11 @@ static int add_item(ig_batch_t *b, json_t *post, int64_t created_ms, int64_t num
  * thread resolution and replay read. */
 static int make_lean(ig_batch_t *b, json_t *post, int64_t ms, int64_t number)
 {
+    /* "conversation": null is no conversation: the resolved one is appended
+     * on output, and must not follow a null one */
+    if (json_is_null(json_object_get(post, "conversation"))) {
+        json_object_del(post, "conversation");
+    }
     char *raw = oc_json_dumps(post);
     ig_item_t *it = raw ? new_item(b) : NULL;
     int rc = -1;

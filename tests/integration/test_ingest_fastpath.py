@@ -190,3 +190,26 @@ def test_http_batch_mixes_both_paths(procs, devbroker):
     key, p = got["twitter:105"]
     assert key == "twitter:101"
     check_post(p, late, "twitter:101")
+
+
+def test_null_conversation_comes_out_once(tmp_path):
+    """"conversation": null takes the jansson way and comes out with one
+    conversation, the resolved one (it used to be written after the null)."""
+    parent = post(20, created_at="2020-01-01T00:00:05Z")
+    child = post(21, created_at="2020-01-01T00:00:06Z", conversation=None,
+                 in_reply_to="twitter:20")
+    path = tmp_path / "null.jsonl"
+    path.write_text(json.dumps(parent) + "\n" + json.dumps(child) + "\n", encoding="utf-8")
+    r = subprocess.run([bin_path("ingest"), "convert", str(path)], capture_output=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr.decode()
+
+    def no_duplicates(pairs):
+        keys = [k for k, _ in pairs]
+        assert len(keys) == len(set(keys)), keys
+        return dict(pairs)
+
+    posts = [json.loads(l, object_pairs_hook=no_duplicates)
+             for l in r.stdout.decode().splitlines()]
+    assert [p["id"] for p in posts] == ["twitter:20", "twitter:21"]
+    assert posts[1]["conversation"] == posts[0]["conversation"]
