@@ -114,7 +114,7 @@ def agreement(doc, prev):
         d = abs(v - p) / p
         rows.append({"ratio": k, "this": v, "previous": p, "diff": round(d, 3),
                      "within_15pct": d <= AGREE})
-    return {"previous_at": prev.get("at"), "rows": rows,
+    return {"previous_at": prev.get("at"), "previous_commit": prev.get("commit", "?"), "rows": rows,
             "all_within_15pct": all(r["within_15pct"] for r in rows)}
 
 
@@ -135,10 +135,16 @@ def markdown(doc):
     L = []
     m = doc["machine"]
     L.append("# make bench: results\n")
-    L.append("%s, %d CPUs (%s); %d posts per stage, seed %d, %d partitions; %s; make bench "
-             "took %.0f s. Figures from one run, ratios within it.\n"
+    L.append("%s, %d CPUs (%s); %d posts per stage, seed %d, %d partitions; commit %s; %s; "
+             "make bench took %.0f s. Figures from one run, ratios within it.\n"
              % (m["cpu_model"], m["cpus"], m["platform"], doc["n"], doc["seed"],
-                doc["partitions"], doc["at"], doc.get("elapsed_s", 0)))
+                doc["partitions"], doc.get("commit", "?"), doc["at"], doc.get("elapsed_s", 0)))
+    busy = doc.get("machine_during_run")
+    if busy:
+        L.append("During the run the machine's CPUs were %.0f%% busy (the benchmark's processes "
+                 "and anything else on the machine), %.1f%% stolen by the hypervisor; load average "
+                 "%.2f at the start. Wall-clock rates depend on that; CPU-second figures much "
+                 "less.\n" % (busy["busy_pct"], busy["steal_pct"], busy["load_average_at_start"]))
     L.append("![each stage against the ceiling, and the latency distribution](results.png)\n")
 
     L.append("## Targets\n")
@@ -298,9 +304,9 @@ def markdown(doc):
     ag = doc.get("agreement")
     L.append("## Repeatability\n")
     if ag:
-        L.append("Every ratio against the previous run with the same n (%s): %s.\n"
-                 % (ag["previous_at"], "all within 15%" if ag["all_within_15pct"]
-                    else "**not all within 15%**"))
+        L.append("Every ratio against the previous run with the same n (%s, commit %s): %s.\n"
+                 % (ag["previous_at"], ag.get("previous_commit", "?"),
+                    "all within 15%" if ag["all_within_15pct"] else "**not all within 15%**"))
         L.append("| ratio | this run | previous | difference |")
         L.append("|---|---|---|---|")
         for r in ag["rows"]:
@@ -383,22 +389,33 @@ def plot(doc, png):
     return None
 
 
-def write(doc):
-    path = os.path.join(HERE, "results.json")
-    prev = None
-    if os.path.exists(path):
+def previous(doc):
+    """The last run of the same size: bench/out/history/ (kept across runs,
+    not committed), else the committed results.json if it has the same n."""
+    for path in (os.path.join(OUT, "history", "results-n%d.json" % doc["n"]),
+                 os.path.join(HERE, "results.json")):
         try:
             with open(path) as f:
                 prev = json.load(f)
-        except ValueError:
-            prev = None
+        except (OSError, ValueError):
+            continue
+        if prev.get("n") == doc["n"]:
+            return prev
+    return None
+
+
+def write(doc):
+    prev = previous(doc)
     compute(doc)
     doc["agreement"] = agreement(doc, prev)
     err = plot(doc, os.path.join(HERE, "results.png"))
     if err:
         doc["plot_error"] = err
-    with open(path, "w") as f:
-        json.dump(doc, f, indent=2)
+    os.makedirs(os.path.join(OUT, "history"), exist_ok=True)
+    for path in (os.path.join(HERE, "results.json"),
+                 os.path.join(OUT, "history", "results-n%d.json" % doc["n"])):
+        with open(path, "w") as f:
+            json.dump(doc, f, indent=2)
     md = markdown(doc)
     with open(os.path.join(HERE, "results.md"), "w") as f:
         f.write(md)

@@ -56,6 +56,15 @@ def prepare(args, b):
             "counts": counts}
 
 
+def cpu_times():
+    """The machine's CPU time: (busy, steal, total) jiffies from /proc/stat."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    idle = v[3] + v[4]
+    steal = v[7] if len(v) > 7 else 0
+    return sum(v) - idle, steal, sum(v)
+
+
 def timed(name, fn, *a, **kw):
     t = time.time()
     log("bench: %s ..." % name)
@@ -143,6 +152,8 @@ def run_redis(args, b, inp, redis):
 
 def main():
     t_start = time.time()
+    load_start = os.getloadavg()[0]
+    cpu_start = cpu_times()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bin", default=os.path.join(os.path.dirname(HERE), "build"))
     ap.add_argument("-n", type=int, default=1_000_000, help="posts per stage alone")
@@ -173,8 +184,16 @@ def main():
     phases = args.phases.split(",")
     if shutil.which("gnuplot") is None or shutil.which("kcat") is None:
         raise SystemExit("bench: gnuplot and kcat are needed (make deps)")
-    shutil.rmtree(OUT, ignore_errors=True)
-    os.makedirs(OUT)
+    # bench/out/ is this run's scratch space, except history/ (the last
+    # results of each size, for the repeatability section)
+    os.makedirs(OUT, exist_ok=True)
+    for name in os.listdir(OUT):
+        if name != "history":
+            p = os.path.join(OUT, name)
+            if os.path.isdir(p):
+                shutil.rmtree(p)
+            else:
+                os.unlink(p)
     b = lambda name: os.path.join(args.bin, name)
 
     inp = timed("generating %d posts (seed %d) and the later stages' inputs" % (args.n, args.seed),
@@ -182,8 +201,10 @@ def main():
     machine = {"cpus": os.cpu_count(), "platform": platform.platform(),
                "cpu_model": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
                                   if l.startswith("model name")), "?")}
+    commit = subprocess.run(["git", "-C", os.path.dirname(HERE), "describe", "--always",
+                             "--dirty"], capture_output=True, text=True).stdout.strip()
     doc = {"machine": machine, "n": args.n, "seed": args.seed, "partitions": args.partitions,
-           "stages": []}
+           "commit": commit or "?", "bin": os.path.abspath(args.bin), "stages": []}
     redis = Redis()
     doc["redis_version"] = redis.version
     try:
@@ -201,6 +222,10 @@ def main():
         redis.stop()
     doc["at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     doc["elapsed_s"] = round(time.time() - t_start)
+    busy, steal, total = (b - a for a, b in zip(cpu_start, cpu_times()))
+    doc["machine_during_run"] = {"load_average_at_start": round(load_start, 2),
+                                 "busy_pct": round(100.0 * busy / total, 1),
+                                 "steal_pct": round(100.0 * steal / total, 1)}
     md = report.write(doc)
     print(md)
     failed = any("error" in r for r in doc["stages"]) or doc.get("plot_error")
