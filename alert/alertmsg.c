@@ -45,15 +45,19 @@ static int set_time(json_t *obj, const char *key, int64_t ms)
     return json_object_set_new(obj, key, json_string(oc_time_format(ms, buf, sizeof(buf))));
 }
 
-json_t *al_alert_new(const al_clock_t *c, al_kind_t kind, int64_t at_ms, const json_t *post)
+json_t *al_alert_new(const al_clock_t *c, al_kind_t kind, int64_t at_ms, const char *post)
 {
     const char *type = al_kind_name(kind);
     char id[33];
     if (type == NULL || al_alert_id(type, c->case_id, c->start_post, id) != 0)
         return NULL;
-    json_t *a = json_object();
-    if (a == NULL)
+    /* Alerts are few: the summary kept as text becomes an object here. */
+    json_t *about = json_loads(post != NULL ? post : c->post, 0, NULL);
+    json_t *a = about != NULL ? json_object() : NULL;
+    if (a == NULL) {
+        json_decref(about);
         return NULL;
+    }
     /* elapsed_s counts whole seconds: "waited 41s", never "40.999s". */
     int64_t elapsed_ms = at_ms - c->opened_ms;
     int rc = json_object_set_new(a, "schema", json_string(AL_ALERT_SCHEMA));
@@ -69,7 +73,7 @@ json_t *al_alert_new(const al_clock_t *c, al_kind_t kind, int64_t at_ms, const j
     rc |= set_time(a, "at", at_ms);
     rc |= json_object_set_new(a, "elapsed_s", json_integer(elapsed_ms / 1000));
     rc |= json_object_set_new(a, "target_s", seconds(c->target_ms));
-    rc |= json_object_set(a, "post", (json_t *)(post != NULL ? post : c->post));
+    rc |= json_object_set_new(a, "post", about);
     if (rc != 0) {
         json_decref(a);
         return NULL;

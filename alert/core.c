@@ -202,6 +202,60 @@ static int control(al_ctx_t *ctx, const oc_msg_t *in, const json_t *msg, oc_emit
     return flush(ctx, in->partition, in->offset);
 }
 
+int al_msg_parse(al_msg_t *m, const char *buf, size_t len, const char **code, char *err,
+                 size_t errlen)
+{
+    memset(m, 0, sizeof(*m));
+    const char *fcode;
+    if (oc_fp_parse(&m->fp, buf, len, &fcode, err, errlen) == 0) {
+        if (al_numbers_strict(m->fp.bytes, m->fp.len))
+            return 0;
+        oc_fp_free(&m->fp);
+    }
+    return al_msg_parse_json(m, buf, len, code, err, errlen);
+}
+
+int al_msg_parse_json(al_msg_t *m, const char *buf, size_t len, const char **code, char *err,
+                      size_t errlen)
+{
+    memset(m, 0, sizeof(*m));
+    json_error_t jerr;
+    json_t *j = json_loadb(buf, len, 0, &jerr);
+    if (j == NULL) {
+        *code = "invalid_json";
+        snprintf(err, errlen, "not JSON: line %d column %d: %s", jerr.line, jerr.column,
+                 jerr.text);
+        return -1;
+    }
+    const char *schema = json_string_value(json_object_get(j, "schema"));
+    if (schema != NULL && strcmp(schema, AL_CONTROL_SCHEMA) == 0) {
+        m->control = j;
+        return 0;
+    }
+    if (oc_post_validate(j, err, errlen) != 0) {
+        json_decref(j);
+        *code = "invalid_post";
+        return -1;
+    }
+    m->post = j;
+    return 0;
+}
+
+int al_msg_event(const al_msg_t *m, const al_options_t *opt, al_event_t *ev, char *err,
+                 size_t errlen)
+{
+    return m->fp.root != NULL ? al_event_read_cjson(opt, m->fp.root, ev, err, errlen)
+                              : al_event_read_json(opt, m->post, ev, err, errlen);
+}
+
+void al_msg_free(al_msg_t *m)
+{
+    oc_fp_free(&m->fp);
+    json_decref(m->post);
+    json_decref(m->control);
+    m->post = m->control = NULL;
+}
+
 int al_process(void *vctx, const oc_msg_t *in, oc_emit_t *out)
 {
     al_ctx_t *ctx = vctx;
@@ -220,25 +274,20 @@ int al_process(void *vctx, const oc_msg_t *in, oc_emit_t *out)
     } else if (check_offset(ctx, in) != 0) {
         return 0;
     }
-    json_error_t jerr;
-    json_t *post = json_loadb(in->payload, in->len, 0, &jerr);
-    if (post == NULL) {
-        snprintf(err, sizeof(err), "not JSON: line %d column %d: %s", jerr.line, jerr.column,
-                 jerr.text);
-        return oc_emit_dlq(out, "invalid_json", err);
-    }
-    const char *schema = json_string_value(json_object_get(post, "schema"));
-    if (schema != NULL && strcmp(schema, AL_CONTROL_SCHEMA) == 0) {
-        int rc = control(ctx, in, post, out);
-        json_decref(post);
+    al_msg_t m;
+    const char *code = NULL;
+    if (al_msg_parse(&m, in->payload, in->len, &code, err, sizeof(err)) != 0)
+        return oc_emit_dlq(out, code, err);
+    if (m.control != NULL) {
+        int rc = control(ctx, in, m.control, out);
+        al_msg_free(&m);
         return rc;
     }
-    if (oc_post_validate(post, err, sizeof(err)) != 0) {
-        json_decref(post);
-        return oc_emit_dlq(out, "invalid_post", err);
-    }
-    int rc = al_engine_apply(&ctx->engine, in->partition, post, ctx->batch, err, sizeof(err));
-    json_decref(post);
+    al_event_t ev;
+    int rc = al_msg_event(&m, &ctx->engine.opt, &ev, err, sizeof(err));
+    if (rc == 0)
+        rc = al_engine_apply_event(&ctx->engine, in->partition, &ev, ctx->batch);
+    al_msg_free(&m);
     if (rc == -1)
         return oc_emit_dlq(out, "invalid_routed", err);
     if (rc != 0) {

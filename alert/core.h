@@ -56,6 +56,31 @@ void al_ctx_free(al_ctx_t *ctx);
  *   {"schema": "outcry.control/v1", "type": "end_of_input", "watermark": RFC3339} */
 #define AL_CONTROL_SCHEMA "outcry.control/v1"
 
+/* A message of outcry.routed, parsed: a post's cJSON tree, or jansson's
+ * tree of a post or of a control message. */
+typedef struct al_msg {
+    oc_fpost_t fp;   /* the hot path: a post's tree (fp.root), or fp.root NULL */
+    json_t *post;    /* a post that path did not take, read by jansson; owned */
+    json_t *control; /* a control message; owned */
+} al_msg_t;
+
+/* Parses buf[0..len). Posts go through oc_fp_parse() (cJSON); what it
+ * refuses, and the few posts whose numbers cJSON reads unlike jansson
+ * (al_numbers_strict), are read by jansson as alert always read them, so
+ * that every verdict, DLQ code and reason stays jansson's: control
+ * messages, bad JSON, bad posts, duplicate keys (the last wins), messages
+ * over 64 KiB. Returns 0, or -1 with the DLQ code ("invalid_json",
+ * "invalid_post") and the reason. */
+int al_msg_parse(al_msg_t *m, const char *buf, size_t len, const char **code, char *err,
+                 size_t errlen);
+/* al_msg_parse() with jansson alone: how alert read every message before. */
+int al_msg_parse_json(al_msg_t *m, const char *buf, size_t len, const char **code, char *err,
+                      size_t errlen);
+/* The event of a post message (not a control message); -1: invalid_routed. */
+int al_msg_event(const al_msg_t *m, const al_options_t *opt, al_event_t *ev, char *err,
+                 size_t errlen);
+void al_msg_free(al_msg_t *m);
+
 /* oc_stage_t callbacks; ctx is an al_ctx_t. */
 int al_process(void *ctx, const oc_msg_t *in, oc_emit_t *out);
 int al_tick(void *ctx, int64_t now_ms, oc_emit_t *out);

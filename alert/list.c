@@ -43,8 +43,8 @@ static int print_clock(const char *text, int breached, int json, FILE *out)
             fprintf(out, "%s\n", line);
         free(line);
     } else {
-        const char *handle =
-            json_string_value(json_object_get(json_object_get(c->post, "author"), "handle"));
+        const json_t *author = json_object_get(json_object_get(j, "post"), "author");
+        const char *handle = json_string_value(json_object_get(author, "handle"));
         fprintf(out, "%-24s  %-9s  %-4s  %-24s  opened %s  @%s\n", deadline, status(c->fired),
                 c->priority, c->case_id, opened, handle != NULL ? handle : "?");
     }

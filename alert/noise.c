@@ -16,19 +16,15 @@ void al_accounts_free(al_accounts_t *a)
     oc_brands_free(a);
 }
 
-int al_accounts_match(const al_accounts_t *a, const char *brand, const json_t *post)
+int al_accounts_match(const al_accounts_t *a, const char *brand, const char *author_id,
+                      const char *handle)
 {
     if (a == NULL || a->n == 0)
         return 0;
-    const json_t *author = json_object_get(post, "author");
-    return oc_brands_is_account(a, brand, json_string_value(json_object_get(author, "id")),
-                                json_string_value(json_object_get(author, "handle")));
+    return oc_brands_is_account(a, brand, author_id, handle);
 }
 
-int al_post_is_repost(const json_t *post)
+int al_post_is_repost(int repost_true, const char *text)
 {
-    if (json_is_true(json_object_get(post, "repost")))
-        return 1;
-    const char *text = json_string_value(json_object_get(post, "text"));
-    return text != NULL && strncmp(text, "RT @", 4) == 0;
+    return repost_true || (text != NULL && strncmp(text, "RT @", 4) == 0);
 }

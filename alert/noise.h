@@ -8,7 +8,6 @@
 #ifndef AL_NOISE_H
 #define AL_NOISE_H
 
-#include <jansson.h>
 #include <stddef.h>
 
 #include "brands.h"
@@ -21,10 +20,13 @@ typedef oc_brands_t al_accounts_t;
 int al_accounts_parse(al_accounts_t *a, const char *spec, char *err, size_t errlen);
 void al_accounts_free(al_accounts_t *a);
 
-/* 1 when post's author is one of brand's accounts (a may be NULL). */
-int al_accounts_match(const al_accounts_t *a, const char *brand, const json_t *post);
+/* 1 when the author author_id or handle (either may be NULL) is one of
+ * brand's accounts (a may be NULL). */
+int al_accounts_match(const al_accounts_t *a, const char *brand, const char *author_id,
+                      const char *handle);
 
-/* 1 when post is a repost: "repost": true, or text starting "RT @". */
-int al_post_is_repost(const json_t *post);
+/* 1 when a post is a repost: its "repost" is true (repost_true), or its
+ * text (may be NULL) starts "RT @". */
+int al_post_is_repost(int repost_true, const char *text);
 
 #endif

@@ -6,13 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "post.h"
 #include "timeutil.h"
 
-#define AL_DEFAULT_WARN_AT     0.75
-#define AL_DEFAULT_ESCALATE_AT 2.0
-#define AL_MAX_FACTOR          1000.0                 /* warn_at / escalate_at sanity bound */
-#define AL_MAX_TARGET_MS       (366LL * 86400 * 1000) /* a year */
 #define AL_MAX_PARTITIONS      65536                  /* Kafka's practical ceiling is far lower */
 #define AL_COMPACT_MIN         1024                   /* stale entries before compaction pays */
 
@@ -48,14 +43,8 @@ void al_engine_init(al_engine_t *e, const al_options_t *opt)
 
 static void clock_free_contents(al_clock_t *c)
 {
-    free(c->case_id);
-    free(c->start_post);
-    free(c->brand);
-    free(c->team);
-    free(c->priority);
-    json_decref(c->post);
-    c->case_id = c->start_post = c->brand = c->team = c->priority = NULL;
-    c->post = NULL;
+    free(c->mem);
+    c->mem = c->case_id = c->start_post = c->brand = c->team = c->priority = c->post = NULL;
 }
 
 static void clock_release(al_clock_t *c)
@@ -70,10 +59,8 @@ static void clock_release(al_clock_t *c)
  * team the clock had when the call started. */
 static void mark(al_engine_t *e, const al_clock_t *c)
 {
-    if (e->dirty == NULL || c->case_id == NULL || json_object_get(e->dirty, c->case_id) != NULL)
-        return;
-    json_t *v = json_pack("{s:i,s:s}", "p", (json_int_t)c->partition, "team", c->team);
-    if (v == NULL || json_object_set_new(e->dirty, c->case_id, v) != 0)
+    if (e->dirty.on && c->case_id != NULL &&
+        al_dirty_mark(&e->dirty, c->case_id, c->partition, c->team) != 0)
         e->dirty_oom = 1;
 }
 
@@ -134,13 +121,38 @@ static void clock_stop(al_engine_t *e, al_clock_t *c, int may_compact)
     clock_release(c); /* the map's reference */
 }
 
-static int emit(al_engine_t *e, al_clock_t *c, al_kind_t kind, int64_t at, const json_t *post, json_t *alerts)
+static int emit(al_engine_t *e, al_clock_t *c, al_kind_t kind, int64_t at, const char *post,
+                json_t *alerts)
 {
     json_t *a = al_alert_new(c, kind, at, post);
     if (a == NULL || json_array_append_new(alerts, a) != 0)
         return -2;
     c->fired |= 1u << kind;
     mark(e, c);
+    return 0;
+}
+
+/* Queues c's entry due next after (due, kind) in heap order, among its due
+ * times not fired yet. A clock keeps one entry queued, its next one (the
+ * expiry last), and queues the one after when it fires: the heap's order of
+ * firing is that of all the entries at once, with a quarter of the entries
+ * and of the pushes. Returns 0 or -1 (memory). */
+static int queue_next(al_partition_t *p, al_clock_t *c, int64_t due, int kind)
+{
+    int best = -1;
+    for (int k = AL_WARNING; k < AL_KINDS; k++) {
+        if (c->due[k] == AL_NO_TIME || (c->fired & (1u << k)) != 0 || c->due[k] < due ||
+            (c->due[k] == due && k <= kind))
+            continue;
+        if (best < 0 || c->due[k] < c->due[best])
+            best = k;
+    }
+    if (best < 0)
+        return 0;
+    al_heap_entry_t en = {.due = c->due[best], .seq = c->seq, .kind = best, .clock = c};
+    if (al_heap_push(&p->heap, &en) != 0)
+        return -1;
+    c->refs++;
     return 0;
 }
 
@@ -165,8 +177,11 @@ static int fire_due(al_engine_t *e, al_partition_t *p, int64_t limit, json_t *al
             clock_stop(e, c, 1);
             if (p->stale > 0)
                 p->stale--;
-        } else if ((c->fired & (1u << en.kind)) == 0) {
-            rc = emit(e, c, (al_kind_t)en.kind, en.due, NULL, alerts);
+        } else {
+            if ((c->fired & (1u << en.kind)) == 0)
+                rc = emit(e, c, (al_kind_t)en.kind, en.due, NULL, alerts);
+            if (rc == 0 && queue_next(p, c, en.due, en.kind) != 0)
+                rc = -2;
         }
         clock_release(c);
         if (rc != 0)
@@ -196,166 +211,6 @@ static int clock_answer(al_engine_t *e, al_clock_t *c, int64_t reply_ms, json_t 
     return 0;
 }
 
-/* ---- events ---------------------------------------------------------- */
-
-typedef struct al_event {
-    const json_t *post;   /* the routed post; borrowed */
-    const char *case_id;  /* conversation, else id */
-    const char *post_id;  /* id */
-    const char *brand;    /* brand */
-    int64_t at_ms;        /* created_at */
-    int outbound;         /* the brand speaking (also from another brand account) */
-    int noise;            /* a repost: moves event time, opens and stops nothing */
-    int opens;            /* may open a clock (routed complaint, or every-inbound) */
-    int critical;         /* classification.severity == "critical" */
-    const char *team;     /* routing.team */
-    const char *priority; /* routing.priority */
-    int64_t target_ms;    /* first-reply target */
-    double warn_at;       /* fraction of the target, <= 0: no warning */
-    double escalate_at;   /* multiple of the target, <= 0: no escalation */
-    const al_calendar_t *cal; /* business hours, NULL for 24/7 */
-} al_event_t;
-
-/* Reads an SLA factor: absent means the default, null or <= 0 disables. */
-static int read_factor(const json_t *sla, const char *name, double dflt, double *out, char *err,
-                       size_t errlen)
-{
-    const json_t *v = sla != NULL ? json_object_get(sla, name) : NULL;
-    if (v == NULL) {
-        *out = dflt;
-        return 0;
-    }
-    if (json_is_null(v)) {
-        *out = 0;
-        return 0;
-    }
-    if (!json_is_number(v) || json_number_value(v) > AL_MAX_FACTOR) {
-        snprintf(err, errlen, "routing.sla.%s: expected a number up to %.0f", name, AL_MAX_FACTOR);
-        return -1;
-    }
-    *out = json_number_value(v);
-    return 0;
-}
-
-static int read_event(const al_engine_t *e, const json_t *post, al_event_t *ev, char *err,
-                      size_t errlen)
-{
-    memset(ev, 0, sizeof(*ev));
-    ev->post = post;
-    ev->case_id = oc_post_conversation(post);
-    ev->post_id = oc_post_id(post);
-    ev->brand = oc_post_str(post, "brand");
-    const char *created = oc_post_str(post, "created_at");
-    if (ev->case_id == NULL || ev->post_id == NULL || ev->brand == NULL) {
-        snprintf(err, errlen, "id, conversation and brand must be strings");
-        return -1;
-    }
-    if (created == NULL || oc_time_parse(created, &ev->at_ms) != 0) {
-        snprintf(err, errlen, "created_at: expected an RFC 3339 timestamp");
-        return -1;
-    }
-    ev->outbound = oc_post_is_outbound(post);
-    if (al_post_is_repost(post)) {
-        ev->noise = 1;
-        return 0;
-    }
-    /* The brand's other accounts speak for the brand, whatever ingest said. */
-    if (!ev->outbound && al_accounts_match(e->opt.accounts, ev->brand, post))
-        ev->outbound = 1;
-    if (ev->outbound)
-        return 0;
-
-    const json_t *cls = json_object_get(post, "classification");
-    const json_t *routing = json_object_get(post, "routing");
-    int complaint = json_is_true(json_object_get(cls, "complaint"));
-    const char *severity = json_string_value(json_object_get(cls, "severity"));
-    ev->critical = severity != NULL && strcmp(severity, "critical") == 0;
-    if (routing != NULL && !json_is_object(routing)) {
-        snprintf(err, errlen, "routing: expected an object");
-        return -1;
-    }
-    if (routing == NULL && complaint && e->opt.every_inbound_ms <= 0) {
-        snprintf(err, errlen,
-                 "routing: missing on an inbound complaint (is route's output "
-                 "the input of alert?)");
-        return -1;
-    }
-    ev->opens = e->opt.every_inbound_ms > 0 || (complaint && routing != NULL);
-    if (!ev->opens)
-        return 0;
-
-    const json_t *sla = json_object_get(routing, "sla");
-    ev->team = json_string_value(json_object_get(routing, "team"));
-    ev->priority = json_string_value(json_object_get(routing, "priority"));
-    if (routing != NULL && ev->team == NULL) {
-        snprintf(err, errlen, "routing.team: expected a string");
-        return -1;
-    }
-    if (ev->team == NULL)
-        ev->team = "care";
-    if (ev->priority == NULL)
-        ev->priority = "p3";
-    if (e->opt.every_inbound_ms > 0) {
-        ev->target_ms = e->opt.every_inbound_ms;
-    } else {
-        const json_t *t = json_object_get(sla, "first_reply_s");
-        double s = json_is_number(t) ? json_number_value(t) : -1;
-        if (!(s > 0) || s * 1000 > (double)AL_MAX_TARGET_MS) {
-            snprintf(err, errlen,
-                     "routing.sla.first_reply_s: expected a number of seconds "
-                     "above 0 and up to a year");
-            return -1;
-        }
-        ev->target_ms = llround(s * 1000);
-        if (ev->target_ms <= 0)
-            ev->target_ms = 1;
-    }
-    const char *cal = json_string_value(json_object_get(sla, "calendar"));
-    ev->cal = cal != NULL ? al_calendar_get(e->opt.calendars, cal)
-                          : al_calendar_of_team(e->opt.calendars, ev->team);
-    if (cal != NULL && ev->cal == NULL) {
-        snprintf(err, errlen,
-                 "routing.sla.calendar: '%s' is not in the calendars file (--calendars)", cal);
-        return -1;
-    }
-    if (read_factor(sla, "warn_at", AL_DEFAULT_WARN_AT, &ev->warn_at, err, errlen) != 0 ||
-        read_factor(sla, "escalate_at", AL_DEFAULT_ESCALATE_AT, &ev->escalate_at, err, errlen) != 0)
-        return -1;
-    return 0;
-}
-
-/* The alert's "post": id, author {id, handle, followers}, text, url.
- * New reference, or NULL. */
-static json_t *alert_post(const json_t *post)
-{
-    json_t *out = json_object();
-    json_t *author = json_object();
-    const json_t *a = json_object_get(post, "author");
-    if (out == NULL || author == NULL)
-        goto error;
-    static const char *const author_fields[] = {"id", "handle", "followers"};
-    for (size_t i = 0; i < sizeof(author_fields) / sizeof(author_fields[0]); i++) {
-        json_t *v = json_object_get(a, author_fields[i]);
-        if (v != NULL && !json_is_null(v) && json_object_set(author, author_fields[i], v) != 0)
-            goto error;
-    }
-    if (json_object_set(out, "id", json_object_get(post, "id")) != 0 ||
-        json_object_set_new(out, "author", author) != 0)
-        goto error_out;
-    author = NULL;
-    json_t *text = json_object_get(post, "text");
-    json_t *url = json_object_get(post, "url");
-    if ((json_is_string(text) && json_object_set(out, "text", text) != 0) ||
-        (json_is_string(url) && json_object_set(out, "url", url) != 0))
-        goto error_out;
-    return out;
-error:
-    json_decref(author);
-error_out:
-    json_decref(out);
-    return NULL;
-}
-
 /* start + factor x target, counted in cal's business hours when cal. */
 static int64_t scaled(const al_calendar_t *cal, int64_t start, int64_t target, double factor)
 {
@@ -365,8 +220,8 @@ static int64_t scaled(const al_calendar_t *cal, int64_t start, int64_t target, d
     return cal != NULL ? al_calendar_add(cal, start, d) : start + d;
 }
 
-/* Puts c (refs 0) in the map and queues its due times not fired yet.
- * Returns 0, or -1 (memory: c is then freed). */
+/* Puts c (refs 0) in the map and queues the first of its due times not
+ * fired yet. Returns 0, or -1 (memory: c is then freed). */
 static int clock_enqueue(al_engine_t *e, al_partition_t *p, al_clock_t *c)
 {
     c->refs = 1;
@@ -375,18 +230,12 @@ static int clock_enqueue(al_engine_t *e, al_partition_t *p, al_clock_t *c)
         free(c);
         return -1;
     }
-    for (int k = AL_WARNING; k < AL_KINDS; k++) {
-        if (c->due[k] == AL_NO_TIME || (c->fired & (1u << k)) != 0)
-            continue;
-        al_heap_entry_t en = {.due = c->due[k], .seq = c->seq, .kind = k, .clock = c};
-        if (al_heap_push(&p->heap, &en) != 0) {
-            json_t *saved = e->dirty;
-            e->dirty = NULL; /* never stored: nothing to record */
-            clock_stop(e, c, 1);
-            e->dirty = saved;
-            return -1;
-        }
-        c->refs++;
+    if (queue_next(p, c, AL_NO_TIME, -1) != 0) {
+        int saved = e->dirty.on;
+        e->dirty.on = 0; /* never stored: nothing to record */
+        clock_stop(e, c, 1);
+        e->dirty.on = saved;
+        return -1;
     }
     return 0;
 }
@@ -395,17 +244,12 @@ static int clock_enqueue(al_engine_t *e, al_partition_t *p, al_clock_t *c)
 static al_clock_t *clock_open(al_engine_t *e, int32_t partition, al_partition_t *p,
                               const al_event_t *ev)
 {
+    /* The summary of the opening post is kept as JSON text: built here,
+     * once a clock, not once a message. */
     al_clock_t *c = calloc(1, sizeof(*c));
-    if (c == NULL)
-        return NULL;
-    c->case_id = strdup(ev->case_id);
-    c->start_post = strdup(ev->post_id);
-    c->brand = strdup(ev->brand);
-    c->team = strdup(ev->team);
-    c->priority = strdup(ev->priority);
-    c->post = alert_post(ev->post);
-    if (!c->case_id || !c->start_post || !c->brand || !c->team || !c->priority || !c->post) {
-        clock_free_contents(c);
+    if (c == NULL || al_event_summary(ev, &e->scratch) != 0 ||
+        al_clock_set_strings(c, ev->case_id, ev->post_id, ev->brand, ev->team, ev->priority,
+                             e->scratch.data) != 0) {
         free(c);
         return NULL;
     }
@@ -431,23 +275,18 @@ static al_clock_t *clock_open(al_engine_t *e, int32_t partition, al_partition_t 
     return c;
 }
 
-int al_engine_apply(al_engine_t *e, int32_t partition, const json_t *post, json_t *alerts,
-                    char *err, size_t errlen)
+int al_engine_apply_event(al_engine_t *e, int32_t partition, const al_event_t *ev,
+                          json_t *alerts)
 {
-    al_event_t ev;
-    if (read_event(e, post, &ev, err, errlen) != 0)
-        return -1;
     al_partition_t *p = part_get(e, partition, 1);
-    if (p == NULL) {
-        snprintf(err, errlen, "partition %d: out of range or out of memory", (int)partition);
+    if (p == NULL)
         return -2;
-    }
-    if (p->watermark != AL_NO_TIME && ev.at_ms < p->watermark)
+    if (p->watermark != AL_NO_TIME && ev->at_ms < p->watermark)
         e->late_events++;
-    if (p->max_event == AL_NO_TIME || ev.at_ms > p->max_event)
-        p->max_event = ev.at_ms;
-    if (e->max_event == AL_NO_TIME || ev.at_ms > e->max_event)
-        e->max_event = ev.at_ms;
+    if (p->max_event == AL_NO_TIME || ev->at_ms > p->max_event)
+        p->max_event = ev->at_ms;
+    if (e->max_event == AL_NO_TIME || ev->at_ms > e->max_event)
+        e->max_event = ev->at_ms;
     int64_t wm = p->max_event - e->opt.lateness_ms;
     /* Fire what the new watermark passes before the event itself counts. */
     if (p->watermark == AL_NO_TIME || wm > p->watermark) {
@@ -457,29 +296,27 @@ int al_engine_apply(al_engine_t *e, int32_t partition, const json_t *post, json_
             return -2;
     }
 
-    if (ev.noise) {
+    if (ev->noise) {
         e->noise_events++;
         return 0;
     }
-    al_clock_t *c = al_map_get(&e->clocks, ev.case_id);
-    if (ev.outbound) {
-        if (c != NULL && clock_answer(e, c, ev.at_ms, alerts) != 0)
+    al_clock_t *c = al_map_get(&e->clocks, ev->case_id);
+    if (ev->outbound) {
+        if (c != NULL && clock_answer(e, c, ev->at_ms, alerts) != 0)
             return -2;
         return 0;
     }
-    if (!ev.opens)
+    if (!ev->opens)
         return 0;
     if (c == NULL) {
-        c = clock_open(e, partition, p, &ev);
+        c = clock_open(e, partition, p, ev);
         if (c == NULL)
             return -2;
     }
-    if (ev.critical && (c->fired & (1u << AL_CRITICAL)) == 0) {
+    if (ev->critical && (c->fired & (1u << AL_CRITICAL)) == 0) {
         /* About the critical post itself, which may come after the opening one. */
-        json_t *about = alert_post(post);
-        int rc = about != NULL ? emit(e, c, AL_CRITICAL, ev.at_ms, about, alerts) : -2;
-        json_decref(about);
-        if (rc != 0)
+        if (al_event_summary(ev, &e->scratch) != 0 ||
+            emit(e, c, AL_CRITICAL, ev->at_ms, e->scratch.data, alerts) != 0)
             return -2;
     }
     /* A late complaint may have due times the watermark already passed. */
@@ -545,10 +382,11 @@ size_t al_engine_drop_partition(al_engine_t *e, int32_t partition)
     if (p == NULL)
         return 0;
     size_t closed = 0;
-    json_t *saved = e->dirty;
-    e->dirty = NULL; /* forgetting in memory is not a change of the stored state */
-    /* Every open clock keeps its AL_EXPIRE entry queued until it is stopped,
-     * so the heap reaches all of the partition's clocks. */
+    int saved = e->dirty.on;
+    e->dirty.on = 0; /* forgetting in memory is not a change of the stored state */
+    /* Every open clock keeps one entry queued (its next due time, at last
+     * the expiry) until it is stopped, so the heap reaches all of the
+     * partition's clocks. */
     for (size_t i = 0; i < p->heap.len; i++) {
         al_clock_t *c = p->heap.v[i].clock;
         if (!c->stopped) {
@@ -561,7 +399,7 @@ size_t al_engine_drop_partition(al_engine_t *e, int32_t partition)
     p->max_event = AL_NO_TIME;
     p->watermark = AL_NO_TIME;
     p->dirty = 0;
-    e->dirty = saved;
+    e->dirty.on = saved;
     return closed;
 }
 
@@ -579,8 +417,7 @@ int64_t al_engine_watermark(const al_engine_t *e, int32_t partition)
 
 void al_engine_free(al_engine_t *e)
 {
-    json_decref(e->dirty);
-    e->dirty = NULL;
+    e->dirty.on = 0;
     for (size_t i = 0; i < e->nparts; i++) {
         al_partition_t *p = &e->parts[i];
         for (size_t j = 0; j < p->heap.len; j++) {
@@ -593,6 +430,8 @@ void al_engine_free(al_engine_t *e)
     }
     free(e->parts);
     al_map_free(&e->clocks);
+    al_dirty_free(&e->dirty);
+    oc_fpbuf_free(&e->scratch);
     memset(e, 0, sizeof(*e));
 }
 

@@ -5,9 +5,10 @@
  * the decisions it leaves open are written down in docs/alert.md.
  *
  * A clock is open per case (conversation) at most. Its alerts wait in the
- * heap of the partition the case lives on, ordered by due time; a stopped
- * clock's entries are invalidated lazily and compacted away when they make up
- * more than half of a heap. Alerts come out as outcry.alert/v1 objects
+ * heap of the partition the case lives on, ordered by due time, one entry a
+ * clock (its next due time; firing it queues the one after); a stopped
+ * clock's entry is invalidated lazily and compacted away when such entries
+ * make up more than half of a heap. Alerts come out as outcry.alert/v1 objects
  * appended to a caller's JSON array, in the order they fire. */
 #ifndef AL_SLA_H
 #define AL_SLA_H
@@ -17,6 +18,7 @@
 #include <stdint.h>
 
 #include "calendar.h"
+#include "fastpost.h"
 #include "clockmap.h"
 #include "heap.h"
 #include "noise.h"
@@ -48,12 +50,13 @@ typedef struct al_options {
 void al_options_default(al_options_t *opt);
 
 typedef struct al_clock {
-    char *case_id;         /* conversation id, the map key; owned */
-    char *start_post;      /* id of the post that opened the clock; owned */
-    char *brand;           /* brand of the case; owned */
-    char *team;            /* routing.team, or "care" in every-inbound mode; owned */
-    char *priority;        /* routing.priority, or "p3"; owned */
-    json_t *post;          /* the alert's "post" object for the opening post; owned */
+    char *case_id;         /* conversation id, the map key; in mem */
+    char *start_post;      /* id of the post that opened the clock; in mem */
+    char *brand;           /* brand of the case; in mem */
+    char *team;            /* routing.team, or "care" in every-inbound mode; in mem */
+    char *priority;        /* routing.priority, or "p3"; in mem */
+    char *post;            /* the alert's "post" for the opening post, as JSON text; in mem */
+    char *mem;             /* the six strings above, one allocation; owned */
     int32_t partition;     /* partition whose heap holds the entries */
     int64_t opened_ms;     /* created_at of the opening post */
     int64_t target_ms;     /* first-reply target */
@@ -74,6 +77,27 @@ typedef struct al_partition {
     int dirty;         /* watermark moved since the last al_engine_clean */
 } al_partition_t;
 
+/* One case whose stored state changed since the last al_engine_clean(). */
+typedef struct al_dirty_rec {
+    size_t key;    /* offset of the case id in al_dirty_t.strs */
+    size_t team;   /* offset of the team the clock had when first recorded */
+    int32_t p;     /* partition of the clock */
+    uint32_t hash; /* hash of the case id */
+} al_dirty_rec_t;
+
+/* The cases changed since the last write, in the order first recorded, each
+ * once; strings are copied into one buffer that is reused, so recording
+ * allocates nothing in the steady state. */
+typedef struct al_dirty {
+    int on;             /* tracking on (Kafka mode): record changes */
+    al_dirty_rec_t *v;  /* the records; owned */
+    size_t n;           /* records in v */
+    size_t cap;         /* records allocated */
+    oc_fpbuf_t strs;    /* case ids and teams, NUL-terminated; owned */
+    uint32_t *slots;    /* index: record number + 1, 0 empty; owned */
+    size_t nslots;      /* a power of two, or 0 */
+} al_dirty_t;
+
 typedef struct al_engine {
     al_options_t opt;       /* behaviour, copied at init */
     al_clockmap_t clocks;   /* open clocks by case id */
@@ -84,9 +108,35 @@ typedef struct al_engine {
     uint64_t late_events;   /* events older than their partition's watermark */
     uint64_t clocks_opened; /* clocks opened since start */
     uint64_t noise_events;  /* reposts, ignored */
-    json_t *dirty;          /* tracking on: case id -> {"p", "team"} of clocks changed; owned */
+    al_dirty_t dirty;       /* tracking on: the cases changed since the last write */
     int dirty_oom;          /* tracking lost a change (memory): the store must fail */
+    oc_fpbuf_t scratch;     /* the post summary being built; reused */
 } al_engine_t;
+
+/* A routed post as the engine reads it: plain C, read once per message
+ * (event.c). Strings are borrowed from the parsed message. */
+typedef struct al_event {
+    const char *case_id;      /* conversation, else id */
+    const char *post_id;      /* id */
+    const char *brand;        /* brand */
+    int64_t at_ms;            /* created_at */
+    int outbound;             /* the brand speaking (also from another brand account) */
+    int noise;                /* a repost: moves event time, opens and stops nothing */
+    int opens;                /* may open a clock (routed complaint, or every-inbound) */
+    int critical;             /* classification.severity == "critical" */
+    const char *team;         /* routing.team */
+    const char *priority;     /* routing.priority */
+    int64_t target_ms;        /* first-reply target */
+    double warn_at;           /* fraction of the target, <= 0: no warning */
+    double escalate_at;       /* multiple of the target, <= 0: no escalation */
+    const al_calendar_t *cal; /* business hours, NULL for 24/7 */
+    const char *author_id;    /* author.id */
+    const char *handle;       /* author.handle, NULL when absent or null */
+    int has_followers;        /* author.followers is a number */
+    long long followers;      /* its value */
+    const char *text;         /* text */
+    const char *url;          /* url, NULL when not a string */
+} al_event_t;
 
 void al_engine_init(al_engine_t *e, const al_options_t *opt);
 /* Frees every clock, open or stale. */
@@ -96,9 +146,44 @@ void al_engine_free(al_engine_t *e);
  * watermark and fires what it passes, then opens, joins or stops the case's
  * clock. Alerts are appended to alerts (a JSON array).
  * Returns 0; -1 when the post cannot be used (reason in err, nothing changed,
- * no alert appended); -2 when memory ran out. */
+ * no alert appended); -2 when memory ran out. Reads the post with
+ * al_event_read_json(), then al_engine_apply_event(). */
 int al_engine_apply(al_engine_t *e, int32_t partition, const json_t *post, json_t *alerts,
                     char *err, size_t errlen);
+
+/* Internal (state.c): records case_id (copied) with its partition and team
+ * unless it is recorded already. Returns 0 or -1 (memory). */
+int al_dirty_mark(al_dirty_t *d, const char *case_id, int32_t p, const char *team);
+void al_dirty_free(al_dirty_t *d);
+
+/* al_engine_apply() of an event already read. Returns 0, or -2 (memory, or
+ * partition out of range). */
+int al_engine_apply_event(al_engine_t *e, int32_t partition, const al_event_t *ev,
+                          json_t *alerts);
+
+/* ---- events (event.c; the summary and JSON text in state.c) ---- */
+
+/* Reads the event of a routed post, parsed by oc_fp_parse() (cJSON) or by
+ * jansson, with the engine's options. Returns 0, or -1 with the
+ * invalid_routed reason in err. */
+int al_event_read_cjson(const al_options_t *opt, const cJSON *post, al_event_t *ev, char *err,
+                        size_t errlen);
+int al_event_read_json(const al_options_t *opt, const json_t *post, al_event_t *ev, char *err,
+                       size_t errlen);
+/* 1 when every number in the JSON text s[0..n) is strict JSON and
+ * author.followers, when a number, an integer of at most 15 digits: then
+ * the cJSON tree of a post reads as jansson's would (cJSON also takes 01,
+ * 1. and 1.e5, and reads 150.0 as an integer; jansson refuses the first
+ * three, and alert refused 150.0 followers). 0: read the post with jansson. */
+int al_numbers_strict(const char *s, size_t n);
+/* The alert's "post" of ev as JSON text: id, author {id, handle,
+ * followers}, text, url (absent fields left out), into out (replacing what
+ * it held), byte for byte what jansson writes. Returns 0 or -1 (memory). */
+int al_event_summary(const al_event_t *ev, oc_fpbuf_t *out);
+/* Appends s as a JSON string, escaped as jansson escapes (compact, UTF-8
+ * kept), or v in decimal. Return 0 or -1 (memory). (state.c) */
+int al_json_str(oc_fpbuf_t *b, const char *s);
+int al_json_int(oc_fpbuf_t *b, long long v);
 
 /* Live mode: every live partition's watermark moves to at least
  * now_ms - lateness; fires what that passes. Returns 0, or -2 (memory). */
@@ -128,6 +213,12 @@ size_t al_engine_drop_partition(al_engine_t *e, int32_t partition);
 int al_engine_track(al_engine_t *e);
 /* Forgets the recorded changes (after they were stored). */
 void al_engine_clean(al_engine_t *e);
+/* Recorded changes: how many cases; the case id, partition and first team
+ * of record i (borrowed, until the next change or clean). */
+size_t al_engine_dirty_count(const al_engine_t *e);
+const char *al_engine_dirty_case(const al_engine_t *e, size_t i, int32_t *p, const char **team);
+/* The team recorded for case_id, or NULL when it is not recorded. */
+const char *al_engine_dirty_team(const al_engine_t *e, const char *case_id);
 /* The open clock of case_id, or NULL. */
 al_clock_t *al_engine_find(const al_engine_t *e, const char *case_id);
 /* The earliest due time of c not fired yet (AL_EXPIRE included). */
@@ -138,10 +229,18 @@ int64_t al_clock_next_due(const al_clock_t *c);
 int al_engine_adopt(al_engine_t *e, al_clock_t *c);
 /* Restores a partition's event time (AL_NO_TIME when unknown). */
 int al_engine_set_time(al_engine_t *e, int32_t partition, int64_t max_event, int64_t watermark);
-/* A clock as JSON (new reference) and back (state.c). al_clock_from_json
- * returns NULL with the reason in err. */
-json_t *al_clock_to_json(const al_clock_t *c);
+/* A clock as the JSON text stored in Redis, into out (replacing what it
+ * held): {"case", "start", "brand", "team", "priority", "post", "opened",
+ * "target", "due": [warning, breach, escalation, expiry], "fired"}, compact,
+ * written without jansson. Returns 0 or -1 (memory). And back (state.c):
+ * al_clock_from_json returns NULL with the reason in err. */
+int al_clock_text(const al_clock_t *c, oc_fpbuf_t *out);
 al_clock_t *al_clock_from_json(const json_t *j, int32_t partition, char *err, size_t errlen);
+/* Sets c's strings (copied into one allocation, c->mem). post is JSON
+ * text. Returns 0 or -1 (memory; c's strings are then NULL). */
+int al_clock_set_strings(al_clock_t *c, const char *case_id, const char *start_post,
+                         const char *brand, const char *team, const char *priority,
+                         const char *post);
 /* Frees a clock that is in no engine. */
 void al_clock_free(al_clock_t *c);
 
@@ -151,9 +250,9 @@ size_t al_engine_open_clocks(const al_engine_t *e);
 int64_t al_engine_watermark(const al_engine_t *e, int32_t partition);
 
 /* Builds an outcry.alert/v1 object (new reference) for clock c, kind fired
- * at at_ms, about post (borrowed; the clock's opening post when NULL).
- * NULL when memory ran out. (alertmsg.c) */
-json_t *al_alert_new(const al_clock_t *c, al_kind_t kind, int64_t at_ms, const json_t *post);
+ * at at_ms, about the post whose summary is the JSON text post (the clock's
+ * opening post when NULL). NULL when memory ran out. (alertmsg.c) */
+json_t *al_alert_new(const al_clock_t *c, al_kind_t kind, int64_t at_ms, const char *post);
 /* The deterministic alert id: the first 32 hex digits of SHA-256 over
  * "type|case|clock_start_post". out needs 33 bytes. Returns 0 or -1. */
 int al_alert_id(const char *type, const char *case_id, const char *start_post, char out[33]);

@@ -1,25 +1,131 @@
-/* state.c -- change tracking and a clock as JSON, for the Redis state
+/* state.c -- change tracking and a clock as JSON text, for the Redis state
  * (see store.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "post.h"
 #include "sla.h"
+
+/* ---- change tracking --------------------------------------------------- */
 
 int al_engine_track(al_engine_t *e)
 {
-    if (e->dirty == NULL)
-        e->dirty = json_object();
-    return e->dirty != NULL ? 0 : -1;
+    e->dirty.on = 1;
+    return 0;
+}
+
+static uint32_t hash32(const char *s)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        h ^= *p;
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/* The slot holding case_id, or the empty slot where it would go. */
+static size_t dirty_slot(const al_dirty_t *d, const char *case_id, uint32_t h)
+{
+    size_t mask = d->nslots - 1;
+    size_t i = h & mask;
+    while (d->slots[i] != 0) {
+        const al_dirty_rec_t *r = &d->v[d->slots[i] - 1];
+        if (r->hash == h && strcmp(d->strs.data + r->key, case_id) == 0)
+            break;
+        i = (i + 1) & mask;
+    }
+    return i;
+}
+
+static const al_dirty_rec_t *dirty_find(const al_dirty_t *d, const char *case_id)
+{
+    if (d->n == 0)
+        return NULL;
+    size_t i = dirty_slot(d, case_id, hash32(case_id));
+    return d->slots[i] != 0 ? &d->v[d->slots[i] - 1] : NULL;
+}
+
+/* Rebuilds the index with twice the slots. Returns 0 or -1. */
+static int dirty_grow(al_dirty_t *d)
+{
+    size_t n = d->nslots ? 2 * d->nslots : 64;
+    uint32_t *slots = calloc(n, sizeof(*slots));
+    if (slots == NULL)
+        return -1;
+    free(d->slots);
+    d->slots = slots;
+    d->nslots = n;
+    for (size_t k = 0; k < d->n; k++)
+        d->slots[dirty_slot(d, d->strs.data + d->v[k].key, d->v[k].hash)] = (uint32_t)(k + 1);
+    return 0;
+}
+
+int al_dirty_mark(al_dirty_t *d, const char *case_id, int32_t p, const char *team)
+{
+    uint32_t h = hash32(case_id);
+    if (d->n > 0 && d->slots[dirty_slot(d, case_id, h)] != 0)
+        return 0;
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? 2 * d->cap : 256;
+        al_dirty_rec_t *v = realloc(d->v, cap * sizeof(*v));
+        if (v == NULL)
+            return -1;
+        d->v = v;
+        d->cap = cap;
+    }
+    if ((d->n + 1) * 2 > d->nslots && dirty_grow(d) != 0)
+        return -1;
+    al_dirty_rec_t r = {.key = d->strs.len, .p = p, .hash = h};
+    if (oc_fpbuf_add(&d->strs, case_id, strlen(case_id) + 1) != 0)
+        return -1;
+    r.team = d->strs.len;
+    if (oc_fpbuf_add(&d->strs, team, strlen(team) + 1) != 0)
+        return -1;
+    d->v[d->n] = r;
+    d->slots[dirty_slot(d, case_id, h)] = (uint32_t)(d->n + 1);
+    d->n++;
+    return 0;
+}
+
+void al_dirty_free(al_dirty_t *d)
+{
+    free(d->v);
+    free(d->slots);
+    oc_fpbuf_free(&d->strs);
+    memset(d, 0, sizeof(*d));
 }
 
 void al_engine_clean(al_engine_t *e)
 {
-    if (e->dirty != NULL)
-        json_object_clear(e->dirty);
+    al_dirty_t *d = &e->dirty;
+    if (d->n > 0)
+        memset(d->slots, 0, d->nslots * sizeof(*d->slots));
+    d->n = 0;
+    d->strs.len = 0;
     e->dirty_oom = 0;
     for (size_t i = 0; i < e->nparts; i++)
         e->parts[i].dirty = 0;
+}
+
+size_t al_engine_dirty_count(const al_engine_t *e)
+{
+    return e->dirty.n;
+}
+
+const char *al_engine_dirty_case(const al_engine_t *e, size_t i, int32_t *p, const char **team)
+{
+    const al_dirty_rec_t *r = &e->dirty.v[i];
+    *p = r->p;
+    *team = e->dirty.strs.data + r->team;
+    return e->dirty.strs.data + r->key;
+}
+
+const char *al_engine_dirty_team(const al_engine_t *e, const char *case_id)
+{
+    const al_dirty_rec_t *r = dirty_find(&e->dirty, case_id);
+    return r != NULL ? e->dirty.strs.data + r->team : NULL;
 }
 
 al_clock_t *al_engine_find(const al_engine_t *e, const char *case_id)
@@ -39,32 +145,121 @@ int64_t al_clock_next_due(const al_clock_t *c)
     return best;
 }
 
-static json_t *time_or_null(int64_t t)
+/* ---- JSON text ------------------------------------------------------------ */
+
+int al_json_str(oc_fpbuf_t *b, const char *s)
 {
-    return t == AL_NO_TIME ? json_null() : json_integer((json_int_t)t);
+    static const char hex[] = "0123456789ABCDEF";
+    if (oc_fpbuf_add(b, "\"", 1) != 0)
+        return -1;
+    const char *run = s;
+    for (;; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch >= 0x20 && ch != '"' && ch != '\\')
+            continue;
+        if (s > run && oc_fpbuf_add(b, run, (size_t)(s - run)) != 0)
+            return -1;
+        if (ch == '\0')
+            break;
+        char esc[6] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15]};
+        size_t n = 2;
+        switch (ch) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\f': esc[1] = 'f'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        default: n = 6; /* \u00XX, upper-case hex like jansson */
+        }
+        if (oc_fpbuf_add(b, esc, n) != 0)
+            return -1;
+        run = s + 1;
+    }
+    return oc_fpbuf_add(b, "\"", 1);
 }
 
-json_t *al_clock_to_json(const al_clock_t *c)
+int al_json_int(oc_fpbuf_t *b, long long v)
 {
-    json_t *due = json_array();
-    if (due == NULL)
-        return NULL;
+    char buf[24];
+    char *p = buf + sizeof(buf);
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0)
+        *--p = '-';
+    return oc_fpbuf_add(b, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+/* Appends ,"name": then the string s. */
+static int member_str(oc_fpbuf_t *b, const char *name, const char *s)
+{
+    return oc_fpbuf_add(b, name, strlen(name)) != 0 ? -1 : al_json_str(b, s);
+}
+
+int al_event_summary(const al_event_t *ev, oc_fpbuf_t *out)
+{
+    out->len = 0;
+    int rc = member_str(out, "{\"id\":", ev->post_id) |
+             member_str(out, ",\"author\":{\"id\":", ev->author_id);
+    if (ev->handle != NULL)
+        rc |= member_str(out, ",\"handle\":", ev->handle);
+    if (ev->has_followers)
+        rc |= oc_fpbuf_add(out, ",\"followers\":", 13) | al_json_int(out, ev->followers);
+    rc |= member_str(out, "},\"text\":", ev->text);
+    if (ev->url != NULL)
+        rc |= member_str(out, ",\"url\":", ev->url);
+    rc |= oc_fpbuf_add(out, "}", 1);
+    return rc != 0 ? -1 : 0;
+}
+
+int al_clock_text(const al_clock_t *c, oc_fpbuf_t *out)
+{
+    out->len = 0;
+    int rc = member_str(out, "{\"case\":", c->case_id) |
+             member_str(out, ",\"start\":", c->start_post) |
+             member_str(out, ",\"brand\":", c->brand) | member_str(out, ",\"team\":", c->team) |
+             member_str(out, ",\"priority\":", c->priority) | oc_fpbuf_add(out, ",\"post\":", 8) |
+             oc_fpbuf_add(out, c->post, strlen(c->post)) | oc_fpbuf_add(out, ",\"opened\":", 10) |
+             al_json_int(out, c->opened_ms) | oc_fpbuf_add(out, ",\"target\":", 10) |
+             al_json_int(out, c->target_ms) | oc_fpbuf_add(out, ",\"due\":[", 8);
     for (int k = AL_WARNING; k < AL_KINDS; k++) {
-        if (json_array_append_new(due, time_or_null(c->due[k])) != 0) {
-            json_decref(due);
-            return NULL;
+        if (k > AL_WARNING)
+            rc |= oc_fpbuf_add(out, ",", 1);
+        rc |= c->due[k] == AL_NO_TIME ? oc_fpbuf_add(out, "null", 4) : al_json_int(out, c->due[k]);
+    }
+    rc |= oc_fpbuf_add(out, "],\"fired\":", 10) | al_json_int(out, (int)c->fired) |
+          oc_fpbuf_add(out, "}", 1);
+    return rc != 0 ? -1 : 0;
+}
+
+/* ---- clocks ----------------------------------------------------------- */
+
+int al_clock_set_strings(al_clock_t *c, const char *case_id, const char *start_post,
+                         const char *brand, const char *team, const char *priority,
+                         const char *post)
+{
+    const char *src[6] = {case_id, start_post, brand, team, priority, post};
+    char **dst[6] = {&c->case_id, &c->start_post, &c->brand, &c->team, &c->priority, &c->post};
+    size_t len[6], total = 0;
+    for (int i = 0; i < 6; i++) {
+        len[i] = strlen(src[i]) + 1;
+        total += len[i];
+    }
+    free(c->mem);
+    c->mem = malloc(total);
+    char *p = c->mem;
+    for (int i = 0; i < 6; i++) {
+        *dst[i] = p;
+        if (p != NULL) {
+            memcpy(p, src[i], len[i]);
+            p += len[i];
         }
     }
-    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:O,s:I,s:I,s:o,s:i}", "case", c->case_id, "start",
-                     c->start_post, "brand", c->brand, "team", c->team, "priority", c->priority,
-                     "post", c->post, "opened", (json_int_t)c->opened_ms, "target",
-                     (json_int_t)c->target_ms, "due", due, "fired", (int)c->fired);
-}
-
-static char *dup_field(const json_t *j, const char *name)
-{
-    const char *s = json_string_value(json_object_get(j, name));
-    return s != NULL ? strdup(s) : NULL;
+    return c->mem != NULL ? 0 : -1;
 }
 
 al_clock_t *al_clock_from_json(const json_t *j, int32_t partition, char *err, size_t errlen)
@@ -78,22 +273,25 @@ al_clock_t *al_clock_from_json(const json_t *j, int32_t partition, char *err, si
         snprintf(err, errlen, "stored clock: missing or bad due/post/opened/target/fired");
         return NULL;
     }
-    al_clock_t *c = calloc(1, sizeof(*c));
-    if (c == NULL) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
+    const char *s[5];
+    static const char *const names[5] = {"case", "start", "brand", "team", "priority"};
+    for (int i = 0; i < 5; i++) {
+        s[i] = json_string_value(json_object_get(j, names[i]));
+        if (s[i] == NULL) {
+            snprintf(err, errlen, "stored clock: missing case/start/brand/team/priority");
+            return NULL;
+        }
     }
-    c->case_id = dup_field(j, "case");
-    c->start_post = dup_field(j, "start");
-    c->brand = dup_field(j, "brand");
-    c->team = dup_field(j, "team");
-    c->priority = dup_field(j, "priority");
-    c->post = json_deep_copy(post);
-    if (!c->case_id || !c->start_post || !c->brand || !c->team || !c->priority || !c->post) {
-        snprintf(err, errlen, "stored clock: missing case/start/brand/team/priority (or memory)");
+    al_clock_t *c = calloc(1, sizeof(*c));
+    char *text = oc_json_dumps(post);
+    if (c == NULL || text == NULL ||
+        al_clock_set_strings(c, s[0], s[1], s[2], s[3], s[4], text) != 0) {
+        snprintf(err, errlen, "out of memory");
+        free(text);
         al_clock_free(c);
         return NULL;
     }
+    free(text);
     c->partition = partition;
     c->opened_ms = json_integer_value(json_object_get(j, "opened"));
     c->target_ms = json_integer_value(json_object_get(j, "target"));

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "post.h"
@@ -20,7 +21,9 @@ int al_store_init(al_store_t *s, const char *redis_url, const char *topic)
     memset(s, 0, sizeof(*s));
     s->m_failures = oc_counter("outcry_alert_state_failures_total",
                                "Failed attempts to read or write the SLA state in Redis", NULL);
-    if ((size_t)snprintf(s->topic, sizeof(s->topic), "%s", topic) >= sizeof(s->topic)) {
+    if ((size_t)snprintf(s->topic, sizeof(s->topic), "%s", topic) >= sizeof(s->topic) ||
+        (size_t)snprintf(s->key_prefix, sizeof(s->key_prefix), "%s%s:", AL_STATE_PREFIX,
+                         topic) >= sizeof(s->key_prefix)) {
         snprintf(s->err, sizeof(s->err), "topic name too long: '%s'", topic);
         return -1;
     }
@@ -37,6 +40,8 @@ static void drop_conn(al_store_t *s)
 void al_store_close(al_store_t *s)
 {
     drop_conn(s);
+    oc_fpbuf_free(&s->wbuf);
+    oc_fpbuf_free(&s->cbuf);
     free(s->parts);
     s->parts = NULL;
     s->nparts = 0;
@@ -148,146 +153,292 @@ static int with_retries(al_store_t *s, const char *what, int (*attempt)(al_store
 
 /* ---- write ----------------------------------------------------------- */
 
-typedef struct write_arg {
-    al_engine_t *e; /* whose recorded changes are written */
-} write_arg_t;
+/* A batch is written as RESP by hand into one reused buffer and sent at
+ * once (send_batch): formatting every command with redisAppendCommand() cost
+ * more than the rest of the write. An argument is made of pieces (a key is
+ * prefix, partition, suffix), so no key is ever assembled apart. */
+typedef struct piece {
+    const char *s; /* bytes */
+    size_t n;      /* their length */
+} piece_t;
+
+#define PIECE(lit) ((piece_t){lit, sizeof(lit) - 1})
+#define PIECE_S(str) ((piece_t){str, strlen(str)})
+
+/* Appends c then n in decimal then CRLF ("*3\r\n", "$12\r\n"). */
+static int resp_num(oc_fpbuf_t *b, char c, long long n)
+{
+    return oc_fpbuf_add(b, &c, 1) | al_json_int(b, n) | oc_fpbuf_add(b, "\r\n", 2);
+}
+
+/* One bulk string argument made of n pieces. */
+static int resp_arg(oc_fpbuf_t *b, int n, const piece_t *pc)
+{
+    size_t total = 0;
+    for (int i = 0; i < n; i++)
+        total += pc[i].n;
+    int rc = resp_num(b, '$', (long long)total);
+    for (int i = 0; i < n; i++)
+        rc |= oc_fpbuf_add(b, pc[i].s, pc[i].n);
+    return rc | oc_fpbuf_add(b, "\r\n", 2);
+}
+
+/* A command of argc plain arguments. */
+static int resp_cmd(oc_fpbuf_t *b, int argc, const piece_t *argv)
+{
+    int rc = resp_num(b, '*', argc);
+    for (int i = 0; i < argc; i++)
+        rc |= resp_arg(b, 1, &argv[i]);
+    return rc;
+}
+
+/* Partition p's state key ending in what, as pieces (pc needs 3). */
+static const piece_t *state_key(const al_store_t *s, const char *pnum, const char *what,
+                                piece_t *pc)
+{
+    pc[0] = (piece_t){s->key_prefix, strlen(s->key_prefix)};
+    pc[1] = PIECE_S(pnum);
+    pc[2] = PIECE_S(what);
+    return pc;
+}
+
+/* "CMD <state key p what> <more arguments>": the common shape. */
+static int resp_keyed(oc_fpbuf_t *b, const char *cmd, const al_store_t *s, const char *pnum,
+                      const char *what, int argc, const piece_t *argv)
+{
+    piece_t k[3];
+    int rc = resp_num(b, '*', 2 + argc) | resp_arg(b, 1, &(piece_t){cmd, strlen(cmd)}) |
+             resp_arg(b, 3, state_key(s, pnum, what, k));
+    for (int i = 0; i < argc; i++)
+        rc |= resp_arg(b, 1, &argv[i]);
+    return rc;
+}
+
+/* ZADD/ZREM on outcry:alert:team:<team> of member "topic|p|case". */
+static int resp_team(oc_fpbuf_t *b, const char *cmd, const al_store_t *s, const char *team,
+                     const char *score, const char *pnum, const char *case_id)
+{
+    piece_t key[2] = {PIECE(AL_TEAM_PREFIX), PIECE_S(team)};
+    piece_t member[5] = {PIECE_S(s->topic), PIECE("|"), PIECE_S(pnum), PIECE("|"),
+                         PIECE_S(case_id)};
+    int rc = resp_num(b, '*', score != NULL ? 4 : 3) |
+             resp_arg(b, 1, &(piece_t){cmd, strlen(cmd)}) | resp_arg(b, 2, key);
+    if (score != NULL)
+        rc |= resp_arg(b, 1, &(piece_t){score, strlen(score)});
+    return rc | resp_arg(b, 5, member);
+}
+
+static void decimal(long long v, char *out, size_t n)
+{
+    snprintf(out, n, "%lld", v);
+}
 
 /* Appends the commands for one recorded case. Returns commands appended or -1. */
-static int append_case(al_store_t *s, al_engine_t *e, const char *case_id, const json_t *rec)
+static int append_case(al_store_t *s, al_engine_t *e, const char *case_id, int32_t p,
+                       const char *old_team)
 {
-    int32_t p = (int32_t)json_integer_value(json_object_get(rec, "p"));
-    const char *old_team = json_string_value(json_object_get(rec, "team"));
-    char clocks[400], due[400], member[700], team_key[300];
-    key(s, p, "clocks", clocks, sizeof(clocks));
-    key(s, p, "due", due, sizeof(due));
-    snprintf(member, sizeof(member), "%s|%d|%s", s->topic, (int)p, case_id);
-    int n = 0;
+    oc_fpbuf_t *b = &s->wbuf;
+    char pnum[16], score[24];
+    decimal(p, pnum, sizeof(pnum));
+    piece_t cid = PIECE_S(case_id);
     const al_clock_t *c = al_engine_find(e, case_id);
+    int n = 0, rc = 0;
     if (c != NULL && c->partition == p) {
-        char *json = NULL;
-        json_t *j = al_clock_to_json(c);
-        if (j != NULL)
-            json = oc_json_dumps(j);
-        json_decref(j);
-        if (json == NULL) {
+        if (al_clock_text(c, &s->cbuf) != 0) {
             snprintf(s->err, sizeof(s->err), "out of memory serialising a clock");
             return -1;
         }
+        piece_t hset[2] = {cid, {s->cbuf.data, s->cbuf.len}};
+        rc |= resp_keyed(b, "HSET", s, pnum, ":clocks", 2, hset);
         int64_t next = al_clock_next_due(c);
-        int r = redisAppendCommand(s->rc, "HSET %s %s %s", clocks, case_id, json);
-        free(json);
-        if (r != REDIS_OK)
-            return -1;
-        n++;
-        if (next != AL_NO_TIME)
-            r = redisAppendCommand(s->rc, "ZADD %s %lld %s", due, (long long)next, case_id);
-        else
-            r = redisAppendCommand(s->rc, "ZREM %s %s", due, case_id);
-        snprintf(team_key, sizeof(team_key), "%s%s", AL_TEAM_PREFIX, c->team);
-        if (r != REDIS_OK || redisAppendCommand(s->rc, "ZADD %s %lld %s", team_key,
-                                                (long long)c->due[AL_BREACH], member) != REDIS_OK)
-            return -1;
-        n += 2;
+        if (next != AL_NO_TIME) {
+            decimal(next, score, sizeof(score));
+            piece_t zadd[2] = {PIECE_S(score), cid};
+            rc |= resp_keyed(b, "ZADD", s, pnum, ":due", 2, zadd);
+        } else {
+            rc |= resp_keyed(b, "ZREM", s, pnum, ":due", 1, &cid);
+        }
+        decimal(c->due[AL_BREACH], score, sizeof(score));
+        rc |= resp_team(b, "ZADD", s, c->team, score, pnum, case_id);
+        n += 3;
         if (old_team == NULL || strcmp(old_team, c->team) == 0)
-            return n;
+            return rc != 0 ? -1 : n;
     } else {
-        if (redisAppendCommand(s->rc, "HDEL %s %s", clocks, case_id) != REDIS_OK ||
-            redisAppendCommand(s->rc, "ZREM %s %s", due, case_id) != REDIS_OK)
-            return -1;
+        rc |= resp_keyed(b, "HDEL", s, pnum, ":clocks", 1, &cid);
+        rc |= resp_keyed(b, "ZREM", s, pnum, ":due", 1, &cid);
         n += 2;
     }
     if (old_team != NULL) {
-        snprintf(team_key, sizeof(team_key), "%s%s", AL_TEAM_PREFIX, old_team);
-        if (redisAppendCommand(s->rc, "ZREM %s %s", team_key, member) != REDIS_OK)
-            return -1;
+        rc |= resp_team(b, "ZREM", s, old_team, NULL, pnum, case_id);
         n++;
     }
-    return n;
+    return rc != 0 ? -1 : n;
 }
 
 static int append_meta(al_store_t *s, const al_engine_t *e, int32_t p, int64_t offset)
 {
-    char meta[400];
-    key(s, p, "meta", meta, sizeof(meta));
     const al_partition_t *pt = (p >= 0 && (size_t)p < e->nparts) ? &e->parts[p] : NULL;
-    const char *argv[9] = {"HSET", meta};
-    char wm[24], mx[24], off[24];
-    int argc = 2;
+    piece_t argv[6];
+    char pnum[16], wm[24], mx[24], off[24];
+    int argc = 0;
+    decimal(p, pnum, sizeof(pnum));
     if (pt != NULL && pt->watermark != AL_NO_TIME && pt->max_event != AL_NO_TIME) {
-        snprintf(wm, sizeof(wm), "%lld", (long long)pt->watermark);
-        snprintf(mx, sizeof(mx), "%lld", (long long)pt->max_event);
-        argv[argc++] = "watermark";
-        argv[argc++] = wm;
-        argv[argc++] = "max_event";
-        argv[argc++] = mx;
+        decimal(pt->watermark, wm, sizeof(wm));
+        decimal(pt->max_event, mx, sizeof(mx));
+        argv[argc++] = PIECE("watermark");
+        argv[argc++] = PIECE_S(wm);
+        argv[argc++] = PIECE("max_event");
+        argv[argc++] = PIECE_S(mx);
     }
     if (offset >= 0) {
-        snprintf(off, sizeof(off), "%lld", (long long)offset);
-        argv[argc++] = "offset";
-        argv[argc++] = off;
+        decimal(offset, off, sizeof(off));
+        argv[argc++] = PIECE("offset");
+        argv[argc++] = PIECE_S(off);
     }
-    if (argc == 2)
+    if (argc == 0)
         return 0;
-    return redisAppendCommandArgv(s->rc, argc, argv, NULL) == REDIS_OK ? 1 : -1;
+    return resp_keyed(&s->wbuf, "HSET", s, pnum, ":meta", argc, argv) == 0 ? 1 : -1;
 }
 
-static int write_attempt(al_store_t *s, void *varg)
+/* The whole batch, MULTI ... EXEC, into s->wbuf. Returns the commands
+ * between MULTI and EXEC, or -1 with s->err (memory). */
+static int build_batch(al_store_t *s, al_engine_t *e)
 {
-    write_arg_t *a = varg;
-    al_engine_t *e = a->e;
-    if (redisAppendCommand(s->rc, "MULTI") != REDIS_OK)
-        goto conn;
+    snprintf(s->err, sizeof(s->err), "out of memory writing the SLA state");
+    s->wbuf.len = 0;
+    if (resp_cmd(&s->wbuf, 1, &PIECE("MULTI")) != 0)
+        return -1;
     int queued = 0;
-    const char *case_id;
-    json_t *rec;
-    json_object_foreach(e->dirty, case_id, rec)
-    {
-        int n = append_case(s, e, case_id, rec);
+    for (size_t i = 0; i < al_engine_dirty_count(e); i++) {
+        int32_t p;
+        const char *team;
+        const char *case_id = al_engine_dirty_case(e, i, &p, &team);
+        int n = append_case(s, e, case_id, p, team);
         if (n < 0)
-            goto conn;
+            return -1;
         queued += n;
     }
     size_t np = e->nparts > s->nparts ? e->nparts : s->nparts;
     for (size_t i = 0; i < np; i++) {
-        int32_t p = (int32_t)i;
         int64_t off = i < s->nparts ? s->parts[i].pending : -1;
         int dirty = i < e->nparts && e->parts[i].dirty;
         if (!dirty && off < 0)
             continue;
-        int n = append_meta(s, e, p, off);
+        int n = append_meta(s, e, (int32_t)i, off);
         if (n < 0)
-            goto conn;
+            return -1;
         queued += n;
     }
-    if (redisAppendCommand(s->rc, "EXEC") != REDIS_OK)
-        goto conn;
-    int rc = 0;
-    for (int i = 0; i < queued + 2; i++) {
-        redisReply *r = get_reply(s);
-        if (r == NULL)
+    return resp_cmd(&s->wbuf, 1, &PIECE("EXEC")) != 0 ? -1 : queued;
+}
+
+typedef struct write_arg {
+    al_engine_t *e; /* whose recorded changes are written */
+    int queued;     /* commands in the batch (s->wbuf) between MULTI and EXEC */
+} write_arg_t;
+
+/* Sends s->wbuf: straight to the socket when hiredis has nothing queued
+ * (its output buffer would copy a batch of ~100 KB, and free it again, each
+ * time), else through hiredis. Returns 0, or -2 with s->err. */
+static int send_batch(al_store_t *s)
+{
+    if (sdslen(s->rc->obuf) > 0) {
+        if (redisAppendFormattedCommand(s->rc, s->wbuf.data, s->wbuf.len) == REDIS_OK)
+            return 0;
+        snprintf(s->err, sizeof(s->err), "Redis: %s",
+                 s->rc->errstr[0] ? s->rc->errstr : "out of memory");
+        return -2;
+    }
+    const char *p = s->wbuf.data;
+    size_t left = s->wbuf.len;
+    while (left > 0) {
+        ssize_t n = write(s->rc->fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            snprintf(s->err, sizeof(s->err), "Redis %s:%d: writing the state: %s", s->url.host,
+                     s->url.port, n < 0 ? strerror(errno) : "connection closed");
             return -2;
-        if (r->type == REDIS_REPLY_ERROR) {
-            snprintf(s->err, sizeof(s->err), "Redis refused the state: %s", r->str);
-            rc = -1;
-        } else if (i == queued + 1 && r->type == REDIS_REPLY_ARRAY) {
-            for (size_t k = 0; k < r->elements; k++)
-                if (r->element[k]->type == REDIS_REPLY_ERROR) {
-                    snprintf(s->err, sizeof(s->err), "Redis refused the state: %s",
-                             r->element[k]->str);
-                    rc = -1;
-                }
-        } else if (i == queued + 1) {
+        }
+        p += n;
+        left -= (size_t)n;
+    }
+    return 0;
+}
+
+/* The replies to a batch (+OK, +QUEUED a command, and EXEC's array) are
+ * read without building reply objects, three allocations a command: while
+ * they are read, hiredis's reader calls these, which keep each reply's type
+ * and the text of the last error (in the store, the reader's privdata). */
+static const int lean_types[REDIS_REPLY_ERROR + 1] = {0, 1, 2, 3, 4, 5, 6};
+
+static void *lean_obj(const redisReadTask *t)
+{
+    return (void *)&lean_types[t->type >= 0 && t->type <= REDIS_REPLY_ERROR ? t->type : 0];
+}
+
+static void *lean_string(const redisReadTask *t, char *str, size_t len)
+{
+    al_store_t *s = t->privdata;
+    if (t->type == REDIS_REPLY_ERROR)
+        snprintf(s->werr, sizeof(s->werr), "%.*s", (int)len, str);
+    return lean_obj(t);
+}
+
+static void *lean_array(const redisReadTask *t, int n)
+{
+    (void)n;
+    return lean_obj(t);
+}
+
+static void *lean_integer(const redisReadTask *t, long long v)
+{
+    (void)v;
+    return lean_obj(t);
+}
+
+static void lean_free(void *obj)
+{
+    (void)obj;
+}
+
+static redisReplyObjectFunctions lean_fns = {lean_string, lean_array, lean_integer, lean_obj,
+                                             lean_free};
+
+static int write_attempt(al_store_t *s, void *varg)
+{
+    write_arg_t *a = varg;
+    int queued = a->queued;
+    if (send_batch(s) != 0)
+        return -2;
+    redisReader *reader = s->rc->reader;
+    redisReplyObjectFunctions *fn = reader->fn;
+    reader->fn = &lean_fns;
+    reader->privdata = s;
+    s->werr[0] = '\0';
+    int rc = 0;
+    for (int i = 0; i < queued + 2 && rc == 0; i++) {
+        void *v = NULL;
+        if (redisGetReply(s->rc, &v) != REDIS_OK || v == NULL) {
+            snprintf(s->err, sizeof(s->err), "Redis %s:%d: %s", s->url.host, s->url.port,
+                     s->rc->errstr[0] ? s->rc->errstr : "connection lost");
+            rc = -2;
+        } else if (i == queued + 1 && *(const int *)v == REDIS_REPLY_NIL) {
             snprintf(s->err, sizeof(s->err), "Redis EXEC: the transaction was discarded");
             rc = -1;
         }
-        freeReplyObject(r);
+    }
+    if (rc == -2)
+        return rc; /* the reader may hold a partial reply of ours: dropped with it */
+    reader->fn = fn;
+    reader->privdata = NULL;
+    if (rc == 0 && s->werr[0] != '\0') {
+        snprintf(s->err, sizeof(s->err), "Redis refused the state: %s", s->werr);
+        rc = -1;
     }
     if (rc == 0)
         s->round_trips++;
     return rc;
-conn:
-    snprintf(s->err, sizeof(s->err), "Redis: %s", s->rc->errstr[0] ? s->rc->errstr : "out of memory");
-    return -2;
 }
 
 int al_store_write(al_store_t *s, al_engine_t *e, int32_t p, int64_t offset)
@@ -298,9 +449,11 @@ int al_store_write(al_store_t *s, al_engine_t *e, int32_t p, int64_t offset)
     }
     if (offset >= 0)
         al_store_note(s, p, offset);
-    if (json_object_size(e->dirty) == 0 && !any_pending(s))
+    if (al_engine_dirty_count(e) == 0 && !any_pending(s))
         return 0;
-    write_arg_t a = {e};
+    write_arg_t a = {e, build_batch(s, e)};
+    if (a.queued < 0)
+        return -1;
     if (with_retries(s, "writing the SLA state", write_attempt, &a) != 0)
         return -1;
     al_engine_clean(e);

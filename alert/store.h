@@ -2,16 +2,16 @@
  * partition of another (docs/alert.md, "State in Redis").
  *
  * Keys, T the input topic (e.g. outcry.routed), P the partition number:
- *   outcry:alert:state:T:P:clocks  hash  case id -> clock JSON (al_clock_to_json)
+ *   outcry:alert:state:T:P:clocks  hash  case id -> clock JSON (al_clock_text)
  *   outcry:alert:state:T:P:due     zset  case id, score = next due time (ms)
  *   outcry:alert:state:T:P:meta    hash  offset, watermark, max_event
  *   outcry:alert:team:<team>       zset  "T|P|case", score = the breach deadline (ms)
  *
- * The engine in memory is a write-through cache: every callback's changes
- * (clocks opened, fired, stopped; watermarks; the input offset) go to Redis
- * in one MULTI/EXEC, all commands pipelined (one round trip per message or
- * tick that changed something), before the callback returns, so a Kafka
- * commit never runs ahead of the state. On assignment a partition is loaded
+ * The engine in memory is a write-behind cache: the changes of up to
+ * AL_WRITE_EVERY held inputs (clocks opened, fired, stopped; watermarks;
+ * the input offsets) go to Redis in one MULTI/EXEC, written as RESP into one
+ * buffer (one round trip a batch), before the inputs are released, so a
+ * Kafka commit never runs ahead of the state. On assignment a partition is loaded
  * from Redis; on revocation it is dropped from memory. */
 #ifndef AL_STORE_H
 #define AL_STORE_H
@@ -37,11 +37,15 @@ typedef struct al_store {
     al_redis_url_t url;     /* where the state lives */
     redisContext *rc;       /* connection, NULL while down */
     char topic[256];        /* input topic, part of the keys */
+    char key_prefix[300];   /* "outcry:alert:state:<topic>:" */
+    oc_fpbuf_t wbuf;        /* the batch being written, as RESP; reused */
+    oc_fpbuf_t cbuf;        /* a clock's JSON text; reused */
     al_store_part_t *parts; /* indexed by partition; owned */
     size_t nparts;          /* entries in parts */
     oc_metric_t *m_failures; /* outcry_alert_state_failures_total */
     uint64_t round_trips;   /* MULTI/EXEC batches written */
     char err[512];          /* last error */
+    char werr[256];         /* the last error reply to a batch */
 } al_store_t;
 
 /* Returns 0, or -1 with the reason in s->err (bad URL, topic too long). */

@@ -36,14 +36,13 @@ static void test_parse_accounts(void **state)
     assert_string_equal(a.v[0].handle, "AcmeNews");
     assert_string_equal(a.v[1].brand, "acme");
     assert_string_equal(a.v[1].handle, "999");
-    json_t *p = mkpost("t:1", "t:1", "in", "2024-01-01T10:00:00Z", "@acmenews", "hi");
-    assert_int_equal(al_accounts_match(&a, "acme", p), 1);
-    assert_int_equal(al_accounts_match(&a, "zeta", p), 0); /* acme's account only */
-    json_decref(p);
-    p = mkpost("t:1", "t:1", "in", "2024-01-01T10:00:00Z", "x", "hi");
-    assert_int_equal(al_accounts_match(&a, "acme", p), 0); /* other/x */
-    assert_int_equal(al_accounts_match(&a, "other", p), 1);
-    json_decref(p);
+    assert_int_equal(al_accounts_match(&a, "acme", "@acmenews", "@acmenews"), 1);
+    assert_int_equal(al_accounts_match(&a, "acme", "1", "@acmenews"), 1); /* by handle */
+    assert_int_equal(al_accounts_match(&a, "acme", "999", NULL), 1);       /* by id */
+    assert_int_equal(al_accounts_match(&a, "zeta", "@acmenews", "@acmenews"), 0); /* acme's only */
+    assert_int_equal(al_accounts_match(&a, "acme", "x", "x"), 0); /* other/x */
+    assert_int_equal(al_accounts_match(&a, "other", "x", "x"), 1);
+    assert_int_equal(al_accounts_match(NULL, "other", "x", "x"), 0);
     al_accounts_free(&a);
     assert_int_equal(al_accounts_parse(&a, "", err, sizeof(err)), 0);
     assert_int_equal(a.n, 0);
@@ -56,14 +55,27 @@ static void test_parse_accounts(void **state)
 static void test_repost_detection(void **state)
 {
     (void)state;
+    assert_int_equal(al_post_is_repost(0, "RT @acme: down again"), 1);
+    assert_int_equal(al_post_is_repost(0, "RT: not a retweet marker"), 0);
+    assert_int_equal(al_post_is_repost(1, "RT: not a retweet marker"), 1);
+    assert_int_equal(al_post_is_repost(0, NULL), 0);
+    /* As a post reads: "repost": true, false, or a text. */
+    al_options_t opt;
+    al_options_default(&opt);
+    al_event_t ev;
+    char err[256];
     json_t *p = mkpost("t:1", "t:1", "in", "2024-01-01T10:00:00Z", "u", "RT @acme: down again");
-    assert_int_equal(al_post_is_repost(p), 1);
+    assert_int_equal(al_event_read_json(&opt, p, &ev, err, sizeof(err)), 0);
+    assert_int_equal(ev.noise, 1);
     json_object_set_new(p, "text", json_string("RT: not a retweet marker"));
-    assert_int_equal(al_post_is_repost(p), 0);
+    assert_int_equal(al_event_read_json(&opt, p, &ev, err, sizeof(err)), 0);
+    assert_int_equal(ev.noise, 0);
     json_object_set_new(p, "repost", json_true());
-    assert_int_equal(al_post_is_repost(p), 1);
+    assert_int_equal(al_event_read_json(&opt, p, &ev, err, sizeof(err)), 0);
+    assert_int_equal(ev.noise, 1);
     json_object_set_new(p, "repost", json_false());
-    assert_int_equal(al_post_is_repost(p), 0);
+    assert_int_equal(al_event_read_json(&opt, p, &ev, err, sizeof(err)), 0);
+    assert_int_equal(ev.noise, 0);
     json_decref(p);
 }
 

@@ -426,7 +426,8 @@ static void test_many_cases(void **state)
         }
     }
     assert_int_equal(al_engine_open_clocks(&f.e), 500);
-    assert_true(f.e.parts[0].heap.len < 5000 * 4);
+    /* one entry a clock: 5000 without compaction */
+    assert_true(f.e.parts[0].heap.len < 5000);
     apply(&f, 0, mkpost("t:x", "t:x", "in", "2024-01-01T12:00:00Z", 0, "low", 0));
     assert_int_equal(json_array_size(f.alerts), 1500);
     fx_free(&f);
