@@ -1,6 +1,7 @@
 /* core.c -- the alert stage callbacks (see core.h and docs/alert.md). */
 #include "core.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -202,13 +203,26 @@ static int control(al_ctx_t *ctx, const oc_msg_t *in, const json_t *msg, oc_emit
     return flush(ctx, in->partition, in->offset);
 }
 
+/* author.followers as cJSON read it is what jansson reads: absent, null, or
+ * a number a double holds exactly (below 2^53). */
+static int followers_exact(const cJSON *root)
+{
+    const cJSON *f = oc_fp_get(oc_fp_get(root, "author"), "followers");
+    return f == NULL || cJSON_IsNull(f) ||
+           (cJSON_IsNumber(f) && fabs(f->valuedouble) < 9007199254740992.0);
+}
+
 int al_msg_parse(al_msg_t *m, const char *buf, size_t len, const char **code, char *err,
                  size_t errlen)
 {
     memset(m, 0, sizeof(*m));
     const char *fcode;
+    /* numbers cJSON reads unlike jansson (01, 1., 150.0 as followers) are
+     * read by jansson inside oc_fp_parse, which then refuses them as jansson
+     * does, and this falls back to jansson's own verdict and reason */
+    oc_fp_strict_numbers(1);
     if (oc_fp_parse(&m->fp, buf, len, &fcode, err, errlen) == 0) {
-        if (al_numbers_strict(m->fp.bytes, m->fp.len))
+        if (followers_exact(m->fp.root))
             return 0;
         oc_fp_free(&m->fp);
     }

@@ -65,8 +65,8 @@ typedef struct al_msg {
 } al_msg_t;
 
 /* Parses buf[0..len). Posts go through oc_fp_parse() (cJSON); what it
- * refuses, and the few posts whose numbers cJSON reads unlike jansson
- * (al_numbers_strict), are read by jansson as alert always read them, so
+ * refuses (with strict numbers on: 01, 1., 150.0 as followers), and a
+ * follower count beyond 2^53, are read by jansson as alert always read them, so
  * that every verdict, DLQ code and reason stays jansson's: control
  * messages, bad JSON, bad posts, duplicate keys (the last wins), messages
  * over 64 KiB. Returns 0, or -1 with the DLQ code ("invalid_json",

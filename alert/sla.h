@@ -170,12 +170,6 @@ int al_event_read_cjson(const al_options_t *opt, const cJSON *post, al_event_t *
                         size_t errlen);
 int al_event_read_json(const al_options_t *opt, const json_t *post, al_event_t *ev, char *err,
                        size_t errlen);
-/* 1 when every number in the JSON text s[0..n) is strict JSON and
- * author.followers, when a number, an integer of at most 15 digits: then
- * the cJSON tree of a post reads as jansson's would (cJSON also takes 01,
- * 1. and 1.e5, and reads 150.0 as an integer; jansson refuses the first
- * three, and alert refused 150.0 followers). 0: read the post with jansson. */
-int al_numbers_strict(const char *s, size_t n);
 /* The alert's "post" of ev as JSON text: id, author {id, handle,
  * followers}, text, url (absent fields left out), into out (replacing what
  * it held), byte for byte what jansson writes. Returns 0 or -1 (memory). */

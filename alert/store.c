@@ -40,7 +40,6 @@ static void drop_conn(al_store_t *s)
 void al_store_close(al_store_t *s)
 {
     drop_conn(s);
-    oc_fpbuf_free(&s->wbuf);
     oc_fpbuf_free(&s->cbuf);
     free(s->parts);
     s->parts = NULL;
@@ -153,10 +152,10 @@ static int with_retries(al_store_t *s, const char *what, int (*attempt)(al_store
 
 /* ---- write ----------------------------------------------------------- */
 
-/* A batch is written as RESP by hand into one reused buffer and sent at
- * once (send_batch): formatting every command with redisAppendCommand() cost
- * more than the rest of the write. An argument is made of pieces (a key is
- * prefix, partition, suffix), so no key is ever assembled apart. */
+/* A batch's commands go to hiredis as argument vectors
+ * (redisAppendCommandArgv: no format string to parse, hiredis writes the
+ * protocol) and are sent by the first redisGetReply(). An argument is made
+ * of pieces (a key is prefix, partition, suffix), joined in a stack buffer. */
 typedef struct piece {
     const char *s; /* bytes */
     size_t n;      /* their length */
@@ -164,68 +163,63 @@ typedef struct piece {
 
 #define PIECE(lit) ((piece_t){lit, sizeof(lit) - 1})
 #define PIECE_S(str) ((piece_t){str, strlen(str)})
+#define ARG_MAX 1024 /* bytes of a joined argument (keys and members) */
 
-/* Appends c then n in decimal then CRLF ("*3\r\n", "$12\r\n"). */
-static int resp_num(oc_fpbuf_t *b, char c, long long n)
+/* Joins n pieces into buf[ARG_MAX]. Returns the length, or -1 when too long. */
+static long join(char *buf, int n, const piece_t *pc)
 {
-    return oc_fpbuf_add(b, &c, 1) | al_json_int(b, n) | oc_fpbuf_add(b, "\r\n", 2);
+    size_t o = 0;
+    for (int i = 0; i < n; i++) {
+        if (pc[i].n > ARG_MAX - o)
+            return -1;
+        memcpy(buf + o, pc[i].s, pc[i].n);
+        o += pc[i].n;
+    }
+    return (long)o;
 }
 
-/* One bulk string argument made of n pieces. */
-static int resp_arg(oc_fpbuf_t *b, int n, const piece_t *pc)
+/* Appends one command of argc arguments to hiredis's output buffer.
+ * Returns 0, or -1 (hiredis out of memory). */
+static int command(al_store_t *s, int argc, const piece_t *argv)
 {
-    size_t total = 0;
-    for (int i = 0; i < n; i++)
-        total += pc[i].n;
-    int rc = resp_num(b, '$', (long long)total);
-    for (int i = 0; i < n; i++)
-        rc |= oc_fpbuf_add(b, pc[i].s, pc[i].n);
-    return rc | oc_fpbuf_add(b, "\r\n", 2);
-}
-
-/* A command of argc plain arguments. */
-static int resp_cmd(oc_fpbuf_t *b, int argc, const piece_t *argv)
-{
-    int rc = resp_num(b, '*', argc);
-    for (int i = 0; i < argc; i++)
-        rc |= resp_arg(b, 1, &argv[i]);
-    return rc;
-}
-
-/* Partition p's state key ending in what, as pieces (pc needs 3). */
-static const piece_t *state_key(const al_store_t *s, const char *pnum, const char *what,
-                                piece_t *pc)
-{
-    pc[0] = (piece_t){s->key_prefix, strlen(s->key_prefix)};
-    pc[1] = PIECE_S(pnum);
-    pc[2] = PIECE_S(what);
-    return pc;
+    const char *v[8];
+    size_t vlen[8];
+    for (int i = 0; i < argc && i < 8; i++) {
+        v[i] = argv[i].s;
+        vlen[i] = argv[i].n;
+    }
+    return argc <= 8 && redisAppendCommandArgv(s->rc, argc, v, vlen) == REDIS_OK ? 0 : -1;
 }
 
 /* "CMD <state key p what> <more arguments>": the common shape. */
-static int resp_keyed(oc_fpbuf_t *b, const char *cmd, const al_store_t *s, const char *pnum,
-                      const char *what, int argc, const piece_t *argv)
+static int cmd_keyed(al_store_t *s, const char *cmd, const char *pnum, const char *what,
+                     int argc, const piece_t *argv)
 {
-    piece_t k[3];
-    int rc = resp_num(b, '*', 2 + argc) | resp_arg(b, 1, &(piece_t){cmd, strlen(cmd)}) |
-             resp_arg(b, 3, state_key(s, pnum, what, k));
-    for (int i = 0; i < argc; i++)
-        rc |= resp_arg(b, 1, &argv[i]);
-    return rc;
+    char key[ARG_MAX];
+    piece_t kp[3] = {PIECE_S(s->key_prefix), PIECE_S(pnum), PIECE_S(what)};
+    long kn = join(key, 3, kp);
+    piece_t all[8] = {PIECE_S(cmd), {key, kn > 0 ? (size_t)kn : 0}};
+    for (int i = 0; i < argc && i < 6; i++)
+        all[2 + i] = argv[i];
+    return kn < 0 || argc > 6 ? -1 : command(s, 2 + argc, all);
 }
 
 /* ZADD/ZREM on outcry:alert:team:<team> of member "topic|p|case". */
-static int resp_team(oc_fpbuf_t *b, const char *cmd, const al_store_t *s, const char *team,
-                     const char *score, const char *pnum, const char *case_id)
+static int cmd_team(al_store_t *s, const char *cmd, const char *team, const char *score,
+                    const char *pnum, const char *case_id)
 {
-    piece_t key[2] = {PIECE(AL_TEAM_PREFIX), PIECE_S(team)};
-    piece_t member[5] = {PIECE_S(s->topic), PIECE("|"), PIECE_S(pnum), PIECE("|"),
-                         PIECE_S(case_id)};
-    int rc = resp_num(b, '*', score != NULL ? 4 : 3) |
-             resp_arg(b, 1, &(piece_t){cmd, strlen(cmd)}) | resp_arg(b, 2, key);
+    char key[ARG_MAX], member[ARG_MAX];
+    piece_t kp[2] = {PIECE(AL_TEAM_PREFIX), PIECE_S(team)};
+    piece_t mp[5] = {PIECE_S(s->topic), PIECE("|"), PIECE_S(pnum), PIECE("|"), PIECE_S(case_id)};
+    long kn = join(key, 2, kp), mn = join(member, 5, mp);
+    if (kn < 0 || mn < 0)
+        return -1;
+    piece_t all[4] = {PIECE_S(cmd), {key, (size_t)kn}};
+    int argc = 2;
     if (score != NULL)
-        rc |= resp_arg(b, 1, &(piece_t){score, strlen(score)});
-    return rc | resp_arg(b, 5, member);
+        all[argc++] = PIECE_S(score);
+    all[argc++] = (piece_t){member, (size_t)mn};
+    return command(s, argc, all);
 }
 
 static void decimal(long long v, char *out, size_t n)
@@ -237,7 +231,6 @@ static void decimal(long long v, char *out, size_t n)
 static int append_case(al_store_t *s, al_engine_t *e, const char *case_id, int32_t p,
                        const char *old_team)
 {
-    oc_fpbuf_t *b = &s->wbuf;
     char pnum[16], score[24];
     decimal(p, pnum, sizeof(pnum));
     piece_t cid = PIECE_S(case_id);
@@ -249,27 +242,27 @@ static int append_case(al_store_t *s, al_engine_t *e, const char *case_id, int32
             return -1;
         }
         piece_t hset[2] = {cid, {s->cbuf.data, s->cbuf.len}};
-        rc |= resp_keyed(b, "HSET", s, pnum, ":clocks", 2, hset);
+        rc |= cmd_keyed(s, "HSET", pnum, ":clocks", 2, hset);
         int64_t next = al_clock_next_due(c);
         if (next != AL_NO_TIME) {
             decimal(next, score, sizeof(score));
             piece_t zadd[2] = {PIECE_S(score), cid};
-            rc |= resp_keyed(b, "ZADD", s, pnum, ":due", 2, zadd);
+            rc |= cmd_keyed(s, "ZADD", pnum, ":due", 2, zadd);
         } else {
-            rc |= resp_keyed(b, "ZREM", s, pnum, ":due", 1, &cid);
+            rc |= cmd_keyed(s, "ZREM", pnum, ":due", 1, &cid);
         }
         decimal(c->due[AL_BREACH], score, sizeof(score));
-        rc |= resp_team(b, "ZADD", s, c->team, score, pnum, case_id);
+        rc |= cmd_team(s, "ZADD", c->team, score, pnum, case_id);
         n += 3;
         if (old_team == NULL || strcmp(old_team, c->team) == 0)
             return rc != 0 ? -1 : n;
     } else {
-        rc |= resp_keyed(b, "HDEL", s, pnum, ":clocks", 1, &cid);
-        rc |= resp_keyed(b, "ZREM", s, pnum, ":due", 1, &cid);
+        rc |= cmd_keyed(s, "HDEL", pnum, ":clocks", 1, &cid);
+        rc |= cmd_keyed(s, "ZREM", pnum, ":due", 1, &cid);
         n += 2;
     }
     if (old_team != NULL) {
-        rc |= resp_team(b, "ZREM", s, old_team, NULL, pnum, case_id);
+        rc |= cmd_team(s, "ZREM", old_team, NULL, pnum, case_id);
         n++;
     }
     return rc != 0 ? -1 : n;
@@ -297,16 +290,16 @@ static int append_meta(al_store_t *s, const al_engine_t *e, int32_t p, int64_t o
     }
     if (argc == 0)
         return 0;
-    return resp_keyed(&s->wbuf, "HSET", s, pnum, ":meta", argc, argv) == 0 ? 1 : -1;
+    return cmd_keyed(s, "HSET", pnum, ":meta", argc, argv) == 0 ? 1 : -1;
 }
 
-/* The whole batch, MULTI ... EXEC, into s->wbuf. Returns the commands
- * between MULTI and EXEC, or -1 with s->err (memory). */
+/* The whole batch, MULTI ... EXEC, appended to hiredis's output buffer.
+ * Returns the commands between MULTI and EXEC, or -1 with s->err
+ * (memory). */
 static int build_batch(al_store_t *s, al_engine_t *e)
 {
     snprintf(s->err, sizeof(s->err), "out of memory writing the SLA state");
-    s->wbuf.len = 0;
-    if (resp_cmd(&s->wbuf, 1, &PIECE("MULTI")) != 0)
+    if (command(s, 1, &PIECE("MULTI")) != 0)
         return -1;
     int queued = 0;
     for (size_t i = 0; i < al_engine_dirty_count(e); i++) {
@@ -329,42 +322,12 @@ static int build_batch(al_store_t *s, al_engine_t *e)
             return -1;
         queued += n;
     }
-    return resp_cmd(&s->wbuf, 1, &PIECE("EXEC")) != 0 ? -1 : queued;
+    return command(s, 1, &PIECE("EXEC")) != 0 ? -1 : queued;
 }
 
 typedef struct write_arg {
     al_engine_t *e; /* whose recorded changes are written */
-    int queued;     /* commands in the batch (s->wbuf) between MULTI and EXEC */
 } write_arg_t;
-
-/* Sends s->wbuf: straight to the socket when hiredis has nothing queued
- * (its output buffer would copy a batch of ~100 KB, and free it again, each
- * time), else through hiredis. Returns 0, or -2 with s->err. */
-static int send_batch(al_store_t *s)
-{
-    if (sdslen(s->rc->obuf) > 0) {
-        if (redisAppendFormattedCommand(s->rc, s->wbuf.data, s->wbuf.len) == REDIS_OK)
-            return 0;
-        snprintf(s->err, sizeof(s->err), "Redis: %s",
-                 s->rc->errstr[0] ? s->rc->errstr : "out of memory");
-        return -2;
-    }
-    const char *p = s->wbuf.data;
-    size_t left = s->wbuf.len;
-    while (left > 0) {
-        ssize_t n = write(s->rc->fd, p, left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            snprintf(s->err, sizeof(s->err), "Redis %s:%d: writing the state: %s", s->url.host,
-                     s->url.port, n < 0 ? strerror(errno) : "connection closed");
-            return -2;
-        }
-        p += n;
-        left -= (size_t)n;
-    }
-    return 0;
-}
 
 /* The replies to a batch (+OK, +QUEUED a command, and EXEC's array) are
  * read without building reply objects, three allocations a command: while
@@ -408,9 +371,10 @@ static redisReplyObjectFunctions lean_fns = {lean_string, lean_array, lean_integ
 static int write_attempt(al_store_t *s, void *varg)
 {
     write_arg_t *a = varg;
-    int queued = a->queued;
-    if (send_batch(s) != 0)
-        return -2;
+    /* built on each attempt: a reconnection starts from an empty buffer */
+    int queued = build_batch(s, a->e);
+    if (queued < 0)
+        return -1; /* out of memory: the stage stops, its inputs uncommitted */
     redisReader *reader = s->rc->reader;
     redisReplyObjectFunctions *fn = reader->fn;
     reader->fn = &lean_fns;
@@ -451,9 +415,7 @@ int al_store_write(al_store_t *s, al_engine_t *e, int32_t p, int64_t offset)
         al_store_note(s, p, offset);
     if (al_engine_dirty_count(e) == 0 && !any_pending(s))
         return 0;
-    write_arg_t a = {e, build_batch(s, e)};
-    if (a.queued < 0)
-        return -1;
+    write_arg_t a = {e};
     if (with_retries(s, "writing the SLA state", write_attempt, &a) != 0)
         return -1;
     al_engine_clean(e);
