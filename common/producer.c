@@ -46,19 +46,9 @@ int oc_producer_init(oc_producer_t *p, const oc_config_t *cfg, const char *const
     p->cfg = cfg;
     char errstr[512];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    /* Every output must be durable before its input is committed. The
-     * queue of outputs in flight is bounded (librdkafka's default is
-     * 100,000 messages): past it the stage waits for deliveries instead of
-     * holding tens of MB of them (docs/operations.md). */
-    static const char *const defaults[] = {"acks",
-                                           "all",
-                                           "linger.ms",
-                                           "5",
-                                           "compression.type",
-                                           "lz4",
-                                           "queue.buffering.max.messages",
-                                           "20000",
-                                           NULL};
+    /* Every output must be durable before its input is committed. */
+    static const char *const defaults[] = {"acks", "all", "linger.ms", "5",
+                                           "compression.type", "lz4", NULL};
     for (const char *const *kv = defaults; *kv; kv += 2) {
         if (rd_kafka_conf_set(conf, kv[0], kv[1], errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
             snprintf(p->err, sizeof p->err, "producer %s=%s: %s", kv[0], kv[1], errstr);
