@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "emit.h"
+#include "fastpost.h"
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
@@ -58,30 +59,9 @@ typedef struct loop {
     oc_metric_t *m_commits;    /* commits made */
     oc_metric_t *m_committed;  /* input messages whose offsets are committed */
     oc_metric_t *m_assigned;   /* partitions assigned (gauge) */
-    char *payload;             /* NUL-terminated copy of the input, reused; owned */
-    size_t payload_cap;        /* bytes allocated for payload */
-    char *key;                 /* NUL-terminated copy of its key, reused; owned */
-    size_t key_cap;            /* bytes allocated for key */
+    oc_fpbuf_t payload;        /* NUL-terminated copy of the input, reused */
+    oc_fpbuf_t key;            /* NUL-terminated copy of its key, reused */
 } loop_t;
-
-/* Makes *buf hold at least n bytes. Returns 0, or -1 when out of memory. */
-static int reserve(char **buf, size_t *cap, size_t n)
-{
-    if (n <= *cap) {
-        return 0;
-    }
-    size_t c = *cap ? *cap : 1024;
-    while (c < n) {
-        c *= 2;
-    }
-    char *b = realloc(*buf, c);
-    if (!b) {
-        return -1;
-    }
-    *buf = b;
-    *cap = c;
-    return 0;
-}
 
 static part_t *part_get(loop_t *l, int32_t p)
 {
@@ -387,23 +367,17 @@ static void handle_message(loop_t *l, rd_kafka_message_t *m)
     /* NUL-terminated copies: stages use string functions on key and payload.
      * The buffers are the loop's, reused: a stage keeps nothing of its input
      * after process() returns. */
-    int bad = reserve(&l->payload, &l->payload_cap, m->len + 1) != 0 ||
-              (m->key && reserve(&l->key, &l->key_cap, m->key_len + 1) != 0);
-    char *payload = l->payload;
-    char *key = m->key ? l->key : NULL;
+    l->payload.len = 0;
+    l->key.len = 0;
+    int bad = oc_fpbuf_add(&l->payload, m->len ? m->payload : "", m->len) != 0 ||
+              (m->key && oc_fpbuf_add(&l->key, m->key, m->key_len) != 0);
+    const char *payload = l->payload.data;
+    const char *key = m->key ? l->key.data : NULL;
     if (!pt || !pe || bad) {
         oc_error("oom", "out of memory processing %s [%d] @%lld; stopping", l->topic,
                  (int)m->partition, (long long)m->offset);
         l->fatal = 1;
         goto out;
-    }
-    if (m->len) {
-        memcpy(payload, m->payload, m->len);
-    }
-    payload[m->len] = '\0';
-    if (key) {
-        memcpy(key, m->key, m->key_len);
-        key[m->key_len] = '\0';
     }
     rd_kafka_timestamp_type_t tstype;
     oc_msg_t msg = {
@@ -454,8 +428,8 @@ static void loop_free(loop_t *l)
         free(pt->q);
     }
     free(l->parts);
-    free(l->payload);
-    free(l->key);
+    oc_fpbuf_free(&l->payload);
+    oc_fpbuf_free(&l->key);
     for (size_t i = 0; i < l->norphans; i++) {
         free(l->orphans[i]);
     }

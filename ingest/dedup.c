@@ -157,22 +157,8 @@ static int copies(const char *id, const char *conv, char **i, char **c)
     return 0;
 }
 
-int ig_seen_add(ig_seen_t *s, const char *id, const char *conv, int64_t now_ms)
-{
-    if (!s || s->cap == 0 || !id) {
-        return 0;
-    }
-    char *i, *c;
-    if (copies(id, conv, &i, &c) != 0) {
-        return -1;
-    }
-    pthread_mutex_lock(&s->mu);
-    put(s, find(s, id), id, i, c, now_ms);
-    pthread_mutex_unlock(&s->mu);
-    return 0;
-}
-
-int ig_seen_check_add(ig_seen_t *s, const char *id, const char *conv, int64_t now_ms)
+/* ig_seen_add() and, with check, ig_seen_check_add(): one lock, one lookup. */
+static int add(ig_seen_t *s, const char *id, const char *conv, int64_t now_ms, int check)
 {
     if (!s || s->cap == 0 || !id) {
         return 0;
@@ -183,7 +169,8 @@ int ig_seen_check_add(ig_seen_t *s, const char *id, const char *conv, int64_t no
     }
     pthread_mutex_lock(&s->mu);
     size_t k = find(s, id);
-    if (k != SIZE_MAX && (s->window_ms <= 0 || now_ms - s->ring[k].at_ms <= s->window_ms)) {
+    if (check && k != SIZE_MAX &&
+        (s->window_ms <= 0 || now_ms - s->ring[k].at_ms <= s->window_ms)) {
         pthread_mutex_unlock(&s->mu);
         free(i);
         free(c);
@@ -192,4 +179,14 @@ int ig_seen_check_add(ig_seen_t *s, const char *id, const char *conv, int64_t no
     put(s, k, id, i, c, now_ms);
     pthread_mutex_unlock(&s->mu);
     return 0;
+}
+
+int ig_seen_add(ig_seen_t *s, const char *id, const char *conv, int64_t now_ms)
+{
+    return add(s, id, conv, now_ms, 0);
+}
+
+int ig_seen_check_add(ig_seen_t *s, const char *id, const char *conv, int64_t now_ms)
+{
+    return add(s, id, conv, now_ms, 1);
 }

@@ -1,5 +1,6 @@
 /* input.c -- the format registry and the readers that split input into
  * records: lines, and CSV rows with libcsv. */
+#include "fastpost.h"
 #include "format.h"
 #include "text.h"
 
@@ -37,32 +38,6 @@ int ig_reject(ig_result_t *res, const char *code, const char *fmt, ...)
 }
 
 /* Bytes of the record being assembled, as written. */
-typedef struct ig_buf {
-    char *data; /* malloc'd */
-    size_t len; /* bytes used */
-    size_t cap; /* bytes allocated */
-} ig_buf_t;
-
-static int buf_append(ig_buf_t *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n + 1) {
-            cap *= 2;
-        }
-        char *d = realloc(b->data, cap);
-        if (!d) {
-            return -1;
-        }
-        b->data = d;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-    return 0;
-}
-
 /* ---- lines ---------------------------------------------------------------- */
 
 static int read_lines(FILE *in, ig_record_fn fn, void *ctx, char *err, size_t errlen)
@@ -313,7 +288,7 @@ static int read_csv(FILE *in, const ig_format_t *fmt, ig_record_fn fn, void *ctx
     }
     struct csv_parser p;
     parser_init(&p);
-    ig_buf_t raw = {0};
+    oc_fpbuf_t raw = {0};
     char *line = NULL;
     size_t cap = 0;
     int64_t lineno = 0;
@@ -334,7 +309,7 @@ static int read_csv(FILE *in, const ig_format_t *fmt, ig_record_fn fn, void *ctx
         if (raw.len == 0) {
             start = lineno;
         }
-        if (buf_append(&raw, s, len) != 0 || csv_parse(&p, s, len, on_field, on_row, &st) != len ||
+        if (oc_fpbuf_add(&raw, s, len) != 0 || csv_parse(&p, s, len, on_field, on_row, &st) != len ||
             st.oom) {
             snprintf(err, errlen, "line %lld: %s", (long long)lineno,
                      st.oom ? "out of memory" : csv_strerror(csv_error(&p)));
@@ -387,7 +362,7 @@ out:
     clear_fields(&st);
     free(st.fields);
     free(st.flen);
-    free(raw.data);
+    oc_fpbuf_free(&raw);
     free(line);
     csv_free(&p);
     return rc;
