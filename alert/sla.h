@@ -174,9 +174,7 @@ int al_event_read_json(const al_options_t *opt, const json_t *post, al_event_t *
  * followers}, text, url (absent fields left out), into out (replacing what
  * it held), byte for byte what jansson writes. Returns 0 or -1 (memory). */
 int al_event_summary(const al_event_t *ev, oc_fpbuf_t *out);
-/* Appends s as a JSON string, escaped as jansson escapes (compact, UTF-8
- * kept), or v in decimal. Return 0 or -1 (memory). (state.c) */
-int al_json_str(oc_fpbuf_t *b, const char *s);
+/* Appends v in decimal, as jansson writes an integer. Returns 0 or -1. */
 int al_json_int(oc_fpbuf_t *b, long long v);
 
 /* Live mode: every live partition's watermark moves to at least

@@ -145,40 +145,7 @@ int64_t al_clock_next_due(const al_clock_t *c)
     return best;
 }
 
-/* ---- JSON text ------------------------------------------------------------ */
-
-int al_json_str(oc_fpbuf_t *b, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    if (oc_fpbuf_add(b, "\"", 1) != 0)
-        return -1;
-    const char *run = s;
-    for (;; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch >= 0x20 && ch != '"' && ch != '\\')
-            continue;
-        if (s > run && oc_fpbuf_add(b, run, (size_t)(s - run)) != 0)
-            return -1;
-        if (ch == '\0')
-            break;
-        char esc[6] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15]};
-        size_t n = 2;
-        switch (ch) {
-        case '"': esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\b': esc[1] = 'b'; break;
-        case '\f': esc[1] = 'f'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\r': esc[1] = 'r'; break;
-        case '\t': esc[1] = 't'; break;
-        default: n = 6; /* \u00XX, upper-case hex like jansson */
-        }
-        if (oc_fpbuf_add(b, esc, n) != 0)
-            return -1;
-        run = s + 1;
-    }
-    return oc_fpbuf_add(b, "\"", 1);
-}
+/* ---- JSON text (strings: oc_fpbuf_json_str) ---------------------------------- */
 
 int al_json_int(oc_fpbuf_t *b, long long v)
 {
@@ -197,7 +164,7 @@ int al_json_int(oc_fpbuf_t *b, long long v)
 /* Appends ,"name": then the string s. */
 static int member_str(oc_fpbuf_t *b, const char *name, const char *s)
 {
-    return oc_fpbuf_add(b, name, strlen(name)) != 0 ? -1 : al_json_str(b, s);
+    return oc_fpbuf_add(b, name, strlen(name)) != 0 ? -1 : oc_fpbuf_json_str(b, s);
 }
 
 int al_event_summary(const al_event_t *ev, oc_fpbuf_t *out)

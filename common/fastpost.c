@@ -490,3 +490,36 @@ int oc_fp_with(const oc_fpost_t *p, const char *name, const char *member, size_t
     }
     return 0;
 }
+
+int oc_fpbuf_json_str(oc_fpbuf_t *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    if (oc_fpbuf_add(b, "\"", 1) != 0)
+        return -1;
+    const char *run = s;
+    for (;; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch >= 0x20 && ch != '"' && ch != '\\')
+            continue;
+        if (s > run && oc_fpbuf_add(b, run, (size_t)(s - run)) != 0)
+            return -1;
+        if (ch == '\0')
+            break;
+        char esc[6] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15]};
+        size_t n = 2;
+        switch (ch) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\f': esc[1] = 'f'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        default: n = 6; /* \u00XX, upper-case hex like jansson */
+        }
+        if (oc_fpbuf_add(b, esc, n) != 0)
+            return -1;
+        run = s + 1;
+    }
+    return oc_fpbuf_add(b, "\"", 1);
+}

@@ -95,4 +95,9 @@ int oc_fpbuf_add(oc_fpbuf_t *b, const char *s, size_t n);
 
 void oc_fpbuf_free(oc_fpbuf_t *b); /* NULL-safe; leaves b zeroed */
 
+/* Appends the NUL-terminated UTF-8 string s as a JSON string, quotes
+ * included, escaped as jansson's dump escapes it ('"', '\\', control bytes;
+ * \u00XX in upper case; UTF-8 kept). Returns 0, or -1 when out of memory. */
+int oc_fpbuf_json_str(oc_fpbuf_t *b, const char *s);
+
 #endif

@@ -438,23 +438,6 @@ const char *ig_item_conversation(const ig_item_t *it)
     return it->conv && it->conv[0] ? it->conv : it->id;
 }
 
-/* Appends s as a JSON string, quotes included. */
-static int add_jstr(oc_fpbuf_t *out, const char *s)
-{
-    char esc[6 * 256];
-    size_t n = strlen(s);
-    if (oc_fpbuf_add(out, "\"", 1) != 0) {
-        return -1;
-    }
-    for (size_t i = 0; i < n; i += 256) {
-        size_t k = n - i < 256 ? n - i : 256;
-        if (oc_fpbuf_add(out, esc, ig_json_escape(esc, s + i, k)) != 0) {
-            return -1;
-        }
-    }
-    return oc_fpbuf_add(out, "\"", 1);
-}
-
 /* The rare ways out: a post that is a jansson tree (not lean), or a lean
  * one whose created_at moved (--rebase-now), which is parsed back. */
 static int render_tree(ig_item_t *it, const char *ingested_at, oc_fpbuf_t *out)
@@ -502,9 +485,9 @@ int ig_item_render_to(ig_item_t *it, const char *ingested_at, oc_fpbuf_t *out)
     if (oc_fpbuf_add(out, it->raw, it->raw_len - 1) != 0 ||
         (!it->raw_source && ADD_LIT(out, ",\"source\":\"jsonl\"") != 0) ||
         (!it->raw_conv && it->conv &&
-         (ADD_LIT(out, ",\"conversation\":") != 0 || add_jstr(out, it->conv) != 0)) ||
+         (ADD_LIT(out, ",\"conversation\":") != 0 || oc_fpbuf_json_str(out, it->conv) != 0)) ||
         (!it->raw_ingested &&
-         (ADD_LIT(out, ",\"ingested_at\":") != 0 || add_jstr(out, ingested_at) != 0)) ||
+         (ADD_LIT(out, ",\"ingested_at\":") != 0 || oc_fpbuf_json_str(out, ingested_at) != 0)) ||
         oc_fpbuf_add(out, "}", 1) != 0) {
         return -1;
     }

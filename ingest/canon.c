@@ -129,27 +129,3 @@ int ig_canon_scan(const char *line, size_t len, ig_canon_t *c)
     oc_fp_free(&p);
     return ok;
 }
-
-size_t ig_json_escape(char *out, const char *s, size_t n)
-{
-    static const char hex[] = "0123456789abcdef";
-    char *o = out;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch == '"' || ch == '\\') {
-            *o++ = '\\';
-            *o++ = (char)ch;
-        } else if (ch >= 0x20) {
-            *o++ = (char)ch;
-        } else if (ch == '\n' || ch == '\t' || ch == '\r' || ch == '\b' || ch == '\f') {
-            *o++ = '\\';
-            *o++ = ch == '\n' ? 'n' : ch == '\t' ? 't' : ch == '\r' ? 'r' : ch == '\b' ? 'b' : 'f';
-        } else {
-            memcpy(o, "\\u00", 4);
-            o[4] = hex[ch >> 4];
-            o[5] = hex[ch & 15];
-            o += 6;
-        }
-    }
-    return (size_t)(o - out);
-}

@@ -54,9 +54,5 @@ typedef struct ig_canon {
  * c's spans point into c itself and into line. */
 int ig_canon_scan(const char *line, size_t len, ig_canon_t *c);
 
-/* Appends s[0..n) to out as the content of a JSON string (quotes not
- * included), escaping '"', '\\' and control bytes; s is valid UTF-8. out
- * must have room for 6 * n bytes. Returns the bytes written. */
-size_t ig_json_escape(char *out, const char *s, size_t n);
 
 #endif

@@ -255,23 +255,6 @@ static const char *item_conv(const item_t *it)
 /* Appends a string literal. */
 #define ADD_LIT(out, lit) oc_fpbuf_add((out), (lit), sizeof(lit) - 1)
 
-/* Appends s as a JSON string, quotes included. */
-static int add_jstr(oc_fpbuf_t *out, const char *s)
-{
-    char esc[6 * 256];
-    size_t n = strlen(s);
-    if (ADD_LIT(out, "\"") != 0) {
-        return -1;
-    }
-    for (size_t i = 0; i < n; i += 256) {
-        size_t k = n - i < 256 ? n - i : 256;
-        if (oc_fpbuf_add(out, esc, ig_json_escape(esc, s + i, k)) != 0) {
-            return -1;
-        }
-    }
-    return ADD_LIT(out, "\"");
-}
-
 /* A fast item's message: its bytes with what the jsonl format adds. */
 static int render_fast(const item_t *it, const char *ingested_at, oc_fpbuf_t *out)
 {
@@ -279,9 +262,9 @@ static int render_fast(const item_t *it, const char *ingested_at, oc_fpbuf_t *ou
     if (oc_fpbuf_add(out, it->raw, it->raw_len - 1) != 0 ||
         (!it->raw_source && ADD_LIT(out, ",\"source\":\"jsonl\"") != 0) ||
         (!it->raw_conv &&
-         (ADD_LIT(out, ",\"conversation\":") != 0 || add_jstr(out, it->conv) != 0)) ||
+         (ADD_LIT(out, ",\"conversation\":") != 0 || oc_fpbuf_json_str(out, it->conv) != 0)) ||
         (!it->raw_ingested &&
-         (ADD_LIT(out, ",\"ingested_at\":") != 0 || add_jstr(out, ingested_at) != 0)) ||
+         (ADD_LIT(out, ",\"ingested_at\":") != 0 || oc_fpbuf_json_str(out, ingested_at) != 0)) ||
         ADD_LIT(out, "}") != 0) {
         return -1;
     }
@@ -432,7 +415,7 @@ static int answer_accepted(req_t *r, oc_http_resp_t *resp)
         const item_t *it = &r->items[i];
         snprintf(num, sizeof num, "%s{\"index\":%zu,\"status\":\"%s\",\"id\":", i ? "," : "",
                  i, it->status == ST_DUPLICATE ? "duplicate" : "accepted");
-        bad |= oc_fpbuf_add(&out, num, strlen(num)) || add_jstr(&out, it->id) ||
+        bad |= oc_fpbuf_add(&out, num, strlen(num)) || oc_fpbuf_json_str(&out, it->id) ||
                ADD_LIT(&out, "}");
     }
     bad |= ADD_LIT(&out, "]}");

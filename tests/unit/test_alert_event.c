@@ -205,7 +205,7 @@ static void test_parse_like_jansson(void **state)
     free(msg);
 }
 
-/* al_json_str escapes as jansson's dump does: every ASCII byte, UTF-8 kept. */
+/* oc_fpbuf_json_str escapes as jansson's dump does: every ASCII byte, UTF-8 kept. */
 static void test_json_str_like_jansson(void **state)
 {
     (void)state;
@@ -213,12 +213,12 @@ static void test_json_str_like_jansson(void **state)
     for (int c = 1; c < 0x80; c++) {
         char s[4] = {'a', (char)c, 'z', '\0'};
         b.len = 0;
-        assert_int_equal(al_json_str(&b, s), 0);
+        assert_int_equal(oc_fpbuf_json_str(&b, s), 0);
         expect_dump(b.data, json_string(s));
     }
     b.len = 0;
     const char *u = "\xc3\xa9 \xf0\x9f\x98\xa1 \xe2\x80\xa8\x7f\"\\";
-    assert_int_equal(al_json_str(&b, u), 0);
+    assert_int_equal(oc_fpbuf_json_str(&b, u), 0);
     expect_dump(b.data, json_string(u));
     oc_fpbuf_free(&b);
 }

@@ -291,15 +291,6 @@ static void test_whatever_it_takes_jansson_takes(void **state)
     print_message("fast path took %d of %d mutated lines; jansson agreed on all\n", taken, tried);
 }
 
-static void test_json_escape(void **state)
-{
-    (void)state;
-    char out[64];
-    size_t n = ig_json_escape(out, "a\"b\\c\n\x01\xc3\xa9", 9);
-    out[n] = '\0';
-    assert_string_equal(out, "a\\\"b\\\\c\\n\\u0001\xc3\xa9");
-}
-
 static void test_dedup_check_add(void **state)
 {
     (void)state;
@@ -329,7 +320,6 @@ int main(void)
         cmocka_unit_test(test_takes_a_canonical_post),
         cmocka_unit_test(test_leaves_the_rest_to_jansson),
         cmocka_unit_test(test_whatever_it_takes_jansson_takes),
-        cmocka_unit_test(test_json_escape),
         cmocka_unit_test(test_dedup_check_add),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
