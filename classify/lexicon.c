@@ -264,6 +264,18 @@ static size_t match_exact(const cl_lex_t *lx, const char *key, uint32_t h, size_
     return used;
 }
 
+/* 1 when some exact term's index hash is h. */
+static int has_hash(const cl_lex_t *lx, uint32_t h)
+{
+    size_t mask = lx->nslot - 1;
+    for (size_t at = h & mask; lx->slot[at] != 0; at = (at + 1) & mask) {
+        if (lx->shash[at] == h) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Joins tokens [i, i+k) with spaces into key. Returns 0, or -1 when a token
  * is punctuation or the tokens run out. */
 static int join(const cl_features_t *f, size_t i, size_t k, char *key, size_t size)
@@ -318,51 +330,121 @@ static size_t match_prefix(const cl_lex_t *lx, const char *word, size_t wlen, ui
     return used;
 }
 
-void cl_lex_scan(const cl_lex_t *lx, const cl_features_t *f, cl_lex_cb cb, void *arg)
+static void count_cb(const cl_term_t *t, size_t first, size_t ntok, int negated, void *arg)
+{
+    ++*(size_t *)arg;
+}
+
+int cl_lex_word(const cl_lex_t *lx, const cl_token_t *t, cl_lexw_t *w)
+{
+    memset(w, 0, sizeof *w);
+    if (lx->nexact >= UINT16_MAX) {
+        return -1;
+    }
+    unsigned flags = CL_LW_KNOWN;
+    if (lx->max_words > 1 && starts_phrase(lx, t)) {
+        flags |= CL_LW_PHRASE;
+    }
+    size_t at = lower_bound(lx, t->text, fin(t->fnv)), n = 0;
+    while (at + n < lx->nexact && strcmp(lx->exact[at + n]->term, t->text) == 0) {
+        n++;
+    }
+    if (n > UINT8_MAX) {
+        return -1;
+    }
+    if (n > 0) {
+        w->at = (uint16_t)(at + 1);
+        w->n = (uint8_t)n;
+    } else if (t->kind == CL_TOK_WORD && t->len >= 4 && lx->nprefix > 0) {
+        size_t hits = 0;
+        match_prefix(lx, t->text, t->len, t->fnv4, 0, 0, count_cb, &hits);
+        if (hits > 0) {
+            flags |= CL_LW_PREFIX; /* rare: the prefix lookup stays at scan time */
+        }
+    }
+    w->flags = (uint8_t)flags;
+    return 0;
+}
+
+/* The longest match starting at token i (phrases, then the token alone,
+ * then its prefix terms, then the letter-run fallback), reported through
+ * cb. lw: the token's cl_lex_word(), or NULL. Returns the tokens used, 0
+ * when nothing matched. */
+static size_t match_at(const cl_lex_t *lx, const cl_features_t *f, size_t i, const cl_lexw_t *lw,
+                       cl_lex_cb cb, void *arg)
 {
     char key[CL_LEX_MAX_WORDS * CL_TOKEN_MAX + CL_LEX_MAX_WORDS];
-    size_t i = 0;
-    while (i < f->n) {
-        const cl_token_t *t = &f->tok[i];
-        int negated = (t->flags & CL_TF_NEGATED) != 0;
-        size_t used = 0;
-        if (t->kind == CL_TOK_PUNCT) {
-            i++;
-            continue;
+    const cl_token_t *t = &f->tok[i];
+    int negated = (t->flags & CL_TF_NEGATED) != 0;
+    int known = lw != NULL && (lw->flags & CL_LW_KNOWN);
+    size_t used = 0;
+    /* phrases first, longest first; only for a token that starts one */
+    size_t kmax = (size_t)lx->max_words;
+    if (kmax > 1 && !(known ? (lw->flags & CL_LW_PHRASE) != 0 : starts_phrase(lx, t))) {
+        kmax = 1;
+    }
+    if (kmax > 1) {
+        /* The hashes of the joined tokens, continued token by token from
+         * the one each token carries; a phrase is joined and compared only
+         * when its hash is in the index. */
+        uint32_t h[CL_LEX_MAX_WORDS + 1];
+        size_t kn = 1;
+        h[1] = t->fnv;
+        while (kn < kmax && i + kn < f->n && f->tok[i + kn].kind != CL_TOK_PUNCT) {
+            const cl_token_t *u = &f->tok[i + kn];
+            h[kn + 1] = cl_fnv(cl_fnv(h[kn], " ", 1), u->text, u->len);
+            kn++;
         }
-        /* phrases first, longest first; only for a token that starts one */
-        size_t kmax = (size_t)lx->max_words;
-        if (kmax > 1 && !starts_phrase(lx, t)) {
-            kmax = 1;
-        }
-        for (size_t k = kmax; k >= 2 && used == 0; k--) {
-            if (join(f, i, k, key, sizeof key) == 0) {
+        for (size_t k = kn; k >= 2 && used == 0; k--) {
+            if (has_hash(lx, fin(h[k])) && join(f, i, k, key, sizeof key) == 0) {
                 used = match_exact(lx, key, term_hash(key), i, k, negated, cb, arg);
             }
         }
-        /* the token alone: its hash was computed when it was made */
-        if (used == 0) {
-            used = match_exact(lx, t->text, fin(t->fnv), i, 1, negated, cb, arg);
+    }
+    /* the token alone: its hash was computed when it was made */
+    if (used == 0 && known) {
+        for (size_t j = 0; j < lw->n; j++) {
+            cb(lx->exact[lw->at - 1 + j], i, 1, negated, arg);
+            used = 1;
         }
+        if (used == 0 && (lw->flags & CL_LW_PREFIX)) {
+            used = match_prefix(lx, t->text, t->len, t->fnv4, i, negated, cb, arg);
+        }
+    } else if (used == 0) {
+        used = match_exact(lx, t->text, fin(t->fnv), i, 1, negated, cb, arg);
         if (used == 0 && t->kind == CL_TOK_WORD) {
             used = match_prefix(lx, t->text, t->len, t->fnv4, i, negated, cb, arg);
         }
-        if (used == 0 && (t->flags & CL_TF_ELONGATED)) {
-            /* "sooo" was cut to "soo"; try "so" too ("ughhh", "pleasee") */
-            char one[CL_TOKEN_MAX];
-            size_t o = 0;
-            for (size_t j = 0; t->text[j] != '\0'; j++) {
-                if (o == 0 || one[o - 1] != t->text[j]) {
-                    one[o++] = t->text[j];
-                }
-            }
-            one[o] = '\0';
-            used = match_exact(lx, one, mem_hash(one, o), i, 1, negated, cb, arg);
-            if (used == 0) {
-                used = match_prefix(lx, one, o, cl_fnv(CL_FNV_BASIS, one, o < 4 ? o : 4), i,
-                                    negated, cb, arg);
+    }
+    if (used == 0 && (t->flags & CL_TF_ELONGATED)) {
+        /* "sooo" was cut to "soo"; try "so" too ("ughhh", "pleasee") */
+        char one[CL_TOKEN_MAX];
+        size_t o = 0;
+        for (size_t j = 0; t->text[j] != '\0'; j++) {
+            if (o == 0 || one[o - 1] != t->text[j]) {
+                one[o++] = t->text[j];
             }
         }
+        one[o] = '\0';
+        used = match_exact(lx, one, mem_hash(one, o), i, 1, negated, cb, arg);
+        if (used == 0) {
+            used = match_prefix(lx, one, o, cl_fnv(CL_FNV_BASIS, one, o < 4 ? o : 4), i, negated,
+                                cb, arg);
+        }
+    }
+    return used;
+}
+
+void cl_lex_scan(const cl_lex_t *lx, const cl_features_t *f, const cl_lexw_t *lw, cl_lex_cb cb,
+                 void *arg)
+{
+    size_t i = 0;
+    while (i < f->n) {
+        if (f->tok[i].kind == CL_TOK_PUNCT) {
+            i++;
+            continue;
+        }
+        size_t used = match_at(lx, f, i, lw != NULL ? &lw[i] : NULL, cb, arg);
         i += used ? used : 1;
     }
 }

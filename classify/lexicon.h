@@ -58,8 +58,29 @@ void cl_lex_free(cl_lex_t *lx);
  * whether the match is negated. Every entry of a repeated term is reported. */
 typedef void (*cl_lex_cb)(const cl_term_t *t, size_t first, size_t ntok, int negated, void *arg);
 
-/* Matches lx against the tokens of f, calling cb for each match. */
-void cl_lex_scan(const cl_lex_t *lx, const cl_features_t *f, cl_lex_cb cb, void *arg);
+/* What one token's text finds in one table, worked out once per word
+ * (cl_lex_word) so that a scan needs no hashing or string compare for it:
+ * the model keeps these in its word cache (vocab.h). */
+typedef struct cl_lexw {
+    uint16_t at;   /* 1 + index in exact of the first term equal to the token; 0: none */
+    uint8_t n;     /* how many exact terms equal it (a repeated term has an entry per use) */
+    uint8_t flags; /* CL_LW_* */
+} cl_lexw_t;
+
+#define CL_LW_KNOWN  0x1u /* the fields are filled in; without it the scan looks the token up */
+#define CL_LW_PHRASE 0x2u /* the token is the first word of some phrase */
+#define CL_LW_PREFIX 0x4u /* no exact term, but a prefix term may match: look it up */
+
+/* Works out *w for token t (whose text, len, fnv and fnv4 are set) in lx.
+ * Returns 0, or -1 when the table is too large for cl_lexw_t (then *w is
+ * zero: the scan looks the token up as without it). */
+int cl_lex_word(const cl_lex_t *lx, const cl_token_t *t, cl_lexw_t *w);
+
+/* Matches lx against the tokens of f, calling cb for each match. lw, when
+ * not NULL, holds cl_lex_word() of each token (lw[i] for f->tok[i]; an
+ * entry without CL_LW_KNOWN is looked up): the matches are the same. */
+void cl_lex_scan(const cl_lex_t *lx, const cl_features_t *f, const cl_lexw_t *lw, cl_lex_cb cb,
+                 void *arg);
 
 /* The tables (wordlists.c) and their sizes. */
 extern const cl_term_t cl_complaint_terms[]; /* w, w_neg; aux CL_TERM_* */

@@ -10,8 +10,8 @@
 
 #include "sha256.h"
 
-#define FNV_BASIS 2166136261u
-#define FNV_PRIME 16777619u
+#define FNV_BASIS       2166136261u
+#define FNV_PRIME       16777619u
 #define CHAR_GRAM_VALUE 0.25f /* character n-grams are many; each counts less */
 
 static uint32_t fnv_str(uint32_t h, const char *s)
@@ -79,34 +79,48 @@ uint32_t cl_lin_bucket(const cl_lin_t *lin, uint32_t h)
     return mix(h) & lin->mask;
 }
 
+/* The features of token i (not punctuation): its unigram, the opening
+ * word when *first is set (then cleared), the bigram with the next token,
+ * a word's character n-grams. */
+static void token_features(const cl_features_t *f, size_t i, int *first, cl_hash_cb cb, void *arg)
+{
+    const cl_token_t *t = &f->tok[i];
+    cb(fnv_str(fnv_str(FNV_BASIS, (t->flags & CL_TF_NEGATED) ? "n:" : "w:"), t->text), 1.0f, arg);
+    if (*first && t->kind != CL_TOK_MENTION && t->kind != CL_TOK_URL) {
+        /* The opening word: questions ("how", "can"), greetings,
+         * sarcastic praise ("great, ..."). */
+        cb(fnv_str(fnv_str(FNV_BASIS, "s:"), t->text), 1.0f, arg);
+        *first = 0;
+    }
+    if (i + 1 < f->n && f->tok[i + 1].kind != CL_TOK_PUNCT) {
+        uint32_t h = fnv_str(fnv_str(FNV_BASIS, "b:"), t->text);
+        h = fnv_mem(h, " ", 1);
+        cb(fnv_str(h, f->tok[i + 1].text), 1.0f, arg);
+    }
+    if (t->kind == CL_TOK_WORD) {
+        char_grams(t->text, cb, arg);
+    }
+}
+
+static void tail_features(const cl_features_t *f, const cl_lexfeat_t *lx, cl_hash_cb cb, void *arg);
+
 void cl_lin_features(const cl_features_t *f, const cl_lexfeat_t *lx, cl_hash_cb cb, void *arg)
 {
-    uint32_t w_base = fnv_str(FNV_BASIS, "w:");
-    uint32_t n_base = fnv_str(FNV_BASIS, "n:");
-    uint32_t b_base = fnv_str(FNV_BASIS, "b:");
     int first = 1;
     cb(fnv_str(FNV_BASIS, "m:bias"), 1.0f, arg);
     for (size_t i = 0; i < f->n; i++) {
-        const cl_token_t *t = &f->tok[i];
-        if (t->kind == CL_TOK_PUNCT) {
-            continue;
-        }
-        cb(fnv_str((t->flags & CL_TF_NEGATED) ? n_base : w_base, t->text), 1.0f, arg);
-        if (first && t->kind != CL_TOK_MENTION && t->kind != CL_TOK_URL) {
-            /* The opening word: questions ("how", "can"), greetings,
-             * sarcastic praise ("great, ..."). */
-            cb(fnv_str(fnv_str(FNV_BASIS, "s:"), t->text), 1.0f, arg);
-            first = 0;
-        }
-        if (i + 1 < f->n && f->tok[i + 1].kind != CL_TOK_PUNCT) {
-            uint32_t h = fnv_str(b_base, t->text);
-            h = fnv_mem(h, " ", 1);
-            cb(fnv_str(h, f->tok[i + 1].text), 1.0f, arg);
-        }
-        if (t->kind == CL_TOK_WORD) {
-            char_grams(t->text, cb, arg);
+        if (f->tok[i].kind != CL_TOK_PUNCT) {
+            token_features(f, i, &first, cb, arg);
         }
     }
+    tail_features(f, lx, cb, arg);
+}
+
+/* The whole-text features after the tokens': counts, length, the
+ * lexicon's findings. Their values are not all 1 or CHAR_GRAM_VALUE, so
+ * scoring sums some as doubles: their order is kept. */
+static void tail_features(const cl_features_t *f, const cl_lexfeat_t *lx, cl_hash_cb cb, void *arg)
+{
     static const char *const meta[] = {"m:exclaim", "m:question", "m:caps",
                                        "m:url",     "m:mention",  "m:emoji"};
     int counts[] = {f->exclaim, f->question, f->caps_words, f->urls, f->mentions, f->emoji};
@@ -243,8 +257,97 @@ void cl_lin_score(const cl_lin_t *lin, const cl_features_t *f, const cl_lexfeat_
     cl_lin_features(f, lx, add_feature_q, &a);
     qacc_flush(&a);
     for (int k = 0; k < CL_LIN_NOUT; k++) {
-        z[k] = ((double)a.one[k] + (double)CHAR_GRAM_VALUE * a.gram[k] + a.other[k]) *
-               lin->scale[k];
+        z[k] =
+            ((double)a.one[k] + (double)CHAR_GRAM_VALUE * a.gram[k] + a.other[k]) * lin->scale[k];
+    }
+}
+
+typedef struct gram_sum {
+    const cl_lin_t *lin; /* the weights */
+    int32_t *gram;       /* CL_LIN_QSTRIDE sums */
+} gram_sum_t;
+
+/* Sums the scoring rows of character n-grams (cl_hash_cb for char_grams). */
+static void add_gram_row(uint32_t h, float v, void *arg)
+{
+    gram_sum_t *g = arg;
+    const int16_t *qb = g->lin->q + (size_t)(mix(h) & g->lin->mask) * CL_LIN_QSTRIDE;
+    for (int k = 0; k < CL_LIN_QSTRIDE; k++) {
+        g->gram[k] += qb[k];
+    }
+}
+
+void cl_lin_word(const cl_lin_t *lin, const cl_token_t *t, cl_lin_word_t *w)
+{
+    memset(w, 0, sizeof *w);
+    w->bw = mix(fnv_str(fnv_str(FNV_BASIS, "w:"), t->text)) & lin->mask;
+    w->bn = mix(fnv_str(fnv_str(FNV_BASIS, "n:"), t->text)) & lin->mask;
+    w->bs = mix(fnv_str(fnv_str(FNV_BASIS, "s:"), t->text)) & lin->mask;
+    w->hb = fnv_mem(fnv_str(fnv_str(FNV_BASIS, "b:"), t->text), " ", 1);
+    if (t->kind == CL_TOK_WORD) {
+        gram_sum_t g = {lin, w->gram};
+        char_grams(t->text, add_gram_row, &g);
+    }
+}
+
+/* Adds a bucket of value 1 to a (add_feature_q without the hashing). */
+static void qacc_push(qacc_t *a, uint32_t b)
+{
+    __builtin_prefetch(a->lin->q + (size_t)b * CL_LIN_QSTRIDE);
+    a->bucket[a->n] = b;
+    a->value[a->n] = 1.0f;
+    if (++a->n == QCHUNK) {
+        qacc_flush(a);
+    }
+}
+
+void cl_lin_score_words(const cl_lin_t *lin, const cl_features_t *f, const cl_lexfeat_t *lx,
+                        const cl_lin_word_t *const *words, double z[CL_LIN_NOUT])
+{
+    if (lin->q == NULL || words == NULL) {
+        cl_lin_score(lin, f, lx, z);
+        return;
+    }
+    qacc_t a;
+    a.lin = lin;
+    a.n = 0;
+    memset(a.one, 0, sizeof a.one);
+    memset(a.gram, 0, sizeof a.gram);
+    memset(a.other, 0, sizeof a.other);
+    /* The features of cl_lin_features() in its order where the order
+     * matters (the double sums of the tail); the integer sums of value-1
+     * and n-gram features are exact in any order. */
+    add_feature_q(fnv_str(FNV_BASIS, "m:bias"), 1.0f, &a);
+    int first = 1;
+    for (size_t i = 0; i < f->n; i++) {
+        const cl_token_t *t = &f->tok[i];
+        const cl_lin_word_t *w = words[i];
+        if (t->kind == CL_TOK_PUNCT) {
+            continue;
+        }
+        if (w == NULL) {
+            token_features(f, i, &first, add_feature_q, &a);
+            continue;
+        }
+        qacc_push(&a, (t->flags & CL_TF_NEGATED) ? w->bn : w->bw);
+        if (first && t->kind != CL_TOK_MENTION && t->kind != CL_TOK_URL) {
+            qacc_push(&a, w->bs);
+            first = 0;
+        }
+        if (i + 1 < f->n && f->tok[i + 1].kind != CL_TOK_PUNCT) {
+            qacc_push(&a, mix(fnv_str(w->hb, f->tok[i + 1].text)) & lin->mask);
+        }
+        if (t->kind == CL_TOK_WORD) {
+            for (int k = 0; k < CL_LIN_QSTRIDE; k++) {
+                a.gram[k] += w->gram[k];
+            }
+        }
+    }
+    tail_features(f, lx, add_feature_q, &a);
+    qacc_flush(&a);
+    for (int k = 0; k < CL_LIN_NOUT; k++) {
+        z[k] =
+            ((double)a.one[k] + (double)CHAR_GRAM_VALUE * a.gram[k] + a.other[k]) * lin->scale[k];
     }
 }
 
@@ -355,8 +458,7 @@ static size_t file_size(unsigned bits, size_t mlen)
            CL_SHA256_LEN;
 }
 
-int cl_lin_save(const cl_lin_t *lin, const char *path, const char *meta, char *err,
-                size_t errlen)
+int cl_lin_save(const cl_lin_t *lin, const char *path, const char *meta, char *err, size_t errlen)
 {
     size_t mlen = strlen(meta);
     size_t size = file_size(lin->bits, mlen);
@@ -394,8 +496,10 @@ int cl_lin_save(const cl_lin_t *lin, const char *path, const char *meta, char *e
     }
     free(buf);
     if (!ok || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "model file %s: cannot write (%s); check the directory exists and "
-                 "is writable", path, strerror(errno));
+        snprintf(err, errlen,
+                 "model file %s: cannot write (%s); check the directory exists and "
+                 "is writable",
+                 path, strerror(errno));
         remove(tmp);
         return -1;
     }
@@ -407,8 +511,10 @@ static uint8_t *read_file(const char *path, size_t *len, char *err, size_t errle
 {
     FILE *fp = fopen(path, "rb");
     if (fp == NULL) {
-        snprintf(err, errlen, "model file %s: cannot open (%s); build it with 'make model' or "
-                 "point OUTCRY_CLASSIFY_MODEL / --model at one", path, strerror(errno));
+        snprintf(err, errlen,
+                 "model file %s: cannot open (%s); build it with 'make model' or "
+                 "point OUTCRY_CLASSIFY_MODEL / --model at one",
+                 path, strerror(errno));
         return NULL;
     }
     size_t cap = 1 << 20, n = 0;
@@ -431,8 +537,10 @@ static uint8_t *read_file(const char *path, size_t *len, char *err, size_t errle
     fclose(fp);
     if (bad) {
         free(buf);
-        snprintf(err, errlen, "model file %s: cannot read (too large, out of memory or an I/O "
-                 "error)", path);
+        snprintf(err, errlen,
+                 "model file %s: cannot read (too large, out of memory or an I/O "
+                 "error)",
+                 path);
         return NULL;
     }
     *len = n;

@@ -22,17 +22,17 @@
 #include "features.h"
 #include "model.h"
 
-#define CL_LIN_MAGIC       "OUTCRYLM" /* 8 bytes, no NUL in the file */
-#define CL_LIN_VERSION     1u         /* file format version */
-#define CL_LIN_FEATSET     1u         /* version of cl_lin_features(); bump on any change */
-#define CL_LIN_NOUT        (1 + CL_NCAT + CL_NSEV)
-#define CL_LIN_QSTRIDE     16 /* int16 per row of the scoring copy: NOUT, padded */
-#define CL_LIN_OUT_CAT     1
-#define CL_LIN_OUT_SEV     (1 + CL_NCAT)
-#define CL_LIN_BITS_MIN    10
-#define CL_LIN_BITS_MAX    24
-#define CL_LIN_BITS_DEF    16
-#define CL_LIN_HEADER_LEN  60 /* bytes before the metadata */
+#define CL_LIN_MAGIC      "OUTCRYLM" /* 8 bytes, no NUL in the file */
+#define CL_LIN_VERSION    1u         /* file format version */
+#define CL_LIN_FEATSET    1u         /* version of cl_lin_features(); bump on any change */
+#define CL_LIN_NOUT       (1 + CL_NCAT + CL_NSEV)
+#define CL_LIN_QSTRIDE    16 /* int16 per row of the scoring copy: NOUT, padded */
+#define CL_LIN_OUT_CAT    1
+#define CL_LIN_OUT_SEV    (1 + CL_NCAT)
+#define CL_LIN_BITS_MIN   10
+#define CL_LIN_BITS_MAX   24
+#define CL_LIN_BITS_DEF   16
+#define CL_LIN_HEADER_LEN 60 /* bytes before the metadata */
 
 /* What the lexicon passes (model.c) found, fed to the linear model as
  * features: the hand-made knowledge the small training set cannot learn. */
@@ -46,16 +46,16 @@ typedef struct cl_lexfeat {
 } cl_lexfeat_t;
 
 struct cl_lin {
-    unsigned bits;                          /* log2 of the number of buckets */
-    uint32_t mask;                          /* buckets - 1 */
-    float *w;                               /* [buckets][CL_LIN_NOUT], owned */
-    int16_t *q;                             /* the same as stored (w = q * scale), rows of
-                                               CL_LIN_QSTRIDE, owned; NULL until
-                                               quantised; scoring uses it */
-    float scale[CL_LIN_NOUT];               /* int16 -> float factor per output */
-    uint8_t data_sha[32];                   /* SHA-256 of the training data */
-    char name[64];                          /* e.g. "outcry-linear/1-3fa2c1d0" */
-    char *meta;                             /* metadata JSON text, owned */
+    unsigned bits;            /* log2 of the number of buckets */
+    uint32_t mask;            /* buckets - 1 */
+    float *w;                 /* [buckets][CL_LIN_NOUT], owned */
+    int16_t *q;               /* the same as stored (w = q * scale), rows of
+                                 CL_LIN_QSTRIDE, owned; NULL until
+                                 quantised; scoring uses it */
+    float scale[CL_LIN_NOUT]; /* int16 -> float factor per output */
+    uint8_t data_sha[32];     /* SHA-256 of the training data */
+    char name[64];            /* e.g. "outcry-linear/1-3fa2c1d0" */
+    char *meta;               /* metadata JSON text, owned */
 };
 typedef struct cl_lin cl_lin_t;
 
@@ -80,6 +80,25 @@ uint32_t cl_lin_bucket(const cl_lin_t *lin, uint32_t h);
 void cl_lin_score(const cl_lin_t *lin, const cl_features_t *f, const cl_lexfeat_t *lx,
                   double z[CL_LIN_NOUT]);
 
+/* What scoring needs of one token that depends on its text (and kind)
+ * alone, worked out once per word (cl_lin_word) and kept in the model's
+ * word cache (vocab.h): the sum of its character n-gram rows (int16 rows
+ * summed as int32: exact, in any order) and its unigram buckets. */
+typedef struct cl_lin_word {
+    int32_t gram[CL_LIN_QSTRIDE]; /* sum of the rows of the word's character n-grams */
+    uint32_t bw, bn, bs;          /* buckets of "w:<text>", "n:<text>", "s:<text>" */
+    uint32_t hb;                  /* FNV-1a state after "b:<text> ", for its bigrams */
+} cl_lin_word_t;
+
+/* Works out *w for token t under lin, which must be quantised (lin->q). */
+void cl_lin_word(const struct cl_lin *lin, const cl_token_t *t, cl_lin_word_t *w);
+
+/* cl_lin_score() with words[i] = cl_lin_word() of f->tok[i], or NULL for a
+ * token to work out directly: the same sums, bit for bit. words NULL, or
+ * lin not quantised, is cl_lin_score(). */
+void cl_lin_score_words(const struct cl_lin *lin, const cl_features_t *f, const cl_lexfeat_t *lx,
+                        const cl_lin_word_t *const *words, double z[CL_LIN_NOUT]);
+
 /* A model of 2^bits zero weights. Returns 0, or -1 (out of memory). */
 int cl_lin_init(cl_lin_t *lin, unsigned bits);
 void cl_lin_free(cl_lin_t *lin); /* NULL-safe; leaves lin zeroed */
@@ -92,8 +111,7 @@ int cl_lin_quantise(cl_lin_t *lin);
 
 /* Writes the model to path (atomically: path.tmp, then rename); meta is the
  * metadata JSON text. Returns 0, or -1 with the reason in err. */
-int cl_lin_save(const cl_lin_t *lin, const char *path, const char *meta, char *err,
-                size_t errlen);
+int cl_lin_save(const cl_lin_t *lin, const char *path, const char *meta, char *err, size_t errlen);
 
 /* Loads and checks a model file. Returns 0, or -1 with the reason in err
  * (what is wrong with the file and what to do). */

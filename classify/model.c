@@ -18,6 +18,7 @@
 #include "features.h"
 #include "lexicon.h"
 #include "linear.h"
+#include "vocab.h"
 
 /* Whole-text weights of the complaint logit. */
 #define W_BIAS          -1.0  /* a text with no evidence is not a complaint */
@@ -46,6 +47,8 @@ struct cl_model {
     cl_lex_t signal;    /* signal terms */
     cl_lin_t *lin;      /* the trained model; NULL: the lexicon alone */
     int lin_owned;      /* lin is freed with the model */
+    cl_vocab_t vocab;   /* the word cache (vocab.h), for lex and lin; filled as texts come */
+    size_t vocab_cap;   /* its capacity; 0: no cache, every token worked out directly */
 };
 
 static const char *const category_names[CL_NCAT] = {
@@ -86,6 +89,15 @@ void cl_thresholds_default(cl_thresholds_t *t)
     t->category_min = 0.0;
 }
 
+/* (Re)builds the word cache for m's tables and weights: whenever either
+ * changes, since the cache holds what they give each word. */
+static int build_vocab(cl_model_t *m)
+{
+    const cl_lex_t *lex[CL_VOCAB_NLEX] = {&m->complaint, &m->category, &m->polarity, &m->signal};
+    cl_vocab_free(&m->vocab);
+    return m->vocab_cap == 0 ? 0 : cl_vocab_init(&m->vocab, lex, m->lin, m->vocab_cap);
+}
+
 cl_model_t *cl_model_new(const char *path, char *err, size_t errlen)
 {
     cl_model_t *m = calloc(1, sizeof *m);
@@ -103,7 +115,13 @@ cl_model_t *cl_model_new(const char *path, char *err, size_t errlen)
         cl_model_free(m);
         return NULL;
     }
+    m->vocab_cap = CL_VOCAB_CAP;
     if (path == NULL) {
+        if (build_vocab(m) != 0) {
+            snprintf(err, errlen, "classifier model: out of memory");
+            cl_model_free(m);
+            return NULL;
+        }
         return m;
     }
     m->lin = calloc(1, sizeof *m->lin);
@@ -114,6 +132,11 @@ cl_model_t *cl_model_new(const char *path, char *err, size_t errlen)
     }
     m->lin_owned = 1;
     if (cl_lin_load(m->lin, path, err, errlen) != 0) {
+        cl_model_free(m);
+        return NULL;
+    }
+    if (build_vocab(m) != 0) {
+        snprintf(err, errlen, "classifier model: out of memory");
         cl_model_free(m);
         return NULL;
     }
@@ -128,6 +151,32 @@ void cl_model_set_linear(cl_model_t *m, cl_lin_t *lin)
     }
     m->lin = lin;
     m->lin_owned = 0;
+    if (build_vocab(m) != 0) {
+        m->vocab_cap = 0; /* out of memory: classify without the cache, as correctly */
+    }
+}
+
+int cl_model_set_cache(cl_model_t *m, size_t cap)
+{
+    if (cap > CL_VOCAB_CAPMAX) {
+        return -1;
+    }
+    m->vocab_cap = cap;
+    if (build_vocab(m) != 0) {
+        m->vocab_cap = 0;
+        return -1;
+    }
+    return 0;
+}
+
+void cl_model_cache_stats(const cl_model_t *m, cl_cache_stats_t *st)
+{
+    st->capacity = m->vocab.cap;
+    st->words = m->vocab.n;
+    st->preset = m->vocab.preset;
+    st->hits = m->vocab.hits;
+    st->misses = m->vocab.misses;
+    st->uncached = m->vocab.uncached;
 }
 
 const char *cl_model_name(const cl_model_t *m)
@@ -149,6 +198,7 @@ void cl_model_free(cl_model_t *m)
     cl_lex_free(&m->category);
     cl_lex_free(&m->polarity);
     cl_lex_free(&m->signal);
+    cl_vocab_free(&m->vocab);
     if (m->lin != NULL && m->lin_owned) {
         cl_lin_free(m->lin);
         free(m->lin);
@@ -364,7 +414,8 @@ static double meta_logit(const cl_features_t *f, int asking, json_t *trace)
 
 /* The lexicon passes over f: fills s and returns the lexicon's complaint
  * logit; *sarcasm tells whether its sarcasm rule fired. */
-static double lex_scan(const cl_model_t *m, const cl_features_t *f, scan_t *s, int *sarcasm,
+static double lex_scan(const cl_model_t *m, const cl_features_t *f,
+                       const cl_lexw_t *const lw[CL_VOCAB_NLEX], scan_t *s, int *sarcasm,
                        int *asking, int *lead_out)
 {
     static const char *const asking_words[] = {"how",  "what",  "when",   "where", "which", "who",
@@ -383,10 +434,10 @@ static double lex_scan(const cl_model_t *m, const cl_features_t *f, scan_t *s, i
         }
         json_object_set_new(s->trace, "tokens", toks);
     }
-    cl_lex_scan(&m->complaint, f, on_complaint, s);
-    cl_lex_scan(&m->category, f, on_category, s);
-    cl_lex_scan(&m->polarity, f, on_polarity, s);
-    cl_lex_scan(&m->signal, f, on_signal, s);
+    cl_lex_scan(&m->complaint, f, lw ? lw[0] : NULL, on_complaint, s);
+    cl_lex_scan(&m->category, f, lw ? lw[1] : NULL, on_category, s);
+    cl_lex_scan(&m->polarity, f, lw ? lw[2] : NULL, on_polarity, s);
+    cl_lex_scan(&m->signal, f, lw ? lw[3] : NULL, on_signal, s);
     for (size_t i = 0; i < f->n; i++) {
         if ((f->tok[i].flags & CL_TF_HASHTAG) && strcmp(f->tok[i].text, "not") == 0) {
             s->sarcasm_cue = 1; /* "#not" */
@@ -440,7 +491,7 @@ int cl_model_lexfeat(const cl_model_t *m, const cl_features_t *f, cl_lexfeat_t *
     int sarcasm = 0, asking = 0, lead = -1;
     memset(&s, 0, sizeof s);
     memset(lx, 0, sizeof *lx);
-    lx->z = lex_scan(m, f, &s, &sarcasm, &asking, &lead);
+    lx->z = lex_scan(m, f, NULL, &s, &sarcasm, &asking, &lead);
     memcpy(lx->catz, s.catz, sizeof lx->catz);
     lx->sentiment = lex_sentiment(f, &s, sarcasm);
     lx->signals = s.sig | s.sig_c;
@@ -449,8 +500,8 @@ int cl_model_lexfeat(const cl_model_t *m, const cl_features_t *f, cl_lexfeat_t *
     return 0;
 }
 
-int cl_model_classify(const cl_model_t *m, const char *text, size_t len,
-                      const cl_thresholds_t *th, cl_result_t *r, json_t *explain)
+int cl_model_classify(const cl_model_t *m, const char *text, size_t len, const cl_thresholds_t *th,
+                      cl_result_t *r, json_t *explain)
 {
     cl_features_t f = {0};
     int rc = cl_model_classify_with(m, &f, text, len, th, r, explain);
@@ -471,8 +522,29 @@ int cl_model_classify_with(const cl_model_t *m, cl_features_t *fp, const char *t
     }
     f = *fp; /* a copy of the header: the tokens stay the caller's */
     s.trace = explain;
+    /* Each token's cached entry, spread per table for the scans and as
+     * the linear model's per-word parts. explain keeps the direct path: it
+     * is for humans, not speed. */
+    cl_lexw_t lwbuf[CL_VOCAB_NLEX][CL_MAX_TOKENS];
+    const cl_lexw_t *lw[CL_VOCAB_NLEX] = {lwbuf[0], lwbuf[1], lwbuf[2], lwbuf[3]};
+    const cl_lin_word_t *words[CL_MAX_TOKENS];
+    int cached = m->vocab.cap > 0 && explain == NULL;
+    if (cached) {
+        cl_vocab_t *v = (cl_vocab_t *)&m->vocab; /* the cache is the model's memo; see model.h */
+        for (size_t i = 0; i < f.n; i++) {
+            const cl_vword_t *e = f.tok[i].kind == CL_TOK_PUNCT ? NULL : cl_vocab_get(v, &f.tok[i]);
+            for (int k = 0; k < CL_VOCAB_NLEX; k++) {
+                if (e != NULL) {
+                    lwbuf[k][i] = e->lex[k];
+                } else {
+                    memset(&lwbuf[k][i], 0, sizeof lwbuf[k][i]);
+                }
+            }
+            words[i] = e != NULL && v->lin != NULL ? &e->lin : NULL;
+        }
+    }
     int sarcasm = 0, asking = 0, lead = -1;
-    double z = lex_scan(m, &f, &s, &sarcasm, &asking, &lead);
+    double z = lex_scan(m, &f, cached ? lw : NULL, &s, &sarcasm, &asking, &lead);
     r->sentiment = lex_sentiment(&f, &s, sarcasm);
     double psev[CL_NSEV] = {0};
     if (m->lin != NULL) {
@@ -483,7 +555,11 @@ int cl_model_classify_with(const cl_model_t *m, cl_features_t *fp, const char *t
                            .sarcasm = sarcasm};
         memcpy(lx.catz, s.catz, sizeof lx.catz);
         double out[CL_LIN_NOUT], pcat[CL_NCAT];
-        cl_lin_score(m->lin, &f, &lx, out);
+        if (cached && m->vocab.lin == m->lin) {
+            cl_lin_score_words(m->lin, &f, &lx, words, out);
+        } else {
+            cl_lin_score(m->lin, &f, &lx, out);
+        }
         r->score = sigmoid(out[0]);
         int best = softmax(out + CL_LIN_OUT_CAT, CL_NCAT, pcat);
         r->category = (cl_category_t)best;
@@ -619,15 +695,15 @@ size_t cl_result_text(const cl_result_t *r, char *buf, size_t size)
     /* every string here is one of ours: names and the model name need no
      * escaping */
     size_t o = 0;
-    int bad = put(buf, size, &o, r->complaint ? "{\"complaint\":true,\"score\":"
-                                                : "{\"complaint\":false,\"score\":") |
-              put(buf, size, &o, num[0]) | put(buf, size, &o, ",\"category\":\"") |
-              put(buf, size, &o, cl_category_name(r->category)) |
-              put(buf, size, &o, "\",\"category_score\":") | put(buf, size, &o, num[1]) |
-              put(buf, size, &o, ",\"severity\":\"") |
-              put(buf, size, &o, cl_severity_name(r->severity)) |
-              put(buf, size, &o, "\",\"sentiment\":") | put(buf, size, &o, num[2]) |
-              put(buf, size, &o, ",\"signals\":[");
+    int bad =
+        put(buf, size, &o,
+            r->complaint ? "{\"complaint\":true,\"score\":" : "{\"complaint\":false,\"score\":") |
+        put(buf, size, &o, num[0]) | put(buf, size, &o, ",\"category\":\"") |
+        put(buf, size, &o, cl_category_name(r->category)) |
+        put(buf, size, &o, "\",\"category_score\":") | put(buf, size, &o, num[1]) |
+        put(buf, size, &o, ",\"severity\":\"") | put(buf, size, &o, cl_severity_name(r->severity)) |
+        put(buf, size, &o, "\",\"sentiment\":") | put(buf, size, &o, num[2]) |
+        put(buf, size, &o, ",\"signals\":[");
     const char *sep = "\"";
     for (int i = 0; i < CL_NSIG; i++) {
         if (r->signals & (1u << i)) {

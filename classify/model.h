@@ -105,6 +105,29 @@ void cl_model_free(cl_model_t *m); /* NULL-safe */
  * training and evaluation. */
 void cl_model_set_linear(cl_model_t *m, struct cl_lin *lin);
 
+/* The word cache (vocab.h): what each word contributes, worked out once and
+ * kept by the model, filled with the word lists' words when the model is
+ * built and with new words as texts come, up to cap words (allocated once;
+ * default CL_VOCAB_CAP, ~140 bytes a word). Results are the same with or
+ * without it, bit for bit; cap 0 turns it off (every token worked out
+ * directly). Since classifying fills the cache, one model must not classify
+ * on two threads at once (each stage classifies on one). Returns 0, or -1
+ * when cap is too large or out of memory (the cache is then off). */
+int cl_model_set_cache(cl_model_t *m, size_t cap);
+
+typedef struct cl_cache_stats {
+    size_t capacity;             /* words it can hold; 0: off */
+    size_t words;                /* words in it */
+    size_t preset;               /* of which put in when it was built */
+    unsigned long long hits;     /* tokens found in it */
+    unsigned long long misses;   /* tokens worked out and added */
+    unsigned long long uncached; /* tokens worked out directly: not in it, and it was full */
+} cl_cache_stats_t;
+
+/* The cache's figures since it was built (cl_model_new, cl_model_set_linear,
+ * cl_model_set_cache). */
+void cl_model_cache_stats(const cl_model_t *m, cl_cache_stats_t *st);
+
 /* The model's name ("outcry-linear/1-3fa2c1d0", "outcry-lexicon/0.1"), and
  * the trained model's metadata JSON text (NULL for the lexicon). Borrowed. */
 const char *cl_model_name(const cl_model_t *m);
@@ -115,8 +138,8 @@ const char *cl_model_meta(const cl_model_t *m);
  * own posts). explain, when not NULL, receives the tokens, the terms that
  * matched and the logits, for humans tuning the model. Returns 0, or -1
  * when out of memory. */
-int cl_model_classify(const cl_model_t *m, const char *text, size_t len,
-                      const cl_thresholds_t *th, cl_result_t *r, json_t *explain);
+int cl_model_classify(const cl_model_t *m, const char *text, size_t len, const cl_thresholds_t *th,
+                      cl_result_t *r, json_t *explain);
 
 /* cl_model_classify() with the caller's token buffer f (zeroed before its
  * first use, released with cl_features_free()): once f has grown to the

@@ -360,7 +360,7 @@ static void test_lexicon_longest_match(void **state)
     assert_int_equal(cl_lex_init(&lx, "t", terms, 5, 0, err, sizeof err), 0);
     cl_features_t f = {0};
     extract(&f, "customer service overcharged me, service. ughhh it doesn't work");
-    cl_lex_scan(&lx, &f, count_match, buf);
+    cl_lex_scan(&lx, &f, NULL, count_match, buf);
     assert_string_equal(buf, "customer service@0|overcharg*@2|service@5|ugh@7|work@10!|");
     cl_features_free(&f);
     cl_lex_free(&lx);
@@ -463,11 +463,11 @@ static void test_result_text_matches_jansson(void **state)
     r.signals = CL_SIG_CHURN | CL_SIG_QUESTION;
     r.category = CL_CAT_BILLING;
     r.severity = CL_SEV_HIGH;
-    double vals[] = {0.0, -0.0, 1.0, -1.0, 0.5, 0.0004, 0.0005, -0.0004, -0.0005, 0.9995,
-                     0.12345, -0.98765, 0.1, 0.01, 0.001, 0.999, 0.25, 0.75, 2.5, -3.0004};
+    double vals[] = {0.0,     -0.0,    1.0,    -1.0,    0.5,      0.0004, 0.0005,
+                     -0.0004, -0.0005, 0.9995, 0.12345, -0.98765, 0.1,    0.01,
+                     0.001,   0.999,   0.25,   0.75,    2.5,      -3.0004};
     for (int i = 0; i <= 20000 + (int)(sizeof vals / sizeof vals[0]); i++) {
-        double v = i <= 20000 ? -1.0 + i / 10000.0 + 1e-7 * (i % 7)
-                              : vals[i - 20001];
+        double v = i <= 20000 ? -1.0 + i / 10000.0 + 1e-7 * (i % 7) : vals[i - 20001];
         r.score = fabs(v);
         r.category_score = fabs(v) / 3;
         r.sentiment = v;
@@ -477,11 +477,11 @@ static void test_result_text_matches_jansson(void **state)
         assert_true(n > 0);
         assert_int_equal(strlen(text), n);
         json_t *sig = json_pack("[s,s]", "churn_threat", "question");
-        json_t *want = json_pack(
-            "{s:b,s:f,s:s,s:f,s:s,s:f,s:o,s:s}", "complaint", r.complaint, "score",
-            round(r.score * 1000) / 1000, "category", "billing", "category_score",
-            round(r.category_score * 1000) / 1000, "severity", "high", "sentiment",
-            round(r.sentiment * 1000) / 1000, "signals", sig, "model", r.model);
+        json_t *want =
+            json_pack("{s:b,s:f,s:s,s:f,s:s,s:f,s:o,s:s}", "complaint", r.complaint, "score",
+                      round(r.score * 1000) / 1000, "category", "billing", "category_score",
+                      round(r.category_score * 1000) / 1000, "severity", "high", "sentiment",
+                      round(r.sentiment * 1000) / 1000, "signals", sig, "model", r.model);
         char *w = json_dumps(want, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
         if (strcmp(text, w) != 0) {
             fail_msg("v=%.17g:\n got %s\nwant %s", v, text, w);

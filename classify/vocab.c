@@ -1,0 +1,159 @@
+/* vocab.c -- the model's word cache (vocab.h). */
+#include "vocab.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Words common in any post, whatever it is about, put in the cache when it
+ * is built so that the first texts do not pay for them (the word lists'
+ * own words are added too). Written for this cache; any word missing here
+ * is added the first time it is met. */
+static const char *const common_text =
+    "the a an and or but if so to of in on at by for from with about as into over after "
+    "before up down out off again still just now then than too very really not no never "
+    "i me my mine we us our you your yours he him his she her it its they them their this "
+    "that these those there here what which who whom whose when where why how is am are was "
+    "were be been being have has had having do does did doing done will would can could "
+    "should shall may might must get got gets getting go goes going went make made take "
+    "took know think want need please thanks thank help hi hello hey dear all any some "
+    "every each one two three day days week weeks month months year hour hours minutes "
+    "time today yesterday tomorrow morning night order account phone service customer "
+    "support app internet email call called calling message update issue problem working "
+    "work new back like good great bad still even also only more most much many other "
+    "another same again i'm i've i'll it's don't can't won't didn't doesn't isn't "
+    "@user <url> $5 5 :) :( ! ?";
+
+/* The cache's index hash: FNV-1a with its high bits folded down, since the
+ * slot is the low bits. */
+static size_t slot_of(uint32_t fnv, size_t mask)
+{
+    return (fnv ^ (fnv >> 15)) & mask;
+}
+
+void cl_vocab_word(const cl_vocab_t *v, const cl_token_t *t, cl_vword_t *e)
+{
+    memset(e, 0, sizeof *e);
+    memcpy(e->text, t->text, t->len + 1);
+    e->fnv = t->fnv;
+    e->len = (uint8_t)t->len;
+    e->kind = (uint8_t)t->kind;
+    for (int k = 0; k < CL_VOCAB_NLEX; k++) {
+        if (cl_lex_word(v->lex[k], t, &e->lex[k]) != 0) {
+            memset(&e->lex[k], 0, sizeof e->lex[k]); /* looked up at scan time */
+        }
+    }
+    if (v->lin != NULL) {
+        cl_lin_word(v->lin, t, &e->lin);
+    }
+}
+
+/* The slot holding t's word, or the empty slot where it would go. */
+static size_t find(const cl_vocab_t *v, const cl_token_t *t)
+{
+    size_t mask = v->nslot - 1;
+    size_t at = slot_of(t->fnv, mask);
+    for (; v->slot[at] != 0; at = (at + 1) & mask) {
+        const cl_vword_t *e = &v->w[v->slot[at] - 1];
+        if (e->fnv == t->fnv && e->len == t->len && e->kind == (uint8_t)t->kind &&
+            memcmp(e->text, t->text, t->len) == 0) {
+            break;
+        }
+    }
+    return at;
+}
+
+const cl_vword_t *cl_vocab_get(cl_vocab_t *v, const cl_token_t *t)
+{
+    size_t at = find(v, t);
+    if (v->slot[at] != 0) {
+        v->hits++;
+        return &v->w[v->slot[at] - 1];
+    }
+    if (v->n == v->cap || t->len >= CL_TOKEN_MAX) {
+        v->uncached++;
+        return NULL;
+    }
+    v->misses++;
+    cl_vword_t *e = &v->w[v->n];
+    cl_vocab_word(v, t, e);
+    v->slot[at] = (uint32_t)++v->n;
+    return e;
+}
+
+/* Adds the tokens of text to the cache. Returns 0, or -1 when out of
+ * memory. */
+static int add_text(cl_vocab_t *v, cl_features_t *f, const char *text)
+{
+    if (cl_features_extract(f, text, strlen(text)) != 0) {
+        return -1;
+    }
+    for (size_t i = 0; i < f->n && v->n < v->cap; i++) {
+        if (f->tok[i].kind != CL_TOK_PUNCT) {
+            cl_vocab_get(v, &f->tok[i]);
+        }
+    }
+    return 0;
+}
+
+/* Adds the words of every term of lx (a prefix term's stem as a word). */
+static int add_terms(cl_vocab_t *v, cl_features_t *f, const cl_lex_t *lx)
+{
+    for (size_t i = 0; i < lx->nexact; i++) {
+        if (add_text(v, f, lx->exact[i]->term) != 0) {
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < lx->nprefix; i++) {
+        char stem[CL_TOKEN_MAX];
+        size_t n = lx->plen[i] < sizeof stem - 1 ? lx->plen[i] : sizeof stem - 1;
+        memcpy(stem, lx->prefix[i]->term, n);
+        stem[n] = '\0';
+        if (add_text(v, f, stem) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int cl_vocab_init(cl_vocab_t *v, const cl_lex_t *const lex[CL_VOCAB_NLEX], const cl_lin_t *lin,
+                  size_t cap)
+{
+    memset(v, 0, sizeof *v);
+    if (cap == 0 || cap > CL_VOCAB_CAPMAX) {
+        return -1;
+    }
+    size_t nslot = 16;
+    while (nslot < 2 * cap) {
+        nslot *= 2;
+    }
+    v->w = malloc(cap * sizeof *v->w);
+    v->slot = calloc(nslot, sizeof *v->slot);
+    if (v->w == NULL || v->slot == NULL) {
+        cl_vocab_free(v);
+        return -1;
+    }
+    v->cap = cap;
+    v->nslot = nslot;
+    memcpy(v->lex, lex, sizeof v->lex);
+    v->lin = lin != NULL && lin->q != NULL ? lin : NULL;
+    cl_features_t f = {0};
+    int rc = add_text(v, &f, common_text);
+    for (int k = 0; k < CL_VOCAB_NLEX && rc == 0; k++) {
+        rc = add_terms(v, &f, lex[k]);
+    }
+    cl_features_free(&f);
+    if (rc != 0) {
+        cl_vocab_free(v);
+        return -1;
+    }
+    v->preset = v->n;
+    v->hits = v->misses = v->uncached = 0; /* the figures are of the texts classified */
+    return 0;
+}
+
+void cl_vocab_free(cl_vocab_t *v)
+{
+    free(v->w);
+    free(v->slot);
+    memset(v, 0, sizeof *v);
+}
