@@ -6,37 +6,51 @@
 #include <string.h>
 #include <utf8proc.h>
 
+/* A short-list word with its length, so that a lookup skips most entries
+ * without a call. */
+typedef struct word {
+    const char *s; /* the word */
+    size_t n;      /* strlen(s) */
+} word_t;
+#define W(s)                                                                                       \
+    {                                                                                              \
+        s, sizeof(s) - 1                                                                           \
+    }
+
 /* Words that open a negation scope, besides anything ending in "n't" and
  * French elisions "n'est". Apostrophe-less spellings are how tweets write. */
-static const char *const negators[] = {
-    "not",     "no",    "never",   "cannot", "cant",   "dont",    "doesnt",  "didnt",   "wont",
-    "isnt",    "wasnt", "arent",   "werent", "havent", "hasnt",   "hadnt",   "couldnt", "shouldnt",
-    "wouldnt", "aint",  "nothing", "nobody", "noone",  "nowhere", "neither", "nor",     "without",
-    "nunca",   "nada",  "nadie",   "ni",     "jamas",  "nao",     "nem",     "ne",      "pas",
-    "jamais",  "aucun", "aucune",  "nicht",  "kein",   "keine",   "keinen",  "keiner",  "nie",
-};
+static const word_t negators[] = {
+    W("not"),    W("no"),     W("never"),   W("cannot"),   W("cant"),    W("dont"),    W("doesnt"),
+    W("didnt"),  W("wont"),   W("isnt"),    W("wasnt"),    W("arent"),   W("werent"),  W("havent"),
+    W("hasnt"),  W("hadnt"),  W("couldnt"), W("shouldnt"), W("wouldnt"), W("aint"),    W("nothing"),
+    W("nobody"), W("noone"),  W("nowhere"), W("neither"),  W("nor"),     W("without"), W("nunca"),
+    W("nada"),   W("nadie"),  W("ni"),      W("jamas"),    W("nao"),     W("nem"),     W("ne"),
+    W("pas"),    W("jamais"), W("aucun"),   W("aucune"),   W("nicht"),   W("kein"),    W("keine"),
+    W("keinen"), W("keiner"), W("nie")};
 
 /* Capitalised words that are names, not shouting. */
-static const char *const acronyms[] = {
-    "dm",  "dms", "ups", "usps", "dhl",  "tnt", "fedex", "usa", "uk",  "eu",   "tv",  "att",
-    "isp", "lte", "sim", "pin",  "sms",  "otp", "atm",   "ssn", "id",  "gps",  "fyi", "ceo",
-    "bbb", "fcc", "ftc", "cfpb", "gdpr", "ios", "pc",    "mac", "psn", "xbox", "ps4", "ps5",
-    "hd",  "uhd", "vpn", "wifi", "dsl",  "nyc", "la",    "sfo", "lax", "jfk",  "lhr", "ord",
-    "atl", "dfw", "ba",  "aa",   "klm",  "bt",  "ee",    "o2",  "hbo", "nfl",  "nba", "api",
-    "url", "faq", "tsa", "nhs",  "hmrc", "irs", "pdf",   "usb", "amp", "gmt",  "est", "pst",
-    "cst", "utc", "am",  "pm",   "mph",  "kg",
-};
+static const word_t acronyms[] = {
+    W("dm"),   W("dms"),  W("ups"), W("usps"), W("dhl"), W("tnt"), W("fedex"), W("usa"), W("uk"),
+    W("eu"),   W("tv"),   W("att"), W("isp"),  W("lte"), W("sim"), W("pin"),   W("sms"), W("otp"),
+    W("atm"),  W("ssn"),  W("id"),  W("gps"),  W("fyi"), W("ceo"), W("bbb"),   W("fcc"), W("ftc"),
+    W("cfpb"), W("gdpr"), W("ios"), W("pc"),   W("mac"), W("psn"), W("xbox"),  W("ps4"), W("ps5"),
+    W("hd"),   W("uhd"),  W("vpn"), W("wifi"), W("dsl"), W("nyc"), W("la"),    W("sfo"), W("lax"),
+    W("jfk"),  W("lhr"),  W("ord"), W("atl"),  W("dfw"), W("ba"),  W("aa"),    W("klm"), W("bt"),
+    W("ee"),   W("o2"),   W("hbo"), W("nfl"),  W("nba"), W("api"), W("url"),   W("faq"), W("tsa"),
+    W("nhs"),  W("hmrc"), W("irs"), W("pdf"),  W("usb"), W("amp"), W("gmt"),   W("est"), W("pst"),
+    W("cst"),  W("utc"),  W("am"),  W("pm"),   W("mph"), W("kg")};
 
 /* Three-letter words that, written in capitals, are shouting rather than an
  * acronym or an airport code; shorter words never count, longer ones do. */
-static const char *const loud3[] = {
-    "why", "not", "fix", "now", "wtf", "omg", "the", "and", "you", "was", "bad", "sad", "yet",
-    "all", "are", "how", "can", "too", "get", "got", "has", "had", "did", "for", "any", "who",
-    "her", "his", "our", "out", "one", "day", "ffs", "smh", "lie", "lol", "way", "off", "old",
-};
+static const word_t loud3[] = {W("why"), W("not"), W("fix"), W("now"), W("wtf"), W("omg"), W("the"),
+                               W("and"), W("you"), W("was"), W("bad"), W("sad"), W("yet"), W("all"),
+                               W("are"), W("how"), W("can"), W("too"), W("get"), W("got"), W("has"),
+                               W("had"), W("did"), W("for"), W("any"), W("who"), W("her"), W("his"),
+                               W("our"), W("out"), W("one"), W("day"), W("ffs"), W("smh"), W("lie"),
+                               W("lol"), W("way"), W("off"), W("old")};
 
-static const char *const contrasts[] = {"but",  "however", "although", "though",
-                                        "pero", "mais",    "aber"};
+static const word_t contrasts[] = {W("but"),  W("however"), W("although"), W("though"),
+                                   W("pero"), W("mais"),    W("aber")};
 
 int cl_in_list(const char *w, const char *const *list, size_t n)
 {
@@ -51,16 +65,34 @@ int cl_in_list(const char *w, const char *const *list, size_t n)
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-int cl_is_negator(const char *word)
+/* cl_in_list() for a word of known length n: a list entry of another
+ * length or first byte costs no call. The lists are short and fixed; their
+ * lengths are taken once per call of the tokeniser's hot path otherwise. */
+static int in_list_n(const char *w, size_t n, const word_t *list, size_t count)
 {
-    size_t n = strlen(word);
-    if (n > 3 && strcmp(word + n - 3, "n't") == 0) {
+    for (size_t i = 0; i < count; i++) {
+        if (list[i].n == n && w[0] == list[i].s[0] && memcmp(w, list[i].s, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* cl_is_negator() for a word of known length n. */
+static int is_negator_n(const char *word, size_t n)
+{
+    if (n > 3 && memcmp(word + n - 3, "n't", 3) == 0) {
         return 1;
     }
     if (n > 2 && word[0] == 'n' && word[1] == '\'') {
         return 1; /* French: n'est, n'ai */
     }
-    return cl_in_list(word, negators, COUNT(negators));
+    return in_list_n(word, n, negators, COUNT(negators));
+}
+
+int cl_is_negator(const char *word)
+{
+    return is_negator_n(word, strlen(word));
 }
 
 /* Decodes one code point at s[*p..len); returns it and advances *p, or
@@ -268,6 +300,27 @@ static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, uns
     char raw[128];
     size_t rn = 0;
     int letters = 0, upper = 0, lower = 0, digits = 0, ascii = 1;
+    /* Most words are plain ASCII letters and digits: take them a byte at a
+     * time, as the loop below would, without decoding or property lookups. */
+    while (*p < len) {
+        unsigned char c = (unsigned char)s[*p];
+        if (c >= '0' && c <= '9') {
+            digits++;
+        } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
+            letters++;
+            if (c <= 'Z') {
+                upper++;
+            } else {
+                lower++;
+            }
+        } else {
+            break;
+        }
+        if (rn < sizeof raw) {
+            raw[rn++] = (char)c;
+        }
+        (*p)++;
+    }
     while (*p < len) {
         size_t q = *p;
         int32_t cp = next_cp(s, len, &q);
@@ -345,9 +398,9 @@ static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, uns
         utf8proc_int32_t cps[4 * sizeof raw];
         const utf8proc_option_t opt =
             UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD;
-        utf8proc_ssize_t n = utf8proc_decompose((const utf8proc_uint8_t *)raw,
-                                                (utf8proc_ssize_t)rn, cps,
-                                                (utf8proc_ssize_t)(sizeof cps / sizeof cps[0]), opt);
+        utf8proc_ssize_t n =
+            utf8proc_decompose((const utf8proc_uint8_t *)raw, (utf8proc_ssize_t)rn, cps,
+                               (utf8proc_ssize_t)(sizeof cps / sizeof cps[0]), opt);
         if (n < 0 || (size_t)n > sizeof cps / sizeof cps[0]) {
             return 0; /* not a word we can fold: skip it */
         }
@@ -364,16 +417,17 @@ static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, uns
     if (squeeze(word, &wn)) {
         flags |= CL_TF_ELONGATED;
     }
-    word[wn < sizeof word ? wn : sizeof word - 1] = '\0';
-    if (upper >= 3 && lower == 0 && !cl_in_list(word, acronyms, COUNT(acronyms)) &&
-        (upper >= 4 || cl_in_list(word, loud3, COUNT(loud3)))) {
+    size_t sn = wn < sizeof word ? wn : sizeof word - 1; /* strlen(word) */
+    word[sn] = '\0';
+    if (upper >= 3 && lower == 0 && !in_list_n(word, sn, acronyms, COUNT(acronyms)) &&
+        (upper >= 4 || in_list_n(word, sn, loud3, COUNT(loud3)))) {
         flags |= CL_TF_CAPS;
         f->caps_words++;
     }
-    if (cl_is_negator(word)) {
+    if (is_negator_n(word, sn)) {
         flags |= CL_TF_NEGATOR;
     }
-    if (cl_in_list(word, contrasts, COUNT(contrasts))) {
+    if (sn >= 3 && sn <= 8 && in_list_n(word, sn, contrasts, COUNT(contrasts))) {
         flags |= CL_TF_CONTRAST;
     }
     f->words++;
@@ -433,6 +487,26 @@ int cl_features_extract(cl_features_t *f, const char *s, size_t len)
     int prev_word = 0; /* the previous code point was part of a word */
     while (p < len && f->n < CL_MAX_TOKENS) {
         size_t start = p;
+        unsigned char b = (unsigned char)s[p];
+        /* ASCII fast paths, taken exactly where the general code below would
+         * do the same: a space ends a run and a word; a letter or digit that
+         * can start no emoticon ("xD") or link ("http", "www") starts a word. */
+        if (b == ' ' || b == '\n') {
+            run = 0;
+            prev_word = 0;
+            p++;
+            continue;
+        }
+        if ((b >= '0' && b <= '9') ||
+            ((b | 0x20) >= 'a' && (b | 0x20) <= 'z' && (b | 0x20) != 'x' && (b | 0x20) != 'h' &&
+             (b | 0x20) != 'w')) {
+            run = 0;
+            if (read_word(f, s, len, &p, 0) != 0) {
+                return -1;
+            }
+            prev_word = 1;
+            continue;
+        }
         int32_t cp = next_cp(s, len, &p);
         int32_t nx = peek_cp(s, len, p);
         if (cp != '!' && cp != '?') {

@@ -335,16 +335,35 @@ static void count_cb(const cl_term_t *t, size_t first, size_t ntok, int negated,
     ++*(size_t *)arg;
 }
 
+/* Words of the longest phrase of lx that token t starts, 0 when none. */
+static int phrase_words(const cl_lex_t *lx, const cl_token_t *t)
+{
+    size_t mask = lx->nslot - 1;
+    uint32_t h = fin(t->fnv);
+    int most = 0;
+    if (lx->max_words < 2) {
+        return 0;
+    }
+    for (size_t at = h & mask; lx->first[at] != 0; at = (at + 1) & mask) {
+        const char *term = lx->exact[lx->first[at] - 1]->term;
+        if (lx->fhash[at] == h && strncmp(term, t->text, t->len) == 0 && term[t->len] == ' ') {
+            int words = 1;
+            for (const char *c = term; *c; c++) {
+                words += *c == ' ';
+            }
+            most = words > most ? words : most;
+        }
+    }
+    return most;
+}
+
 int cl_lex_word(const cl_lex_t *lx, const cl_token_t *t, cl_lexw_t *w)
 {
     memset(w, 0, sizeof *w);
     if (lx->nexact >= UINT16_MAX) {
         return -1;
     }
-    unsigned flags = CL_LW_KNOWN;
-    if (lx->max_words > 1 && starts_phrase(lx, t)) {
-        flags |= CL_LW_PHRASE;
-    }
+    unsigned flags = CL_LW_KNOWN | (unsigned)phrase_words(lx, t) << 4;
     size_t at = lower_bound(lx, t->text, fin(t->fnv)), n = 0;
     while (at + n < lx->nexact && strcmp(lx->exact[at + n]->term, t->text) == 0) {
         n++;
@@ -380,7 +399,9 @@ static size_t match_at(const cl_lex_t *lx, const cl_features_t *f, size_t i, con
     size_t used = 0;
     /* phrases first, longest first; only for a token that starts one */
     size_t kmax = (size_t)lx->max_words;
-    if (kmax > 1 && !(known ? (lw->flags & CL_LW_PHRASE) != 0 : starts_phrase(lx, t))) {
+    if (known) {
+        kmax = CL_LW_WORDS(lw->flags); /* no longer phrase starts with it */
+    } else if (kmax > 1 && !starts_phrase(lx, t)) {
         kmax = 1;
     }
     if (kmax > 1) {
@@ -442,6 +463,11 @@ void cl_lex_scan(const cl_lex_t *lx, const cl_features_t *f, const cl_lexw_t *lw
     while (i < f->n) {
         if (f->tok[i].kind == CL_TOK_PUNCT) {
             i++;
+            continue;
+        }
+        if (lw != NULL && lw[i].flags == CL_LW_KNOWN && lw[i].n == 0 &&
+            !(f->tok[i].flags & CL_TF_ELONGATED)) {
+            i++; /* the common case: a word that is in no term of the table */
             continue;
         }
         size_t used = match_at(lx, f, i, lw != NULL ? &lw[i] : NULL, cb, arg);

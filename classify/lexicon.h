@@ -67,9 +67,9 @@ typedef struct cl_lexw {
     uint8_t flags; /* CL_LW_* */
 } cl_lexw_t;
 
-#define CL_LW_KNOWN  0x1u /* the fields are filled in; without it the scan looks the token up */
-#define CL_LW_PHRASE 0x2u /* the token is the first word of some phrase */
-#define CL_LW_PREFIX 0x4u /* no exact term, but a prefix term may match: look it up */
+#define CL_LW_KNOWN        0x1u /* the fields are filled in; without it the scan looks the token up */
+#define CL_LW_PREFIX       0x4u /* no exact term, but a prefix term matches: look it up */
+#define CL_LW_WORDS(flags) (((flags) >> 4) & 0x7u) /* words of the longest phrase it starts */
 
 /* Works out *w for token t (whose text, len, fnv and fnv4 are set) in lx.
  * Returns 0, or -1 when the table is too large for cl_lexw_t (then *w is
