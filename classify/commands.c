@@ -8,20 +8,22 @@
 #include <string.h>
 #include <time.h>
 
+#include "benchtext.h"
 #include "classify.h"
 #include "linear.h"
 #include "sha256.h"
 #include "train.h"
 
 typedef struct opts {
-    const char *data;       /* --data */
-    const char *out;        /* --out (train) */
-    const char *eval;       /* --eval (train) */
-    const char *model;      /* --model (eval, model-info) */
-    long folds;             /* --folds (eval) */
-    long rounds;            /* --rounds (bench) */
-    cl_train_opts_t train;  /* --epochs, --seed, --hash-bits, --lr, --l2 */
-    const char *threshold;  /* --threshold */
+    const char *data;      /* --data */
+    const char *out;       /* --out (train) */
+    const char *eval;      /* --eval (train) */
+    const char *model;     /* --model (eval, model-info) */
+    long folds;            /* --folds (eval) */
+    long rounds;           /* --rounds (bench) */
+    cl_train_opts_t train; /* --epochs, --seed, --hash-bits, --lr, --l2 */
+    const char *threshold; /* --threshold */
+    const char *twcs;      /* --twcs (bench): TWCS CSV file, or "none" */
 } opts_t;
 
 static int num(const char *flag, const char *s, double lo, double hi, double *out)
@@ -29,8 +31,7 @@ static int num(const char *flag, const char *s, double lo, double hi, double *ou
     char *end = NULL;
     double v = strtod(s, &end);
     if (s[0] == '\0' || *end != '\0' || !isfinite(v) || v < lo || v > hi) {
-        fprintf(stderr, "outcry-classify: %s '%s': want a number from %g to %g\n", flag, s, lo,
-                hi);
+        fprintf(stderr, "outcry-classify: %s '%s': want a number from %g to %g\n", flag, s, lo, hi);
         return -1;
     }
     *out = v;
@@ -68,6 +69,8 @@ static int parse(const char *cmd, int argc, char **argv, const char *allowed, op
             o->model = v;
         } else if (strcmp(f, "--threshold") == 0) {
             o->threshold = v;
+        } else if (strcmp(f, "--twcs") == 0) {
+            o->twcs = v;
         } else if (strcmp(f, "--folds") == 0) {
             rc = num(f, v, 2, 100, &d);
             o->folds = (long)d;
@@ -129,12 +132,12 @@ static char *build_meta(const cl_lin_t *lin, const cl_dataset_t *d, const cl_tra
 {
     char hex[65], ehex[65];
     cl_sha256_hex(d->sha, hex);
-    json_t *m = json_pack(
-        "{s:s,s:i,s:i,s:{s:s,s:s,s:I},s:{s:s,s:I,s:I,s:f,s:f,s:I}}", "name", lin->name, "format",
-        (int)CL_LIN_VERSION, "feature_set", (int)CL_LIN_FEATSET, "trained_on", "file", d->path,
-        "sha256", hex, "examples", (json_int_t)d->n, "training", "algorithm", "adagrad-sgd",
-        "epochs", (json_int_t)o->epochs, "seed", (json_int_t)o->seed, "learning_rate", o->lr,
-        "l2", o->l2, "hash_bits", (json_int_t)o->bits);
+    json_t *m = json_pack("{s:s,s:i,s:i,s:{s:s,s:s,s:I},s:{s:s,s:I,s:I,s:f,s:f,s:I}}", "name",
+                          lin->name, "format", (int)CL_LIN_VERSION, "feature_set",
+                          (int)CL_LIN_FEATSET, "trained_on", "file", d->path, "sha256", hex,
+                          "examples", (json_int_t)d->n, "training", "algorithm", "adagrad-sgd",
+                          "epochs", (json_int_t)o->epochs, "seed", (json_int_t)o->seed,
+                          "learning_rate", o->lr, "l2", o->l2, "hash_bits", (json_int_t)o->bits);
     if (m == NULL) {
         return NULL;
     }
@@ -144,10 +147,9 @@ static char *build_meta(const cl_lin_t *lin, const cl_dataset_t *d, const cl_tra
             m, "evaluation",
             json_pack("{s:s,s:s,s:I,s:f,s:f,s:f,s:f,s:f}", "file", ev->path, "sha256", ehex,
                       "examples", (json_int_t)ev->n, "complaint_macro_f1",
-                      r4(es->complaint_macro_f1), "complaint_accuracy",
-                      r4(es->complaint_accuracy), "category_accuracy", r4(es->category_accuracy),
-                      "category_macro_f1", r4(es->category_macro_f1), "severity_accuracy",
-                      r4(es->severity_accuracy)));
+                      r4(es->complaint_macro_f1), "complaint_accuracy", r4(es->complaint_accuracy),
+                      "category_accuracy", r4(es->category_accuracy), "category_macro_f1",
+                      r4(es->category_macro_f1), "severity_accuracy", r4(es->severity_accuracy)));
     }
     char *s = json_dumps(m, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(8));
     json_decref(m);
@@ -158,8 +160,8 @@ int cl_cmd_train(int argc, char **argv)
 {
     opts_t o;
     char err[512];
-    if (parse("train", argc, argv,
-              "--data --out --eval --epochs --seed --hash-bits --lr --l2 ", &o) != 0) {
+    if (parse("train", argc, argv, "--data --out --eval --epochs --seed --hash-bits --lr --l2 ",
+              &o) != 0) {
         return 2;
     }
     if (o.data == NULL || o.out == NULL) {
@@ -375,7 +377,9 @@ int cl_cmd_info(int argc, char **argv)
         json_t *jm = meta != NULL ? json_loads(meta, 0, NULL) : json_null();
         json_t *out = json_pack("{s:s,s:s,s:o}", "path", ctx.model_path, "name",
                                 cl_model_name(ctx.model), "metadata", jm ? jm : json_null());
-        char *txt = out != NULL ? json_dumps(out, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(6)) : NULL;
+        char *txt = out != NULL
+                        ? json_dumps(out, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(6))
+                        : NULL;
         if (txt != NULL) {
             puts(txt);
             rc = 0;
@@ -398,44 +402,37 @@ static double cpu_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* The bench's texts: the data file's, joined with the next ones until each
- * has at least min bytes (the issue's posts are ~140 characters; the
- * evaluation set's average 67). Returns the count, or 0 when out of memory;
- * *out is a malloc'd array of malloc'd strings. */
-static size_t bench_texts(const cl_dataset_t *d, size_t min, char ***out)
+/* Classifies every text rounds times; adds the posts classified and the
+ * complaints found. Returns the CPU seconds taken, or -1 when out of
+ * memory. */
+static double bench_pass(cl_ctx_t *ctx, const cl_thresholds_t *th, const cl_bench_texts_t *bt,
+                         long rounds, long *n, long *complaints)
 {
-    char **t = calloc(d->n ? d->n : 1, sizeof *t);
-    size_t n = 0;
-    if (t == NULL) {
-        return 0;
-    }
-    for (size_t i = 0; i < d->n;) {
-        size_t len = 0, j = i;
-        while (j < d->n && len < min) {
-            len += d->ex[j++].len + 1;
+    cl_result_t r;
+    double t0 = cpu_seconds();
+    for (long k = 0; k < rounds; k++) {
+        for (size_t i = 0; i < bt->n; i++) {
+            if (cl_model_classify_with(ctx->model, &ctx->scratch, bt->text[i], strlen(bt->text[i]),
+                                       th, &r, NULL) != 0) {
+                return -1;
+            }
+            *complaints += r.complaint;
+            ++*n;
         }
-        char *s = malloc(len + 2);
-        if (s == NULL) {
-            goto fail;
-        }
-        size_t o = 0;
-        for (size_t k = i; k < j; k++) {
-            memcpy(s + o, d->ex[k].text, d->ex[k].len);
-            o += d->ex[k].len;
-            s[o++] = ' ';
-        }
-        s[o > 0 ? o - 1 : 0] = '\0';
-        t[n++] = s;
-        i = j;
     }
-    *out = t;
-    return n;
-fail:
-    while (n > 0) {
-        free(t[--n]);
-    }
-    free(t);
-    return 0;
+    return cpu_seconds() - t0;
+}
+
+static double rate(long n, double dt)
+{
+    return dt > 0 ? (double)n / dt : 0;
+}
+
+static double hit_pct(const cl_cache_stats_t *a, const cl_cache_stats_t *b)
+{
+    unsigned long long hits = b->hits - a->hits;
+    unsigned long long all = hits + (b->misses - a->misses) + (b->uncached - a->uncached);
+    return all ? 100.0 * (double)hits / (double)all : 0;
 }
 
 int cl_cmd_bench(int argc, char **argv)
@@ -443,7 +440,7 @@ int cl_cmd_bench(int argc, char **argv)
     opts_t o;
     char err[1200];
     cl_thresholds_t th;
-    if (parse("bench", argc, argv, "--data --model --rounds ", &o) != 0 ||
+    if (parse("bench", argc, argv, "--data --model --rounds --twcs ", &o) != 0 ||
         thresholds(&o, &th) != 0) {
         return 2;
     }
@@ -452,53 +449,71 @@ int cl_cmd_bench(int argc, char **argv)
         fprintf(stderr, "outcry-classify bench: %s (give --data FILE.jsonl)\n", err);
         return 1;
     }
+    const char *twcs = o.twcs != NULL ? o.twcs : CL_BENCH_TWCS;
+    if (strcmp(twcs, "none") == 0) {
+        twcs = NULL;
+    }
     cl_ctx_t ctx;
-    char **texts = NULL;
-    size_t nt = 0;
+    cl_bench_texts_t bt = {0};
     int rc = 1;
     if (cl_ctx_init(&ctx, o.model) != 0) {
         fprintf(stderr, "outcry-classify bench: %s\n", ctx.err);
-    } else if ((nt = bench_texts(&d, 100, &texts)) == 0) {
-        fprintf(stderr, "outcry-classify bench: out of memory\n");
-    } else {
-        long rounds = o.rounds > 0 ? o.rounds : 100, n = 0, complaints = 0;
-        size_t bytes = 0;
-        cl_result_t r;
-        /* one pass first, untimed, so the token buffer has grown: what is
-         * timed allocates nothing */
-        for (size_t i = 0; i < nt; i++) {
-            if (cl_model_classify_with(ctx.model, &ctx.scratch, texts[i], strlen(texts[i]), &th,
-                                       &r, NULL) != 0) {
-                fprintf(stderr, "outcry-classify bench: out of memory\n");
-                goto done;
-            }
-        }
-        double t0 = cpu_seconds();
-        for (long k = 0; k < rounds; k++) {
-            for (size_t i = 0; i < nt; i++) {
-                size_t len = strlen(texts[i]);
-                if (cl_model_classify_with(ctx.model, &ctx.scratch, texts[i], len, &th, &r,
-                                           NULL) != 0) {
-                    fprintf(stderr, "outcry-classify bench: out of memory\n");
-                    goto done;
-                }
-                complaints += r.complaint;
-                bytes += len;
-                n++;
-            }
-        }
-        double dt = cpu_seconds() - t0;
-        printf("bench: model %s, %ld texts (avg %.0f bytes) in %.3f CPU-s: %.0f posts/s "
-               "(scoring only, no JSON, no allocation), %ld complaints\n",
-               cl_model_name(ctx.model), n, n ? (double)bytes / (double)n : 0, dt,
-               dt > 0 ? (double)n / dt : 0, complaints);
-        rc = 0;
+        cl_data_free(&d);
+        return 1;
     }
+    if (cl_bench_texts_load(&bt, &d, twcs, 100) != 0 || bt.n == 0) {
+        fprintf(stderr, "outcry-classify bench: out of memory, or %s is not a TWCS CSV file\n",
+                twcs ? twcs : "-");
+        goto done;
+    }
+    size_t bytes = 0;
+    for (size_t i = 0; i < bt.n; i++) {
+        /* the token buffer grows here, untimed: what is timed allocates
+         * nothing (the word cache was allocated with the model) */
+        if (cl_features_extract(&ctx.scratch, bt.text[i], strlen(bt.text[i])) != 0) {
+            goto oom;
+        }
+        bytes += strlen(bt.text[i]);
+    }
+    long rounds = o.rounds > 0 ? o.rounds : 100;
+    long n_cold = 0, n_steady = 0, n_direct = 0, complaints = 0, c2 = 0, c3 = 0;
+    cl_cache_stats_t s0, s1, s2;
+    cl_model_cache_stats(ctx.model, &s0);
+    /* cold: one pass with the cache as built (the word lists' and common
+     * words only): every other word is worked out and added on first sight */
+    double dt_cold = bench_pass(&ctx, &th, &bt, 1, &n_cold, &complaints);
+    cl_model_cache_stats(ctx.model, &s1);
+    /* steady: the same texts again, every word now cached (flattering:
+     * real traffic keeps bringing new words; see the cold figure) */
+    double dt_steady = bench_pass(&ctx, &th, &bt, rounds, &n_steady, &c2);
+    cl_model_cache_stats(ctx.model, &s2);
+    /* direct: no cache, each token worked out every time */
+    long drounds = rounds / 10 > 0 ? rounds / 10 : 1;
+    if (dt_cold < 0 || dt_steady < 0 || cl_model_set_cache(ctx.model, 0) != 0) {
+        goto oom;
+    }
+    double dt_direct = bench_pass(&ctx, &th, &bt, drounds, &n_direct, &c3);
+    if (dt_direct < 0) {
+        goto oom;
+    }
+    printf("bench: model %s, %zu texts (avg %.0f bytes; %zu from %s, %zu from %zu TWCS inbound "
+           "posts%s), scoring only: no JSON, no allocation\n",
+           cl_model_name(ctx.model), bt.n, (double)bytes / (double)bt.n, bt.ndata, d.path,
+           bt.n - bt.ndata, bt.ntwcs, twcs && bt.ntwcs ? "" : ": sample absent");
+    printf("  cold   (1 pass, word cache with %zu preset words): %.0f posts/s, cache hits "
+           "%.1f%%, %llu words added\n",
+           s0.words, rate(n_cold, dt_cold), hit_pct(&s0, &s1), s1.misses - s0.misses);
+    printf("  steady (%ld rounds, same texts, %zu words cached): %.0f posts/s, cache hits "
+           "%.1f%%\n",
+           rounds, s2.words, rate(n_steady, dt_steady), hit_pct(&s1, &s2));
+    printf("  direct (%ld rounds, no word cache): %.0f posts/s; %ld complaints a pass\n", drounds,
+           rate(n_direct, dt_direct), complaints);
+    rc = 0;
+    goto done;
+oom:
+    fprintf(stderr, "outcry-classify bench: out of memory\n");
 done:
-    while (nt > 0) {
-        free(texts[--nt]);
-    }
-    free(texts);
+    cl_bench_texts_free(&bt);
     cl_ctx_free(&ctx);
     cl_data_free(&d);
     return rc;

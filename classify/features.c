@@ -12,45 +12,55 @@ typedef struct word {
     const char *s; /* the word */
     size_t n;      /* strlen(s) */
 } word_t;
-#define W(s)                                                                                       \
-    {                                                                                              \
-        s, sizeof(s) - 1                                                                           \
-    }
+/* clang-format off */
+#define W(s) {s, sizeof(s) - 1}
+/* clang-format on */
 
 /* Words that open a negation scope, besides anything ending in "n't" and
  * French elisions "n'est". Apostrophe-less spellings are how tweets write. */
+/* clang-format off */
 static const word_t negators[] = {
-    W("not"),    W("no"),     W("never"),   W("cannot"),   W("cant"),    W("dont"),    W("doesnt"),
-    W("didnt"),  W("wont"),   W("isnt"),    W("wasnt"),    W("arent"),   W("werent"),  W("havent"),
-    W("hasnt"),  W("hadnt"),  W("couldnt"), W("shouldnt"), W("wouldnt"), W("aint"),    W("nothing"),
-    W("nobody"), W("noone"),  W("nowhere"), W("neither"),  W("nor"),     W("without"), W("nunca"),
-    W("nada"),   W("nadie"),  W("ni"),      W("jamas"),    W("nao"),     W("nem"),     W("ne"),
-    W("pas"),    W("jamais"), W("aucun"),   W("aucune"),   W("nicht"),   W("kein"),    W("keine"),
-    W("keinen"), W("keiner"), W("nie")};
+    W("not"), W("no"), W("never"), W("cannot"), W("cant"), W("dont"), W("doesnt"), W("didnt"),
+    W("wont"), W("isnt"), W("wasnt"), W("arent"), W("werent"), W("havent"), W("hasnt"), W("hadnt"),
+    W("couldnt"), W("shouldnt"), W("wouldnt"), W("aint"), W("nothing"), W("nobody"), W("noone"),
+    W("nowhere"), W("neither"), W("nor"), W("without"), W("nunca"), W("nada"), W("nadie"), W("ni"),
+    W("jamas"), W("nao"), W("nem"), W("ne"), W("pas"), W("jamais"), W("aucun"), W("aucune"),
+    W("nicht"), W("kein"), W("keine"), W("keinen"), W("keiner"), W("nie"),
+};
+/* clang-format on */
 
 /* Capitalised words that are names, not shouting. */
+/* clang-format off */
 static const word_t acronyms[] = {
-    W("dm"),   W("dms"),  W("ups"), W("usps"), W("dhl"), W("tnt"), W("fedex"), W("usa"), W("uk"),
-    W("eu"),   W("tv"),   W("att"), W("isp"),  W("lte"), W("sim"), W("pin"),   W("sms"), W("otp"),
-    W("atm"),  W("ssn"),  W("id"),  W("gps"),  W("fyi"), W("ceo"), W("bbb"),   W("fcc"), W("ftc"),
-    W("cfpb"), W("gdpr"), W("ios"), W("pc"),   W("mac"), W("psn"), W("xbox"),  W("ps4"), W("ps5"),
-    W("hd"),   W("uhd"),  W("vpn"), W("wifi"), W("dsl"), W("nyc"), W("la"),    W("sfo"), W("lax"),
-    W("jfk"),  W("lhr"),  W("ord"), W("atl"),  W("dfw"), W("ba"),  W("aa"),    W("klm"), W("bt"),
-    W("ee"),   W("o2"),   W("hbo"), W("nfl"),  W("nba"), W("api"), W("url"),   W("faq"), W("tsa"),
-    W("nhs"),  W("hmrc"), W("irs"), W("pdf"),  W("usb"), W("amp"), W("gmt"),   W("est"), W("pst"),
-    W("cst"),  W("utc"),  W("am"),  W("pm"),   W("mph"), W("kg")};
+    W("dm"), W("dms"), W("ups"), W("usps"), W("dhl"), W("tnt"), W("fedex"), W("usa"), W("uk"),
+    W("eu"), W("tv"), W("att"), W("isp"), W("lte"), W("sim"), W("pin"), W("sms"), W("otp"),
+    W("atm"), W("ssn"), W("id"), W("gps"), W("fyi"), W("ceo"), W("bbb"), W("fcc"), W("ftc"),
+    W("cfpb"), W("gdpr"), W("ios"), W("pc"), W("mac"), W("psn"), W("xbox"), W("ps4"), W("ps5"),
+    W("hd"), W("uhd"), W("vpn"), W("wifi"), W("dsl"), W("nyc"), W("la"), W("sfo"), W("lax"),
+    W("jfk"), W("lhr"), W("ord"), W("atl"), W("dfw"), W("ba"), W("aa"), W("klm"), W("bt"), W("ee"),
+    W("o2"), W("hbo"), W("nfl"), W("nba"), W("api"), W("url"), W("faq"), W("tsa"), W("nhs"),
+    W("hmrc"), W("irs"), W("pdf"), W("usb"), W("amp"), W("gmt"), W("est"), W("pst"), W("cst"),
+    W("utc"), W("am"), W("pm"), W("mph"), W("kg"),
+};
+/* clang-format on */
 
 /* Three-letter words that, written in capitals, are shouting rather than an
  * acronym or an airport code; shorter words never count, longer ones do. */
-static const word_t loud3[] = {W("why"), W("not"), W("fix"), W("now"), W("wtf"), W("omg"), W("the"),
-                               W("and"), W("you"), W("was"), W("bad"), W("sad"), W("yet"), W("all"),
-                               W("are"), W("how"), W("can"), W("too"), W("get"), W("got"), W("has"),
-                               W("had"), W("did"), W("for"), W("any"), W("who"), W("her"), W("his"),
-                               W("our"), W("out"), W("one"), W("day"), W("ffs"), W("smh"), W("lie"),
-                               W("lol"), W("way"), W("off"), W("old")};
+/* clang-format off */
+static const word_t loud3[] = {
+    W("why"), W("not"), W("fix"), W("now"), W("wtf"), W("omg"), W("the"), W("and"), W("you"),
+    W("was"), W("bad"), W("sad"), W("yet"), W("all"), W("are"), W("how"), W("can"), W("too"),
+    W("get"), W("got"), W("has"), W("had"), W("did"), W("for"), W("any"), W("who"), W("her"),
+    W("his"), W("our"), W("out"), W("one"), W("day"), W("ffs"), W("smh"), W("lie"), W("lol"),
+    W("way"), W("off"), W("old"),
+};
+/* clang-format on */
 
-static const word_t contrasts[] = {W("but"),  W("however"), W("although"), W("though"),
-                                   W("pero"), W("mais"),    W("aber")};
+/* clang-format off */
+static const word_t contrasts[] = {
+    W("but"), W("however"), W("although"), W("though"), W("pero"), W("mais"), W("aber"),
+};
+/* clang-format on */
 
 int cl_in_list(const char *w, const char *const *list, size_t n)
 {
@@ -620,58 +630,4 @@ void cl_features_free(cl_features_t *f)
     free(f->tok);
     f->tok = NULL;
     f->n = f->cap = 0;
-}
-
-static int capped(int n)
-{
-    return n > 3 ? 3 : n;
-}
-
-int cl_features_each(const cl_features_t *f, cl_feature_cb cb, void *arg)
-{
-    char name[2 * CL_TOKEN_MAX + 8];
-    int rc = cb("m:bias", 1.0, arg);
-    if (rc != 0) {
-        return rc;
-    }
-    for (size_t i = 0; i < f->n; i++) {
-        const cl_token_t *t = &f->tok[i];
-        if (t->kind == CL_TOK_PUNCT) {
-            continue;
-        }
-        snprintf(name, sizeof name, "%s:%s", (t->flags & CL_TF_NEGATED) ? "n" : "w", t->text);
-        rc = cb(name, 1.0, arg);
-        if (rc != 0) {
-            return rc;
-        }
-        if (i + 1 < f->n && f->tok[i + 1].kind != CL_TOK_PUNCT) {
-            snprintf(name, sizeof name, "b:%s %s", t->text, f->tok[i + 1].text);
-            rc = cb(name, 1.0, arg);
-            if (rc != 0) {
-                return rc;
-            }
-        }
-    }
-    static const char *const meta[] = {"m:exclaim", "m:question", "m:caps",
-                                       "m:url",     "m:mention",  "m:emoji"};
-    int counts[] = {f->exclaim, f->question, f->caps_words, f->urls, f->mentions, f->emoji};
-    for (size_t i = 0; i < COUNT(meta); i++) {
-        if (counts[i] > 0) {
-            rc = cb(meta[i], capped(counts[i]), arg);
-            if (rc != 0) {
-                return rc;
-            }
-        }
-    }
-    return 0;
-}
-
-uint32_t cl_feature_hash(const char *name)
-{
-    uint32_t h = 2166136261u;
-    for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
-        h ^= *c;
-        h *= 16777619u;
-    }
-    return h;
 }

@@ -25,7 +25,7 @@ static void usage(FILE *out)
             "       outcry-classify eval --data FILE.jsonl [--model MODEL] [--folds K]\n"
             "                       [--threshold X]\n"
             "       outcry-classify model-info [--model MODEL]\n"
-            "       outcry-classify bench [--data FILE.jsonl] [--model MODEL] [--rounds N]\n"
+            "       outcry-classify bench [--data FILE.jsonl] [--model MODEL] [--rounds N] [--twcs CSV|none]\n"
             "\n"
             "Reads canonical posts (topic posts), adds a \"classification\" object\n"
             "(complaint, score, category, severity, sentiment, signals, model) and writes\n"
