@@ -107,6 +107,7 @@ static int flush(al_ctx_t *ctx, int32_t p, int64_t offset)
             record_lag(ctx);
         json_array_clear(ctx->batch);
     }
+    ctx->alerts_since_ms = 0;
     if (rc == 0 && ctx->store != NULL && al_store_write(ctx->store, &ctx->engine, p, offset) != 0) {
         oc_error("state_write_failed", "%s", ctx->store->err);
         rc = -1;
@@ -127,11 +128,14 @@ static int flush(al_ctx_t *ctx, int32_t p, int64_t offset)
 
 /* After an input is applied: with a store (Kafka mode), its state waits in
  * memory, its offset noted and the input held uncommitted, until
- * AL_WRITE_EVERY inputs are waiting, an alert fired (alerts and the state
- * that led to them go out at once), the next tick, or a revocation; then
- * one transaction writes it all and the inputs are released. A crash before
- * that loses nothing: none of them was committed, and the stored offsets
- * are those of the state. Without a store, or in stdio mode, at once. */
+ * AL_WRITE_EVERY inputs are waiting, the next tick, a revocation, or an
+ * alert fired and either no more input is queued or the alert has waited
+ * AL_ALERT_WAIT_MS (alerts, then the state that led to them); then one
+ * write sends it all and the inputs are released. An alert never waits for
+ * input that has not arrived: an idle stage publishes at once. A crash
+ * before the write loses nothing: none of the inputs was committed, the
+ * stored offsets are those of the state, and the replayed alerts are
+ * absorbed as duplicates. Without a store, or in stdio mode, at once. */
 static int settle(al_ctx_t *ctx, const oc_msg_t *in, oc_emit_t *out)
 {
     oc_ticket_t *t = ctx->store != NULL ? oc_emit_hold(out) : NULL;
@@ -149,8 +153,15 @@ static int settle(al_ctx_t *ctx, const oc_msg_t *in, oc_emit_t *out)
     }
     ctx->held[ctx->nheld++] = t;
     al_store_note(ctx->store, in->partition, in->offset);
-    if (json_array_size(ctx->batch) > 0 || ctx->nheld >= AL_WRITE_EVERY)
+    if (ctx->nheld >= AL_WRITE_EVERY)
         return flush(ctx, -1, -1);
+    if (json_array_size(ctx->batch) > 0) {
+        int64_t now = oc_mono_ms();
+        if (ctx->alerts_since_ms == 0)
+            ctx->alerts_since_ms = now;
+        if (!in->more || now - ctx->alerts_since_ms >= AL_ALERT_WAIT_MS)
+            return flush(ctx, -1, -1);
+    }
     return 0;
 }
 

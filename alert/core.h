@@ -28,13 +28,14 @@ typedef struct al_ctx {
     int live_lag;              /* the tick ran: alerts it fires are measured */
     int64_t max_lag;           /* largest publish lag seen, ms */
     al_store_t *store;         /* Kafka mode: the state in Redis (tracking on); NULL: memory only */
-    json_t *batch;             /* alerts fired by the current callback; owned */
+    json_t *batch;             /* alerts fired and not yet sent (see settle()); owned */
     al_part_offset_t *offsets; /* per partition, indexed by number; owned */
     size_t noffsets;           /* entries in offsets */
     uint64_t late_counted;     /* engine.late_events already added to m_late */
     oc_ticket_t **held;        /* inputs applied, waiting for the next state write; owned array */
     size_t nheld;              /* entries in held */
     size_t held_cap;           /* entries allocated */
+    int64_t alerts_since_ms;   /* monotonic time the oldest unsent alert fired; 0: none */
     oc_metric_t *m_open;       /* outcry_alert_clocks_open */
     oc_metric_t *m_late;       /* outcry_alert_late_events_total */
     oc_metric_t *m_dropped;    /* outcry_alert_clocks_dropped_total */
@@ -46,6 +47,11 @@ typedef struct al_ctx {
  * transaction (and at least every tick, ~100 ms): one round trip a message
  * was most of the stage's time. */
 #define AL_WRITE_EVERY 256
+
+/* An alert waits at most this long for the inputs already queued behind it,
+ * so that it goes out with their alerts and state in one write; with
+ * nothing queued it goes at once. */
+#define AL_ALERT_WAIT_MS 5
 
 /* Sets up ctx with the engine options; the sink is initialised by the
  * caller (al_sink_init) before use. Returns 0, or -1 (memory). */

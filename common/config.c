@@ -228,30 +228,18 @@ int oc_config_apply_kafka(oc_config_t *cfg, rd_kafka_conf_t *conf)
         snprintf(cfg->err, sizeof cfg->err, "bootstrap.servers=%s: %s", cfg->brokers, errstr);
         return -1;
     }
-    rd_kafka_topic_conf_t *tconf = NULL;
     for (int i = 0; i < cfg->nprops; i++) {
         const oc_kv_t *kv = &cfg->props[i];
-        rd_kafka_conf_res_t res;
-        if (strncmp(kv->key, "topic.", 6) == 0) {
-            /* As kcat: topic.* goes to the default topic config. */
-            if (!tconf) {
-                tconf = rd_kafka_topic_conf_new();
-            }
-            res = rd_kafka_topic_conf_set(tconf, kv->key + 6, kv->value, errstr, sizeof errstr);
-        } else {
-            res = rd_kafka_conf_set(conf, kv->key, kv->value, errstr, sizeof errstr);
-        }
-        if (res != RD_KAFKA_CONF_OK) {
+        /* As kcat: topic.* reaches the default topic config. librdkafka does
+         * that itself for a name that is not a global property (it strips
+         * "topic."), and keeps global ones that start so, such as
+         * topic.metadata.refresh.interval.ms, global. */
+        if (rd_kafka_conf_set(conf, kv->key, kv->value, errstr, sizeof errstr) !=
+            RD_KAFKA_CONF_OK) {
             snprintf(cfg->err, sizeof cfg->err, "Kafka property %s=%s: %s", kv->key, kv->value,
                      errstr);
-            if (tconf) {
-                rd_kafka_topic_conf_destroy(tconf);
-            }
             return -1;
         }
-    }
-    if (tconf) {
-        rd_kafka_conf_set_default_topic_conf(conf, tconf); /* conf owns tconf now */
     }
     return 0;
 }

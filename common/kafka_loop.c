@@ -48,6 +48,7 @@ typedef struct loop {
     const oc_stage_t *stage;   /* borrowed */
     void *ctx;                 /* the stage's context; borrowed */
     rd_kafka_t *consumer;      /* owned */
+    rd_kafka_queue_t *cq;      /* the consumer's queue (its length tells oc_msg_t.more); owned */
     oc_producer_t producer;    /* owned */
     char topic[256];           /* full input topic name */
     part_t *parts;             /* indexed by partition */
@@ -315,13 +316,13 @@ static int consumer_new(loop_t *l)
                                      * bounds the latency a reply adds on its way
                                      * to alert (docs/operations.md) */
                                     "fetch.wait.max.ms", "100",
-                                    /* librdkafka prefetches up to 64 MB and
-                                     * 100,000 messages a partition by default:
-                                     * over many partitions that is most of a
-                                     * stage's memory, for no throughput a
-                                     * stage can use (docs/operations.md) */
-                                    "queued.max.messages.kbytes", "8192",
-                                    "queued.min.messages", "2000",
+                                    /* prefetch: librdkafka 2.0.2 re-checks a
+                                     * full queue only once a second, so the
+                                     * queue must hold about a second of work
+                                     * or a stage catching up stalls; fetches
+                                     * of 8 MB, not 50 (docs/operations.md) */
+                                    "queued.max.messages.kbytes", "65536",
+                                    "queued.min.messages", "100000",
                                     "fetch.max.bytes", "8388608",
                                     NULL};
     for (const char *const *kv = defaults; *kv; kv += 2) {
@@ -348,6 +349,7 @@ static int consumer_new(loop_t *l)
     }
     /* conf belongs to l->consumer from here on */
     rd_kafka_poll_set_consumer(l->consumer);
+    l->cq = rd_kafka_queue_get_consumer(l->consumer); /* ours: destroyed before the consumer */
     rd_kafka_topic_partition_list_t *sub = rd_kafka_topic_partition_list_new(1);
     rd_kafka_topic_partition_list_add(sub, l->topic, RD_KAFKA_PARTITION_UA);
     rd_kafka_resp_err_t err = rd_kafka_subscribe(l->consumer, sub);
@@ -388,6 +390,7 @@ static void handle_message(loop_t *l, rd_kafka_message_t *m)
         .payload = payload,
         .len = m->len,
         .timestamp_ms = rd_kafka_message_timestamp(m, &tstype),
+        .more = l->cq != NULL && rd_kafka_queue_length(l->cq) > 0,
     };
     pe->offset = m->offset;
     if (pt->first < 0) {
@@ -472,6 +475,9 @@ int oc_run_kafka(oc_config_t *cfg, const oc_stage_t *stage, void *ctx)
     }
     if (consumer_new(&l) < 0) {
         oc_producer_close(&l.producer, 0);
+        if (l.cq) {
+            rd_kafka_queue_destroy(l.cq);
+        }
         if (l.consumer) {
             rd_kafka_destroy(l.consumer);
         }
@@ -518,6 +524,8 @@ int oc_run_kafka(oc_config_t *cfg, const oc_stage_t *stage, void *ctx)
             stage->name, DRAIN_TIMEOUT_MS);
     drain_and_commit(&l, DRAIN_TIMEOUT_MS);
     /* close leaves the group (revoke runs: nothing left to do there) */
+    rd_kafka_queue_destroy(l.cq);
+    l.cq = NULL;
     rd_kafka_resp_err_t err = rd_kafka_consumer_close(l.consumer);
     if (err) {
         oc_warn("close", "consumer close: %s", rd_kafka_err2str(err));

@@ -29,6 +29,8 @@ typedef struct oc_msg {
     const char *payload;  /* message bytes, NUL-terminated copy */
     size_t len;           /* payload length without the NUL */
     int64_t timestamp_ms; /* Kafka timestamp, or 0 */
+    int more;             /* 1 when more input is already waiting (Kafka mode): work that
+                           * batches well may wait for it; 0 means idle, do it now */
 } oc_msg_t;
 
 typedef struct oc_emit oc_emit_t;

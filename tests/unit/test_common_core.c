@@ -138,8 +138,23 @@ static void test_config_flags_and_env(void **state)
         }
     }
     assert_int_equal(found, 2);
+    /* topic.* reaches the default topic config, except a global property
+     * whose name starts with "topic." */
+    assert_int_equal(oc_config_set_prop(&cfg, "topic.request.required.acks", "1"), 0);
+    assert_int_equal(oc_config_set_prop(&cfg, "topic.metadata.refresh.interval.ms", "1234"), 0);
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     assert_int_equal(oc_config_apply_kafka(&cfg, conf), 0);
+    char val[64];
+    size_t vlen = sizeof val;
+    assert_int_equal(rd_kafka_conf_get(conf, "topic.metadata.refresh.interval.ms", val, &vlen),
+                     RD_KAFKA_CONF_OK);
+    assert_string_equal(val, "1234");
+    const rd_kafka_topic_conf_t *tconf = rd_kafka_conf_get_default_topic_conf(conf);
+    assert_non_null(tconf);
+    vlen = sizeof val;
+    assert_int_equal(rd_kafka_topic_conf_get(tconf, "request.required.acks", val, &vlen),
+                     RD_KAFKA_CONF_OK);
+    assert_string_equal(val, "1");
     rd_kafka_conf_destroy(conf);
     /* a property librdkafka does not know is refused with its name */
     assert_int_equal(oc_config_set_prop(&cfg, "no.such.property", "1"), 0);
