@@ -37,7 +37,7 @@ WARMUP_POSTS, WARMUP_RATE, WARMUP_GAP_S = 3000, 1000, 2
 class Pipeline:
     """classify, route and alert, each one process, on a fresh broker."""
 
-    def __init__(self, bins, broker, redis, env, tag):
+    def __init__(self, bins, broker, redis, env, tag, alert_args=()):
         self.broker = broker
         self.bins_ingest = bins("outcry-ingest")
         base = dict(env, OUTCRY_BROKERS=broker.bootstrap)
@@ -46,7 +46,8 @@ class Pipeline:
             e = dict(base, OUTCRY_GROUP="bench-%s-%s" % (tag, stage))
             if stage == "alert":
                 e["OUTCRY_REDIS_URL"] = redis.url
-            self.stages.append(Service("%s-%s" % (tag, stage), [bins("outcry-" + stage)], e))
+            args = list(alert_args) if stage == "alert" else []
+            self.stages.append(Service("%s-%s" % (tag, stage), [bins("outcry-" + stage)] + args, e))
         for s in self.stages:
             s.wait_ready()
         self.classify, self.route, self.alert = self.stages
@@ -104,7 +105,9 @@ def throughput(bins, broker_bin, redis, partitions, posts, routed, n, timeout):
     expect = routed_among(routed, n)
     redis.flush()
     with Broker(broker_bin, partitions) as broker:
-        p = Pipeline(bins, broker, redis, {}, "pipe")
+        # a replay of the recorded posts as fast as ingest goes: alert in
+        # event time, as for the stage alone (run.py, ALERT_REPLAY)
+        p = Pipeline(bins, broker, redis, {}, "pipe", ["--event-time"])
         others = {"devbroker": broker.proc.pid, "redis-server": redis.pid}
         try:
             ing = p.ingest(sub, {}, [])

@@ -113,7 +113,7 @@ def run(bins, broker_bin, redis, partitions, keyed_routed, n_posts, sizes, timeo
         fill_s = time.time() - t0
         per_clock = (redis.client.info("memory")["used_memory"] - base) / n
         with Broker(broker_bin, partitions) as broker:
-            r = run_target("alert-%d-clocks" % n, [[bins("outcry-alert")]],
+            r = run_target("alert-%d-clocks" % n, [[bins("outcry-alert"), "--event-time"]],
                            {"OUTCRY_REDIS_URL": redis.url}, n_posts, broker, TOPIC,
                            keyed_routed, timeout, partitions, ready_timeout=240,
                            extra_pids=[redis.pid])
