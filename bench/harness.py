@@ -286,7 +286,7 @@ def preload(broker, topic, keyed, timeout=120):
 
 
 def run_target(name, cmds, env, n, broker, input_topic, keyed, timeout, partitions,
-               ready_timeout=30, extra_pids=(), profile=False):
+               ready_timeout=30, extra_pids=(), profile=False, counters=()):
     """Measures one target: len(cmds) instances in one consumer group.
 
     Loads `keyed` into `input_topic` first (preload), then starts the
@@ -296,7 +296,8 @@ def run_target(name, cmds, env, n, broker, input_topic, keyed, timeout, partitio
     partitions), so start-up, the group join and the loader are outside it;
     the target then works through a backlog as fast as it can. CPU is the
     sum over the instances; RSS the largest. extra_pids (e.g. redis-server)
-    are measured over the same interval and reported apart."""
+    are measured over the same interval and reported apart; counters are
+    metrics read (summed over the instances) at the end, for the whole run."""
     err = preload(broker, input_topic, keyed)
     if err is not None:
         return {"name": name, "error": err}
@@ -330,6 +331,7 @@ def run_target(name, cmds, env, n, broker, input_topic, keyed, timeout, partitio
         top = prof.stop() if profile and t_first is not None else None
         rss = max(s.rss() for s in svcs)
         per = [round(s.cpu(), 2) for s in svcs]
+        counted = {c: sum(max(s.metric(c), 0) for s in svcs) for c in counters}
     finally:
         for s in svcs:
             s.stop()
@@ -345,6 +347,8 @@ def run_target(name, cmds, env, n, broker, input_topic, keyed, timeout, partitio
          "ready_s": round(ready_s, 1)}
     if top:
         r["profile"] = top
+    if counted:
+        r["counters"] = counted
     if len(svcs) > 1:
         r["cpu_s_per_instance_total"] = per
     if extra_pids:

@@ -243,7 +243,9 @@ def latency(bins, broker_bin, redis, partitions, posts, classified, routed, n, r
                 if subscriber.poll() is not None:
                     raise SystemExit("bench: the Redis subscriber failed")
                 time.sleep(0.05)
+            others = {"devbroker": broker.proc.pid, "redis-server": redis.pid}
             cpu0 = {s.name: s.cpu() for s in p.stages}
+            cpu0.update({k: cpu_seconds(v) for k, v in others.items()})
             t_start = time.time()
             ing = p.ingest(lat_posts, LOW_LATENCY, ["--speed", "1", "--rebase-now"])
             ingest_cpu = reap(ing)
@@ -258,6 +260,7 @@ def latency(bins, broker_bin, redis, partitions, posts, classified, routed, n, r
             c[2] -= warm_expect
             t_done = time.time()
             cpu1 = {s.name: s.cpu() for s in p.stages}
+            cpu1.update({k: cpu_seconds(v) for k, v in others.items()})
             time.sleep(0.5)  # the last alerts on their way to the subscriber
             stop(subscriber)
             sent, total, tmin, tmax = send_times(broker.bootstrap, "outcry.posts", probes,
@@ -301,8 +304,9 @@ def latency(bins, broker_bin, redis, partitions, posts, classified, routed, n, r
          "p99_ms": percentile(lat, 99), "p999_ms": percentile(lat, 99.9),
          "max_ms": fin[-1] if fin else None, "min_ms": fin[0] if fin else None,
          "hops": hop,
-         "cpu_s": {s.name.split("-", 1)[1]: round(cpu1[s.name] - cpu0[s.name], 2)
-                   for s in p.stages}}
+         "partitions": partitions,
+         "cpu_s": {k.split("-", 1)[1] if k.startswith("lat") else k: round(cpu1[k] - cpu0[k], 2)
+                   for k in cpu1}}
     r["cpu_s"]["ingest"] = round(ingest_cpu, 2)
     for k in ("p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms", "min_ms"):
         if r[k] is not None:

@@ -123,8 +123,12 @@ def alert_wait(doc):
     if not a:
         return "not measured"
     busy = a["posts_per_s"] / a["posts_per_cpu_s"]
-    return ("it is on the CPU %.0f%% of the time; one Redis round trip per post (docs/alert.md), "
-            "and redis-server's own CPU per post about equals alert's (Redis section)" % (100 * busy))
+    alerts = (a.get("counters") or {}).get("outcry_alerts_published_total")
+    per = (" its %d posts led to %d alerts (%.2f a post), each published with a Lua script "
+           "(SET NX, XADD, two PUBLISH) and followed by a state write;" % (
+               a["posts"], alerts, alerts / a["posts"])) if alerts else ""
+    return ("it is on the CPU %.0f%% of the time;%s redis-server's own CPU per post is in the "
+            "Redis section" % (100 * busy, per))
 
 
 def fmt(v, spec="%d"):
@@ -155,6 +159,13 @@ def markdown(doc):
     L.append("")
 
     L.append("## Each stage alone, one instance\n")
+    reps = max((len(r.get("reps", [])) for r in doc["stages"]), default=1)
+    L.append("The input is loaded into the dev broker first; the stage then works through it "
+             "as fast as it can (measured from its first input to its last). Each target ran "
+             "%d times, alternating with the others; the best rate of each kind is shown (a "
+             "shared machine only ever slows a run down), every run is in results.json. alert "
+             "replays in event time (`--event-time`): clocks fire as the posts' own time passes "
+             "their deadlines.\n" % reps)
     L.append("| target | posts | posts/s | posts per CPU-s | CPU µs/post | peak RSS MB | vs ceiling (wall) | vs ceiling (CPU) |")
     L.append("|---|---|---|---|---|---|---|---|")
     for r in doc["stages"]:
@@ -200,8 +211,9 @@ def markdown(doc):
             L.append("| 2 | %d | %d | %.1f |" % (two["posts_per_s"], two["posts_per_cpu_s"],
                                               two["peak_rss_mb"]))
             L.append("| 2 / 1 | %s | %s | |\n" % (sc["two_vs_one_wall"], sc["two_vs_one_cpu"]))
-            L.append("Same %d posts; 1 instance is the classify row above. The machine has 2 "
-                     "cores, shared with the loader (kcat) and the broker.\n" % two["posts"])
+            L.append("Same %d posts, loaded before the instances start; measured from the moment "
+                     "both hold partitions. 1 instance is the classify row above. The machine has "
+                     "2 cores, shared by the instances and the broker.\n" % two["posts"])
 
     pipe = doc.get("pipeline")
     if pipe:
@@ -245,6 +257,24 @@ def markdown(doc):
                        lat["alert_done_after_last_send_s"])))
             L.append("\nA percentile shown as - falls among probes not received within the "
                      "drain time after the last send (infinitely late).\n")
+            L.append("CPU of each process over the latency run (from the start of ingest's "
+                     "replay, warm-up included, to alert's last post), in cores (CPU-seconds "
+                     "per second); the machine has %d:\n" % doc["machine"]["cpus"])
+            procs = []
+            for lat in lats:
+                for k in lat.get("cpu_s", {}):
+                    if k not in procs:
+                        procs.append(k)
+            L.append("| offered posts/s | " + " | ".join(procs) + " | total |")
+            L.append("|---|" + "---|" * (len(procs) + 1))
+            for lat in lats:
+                if "cpu_s" not in lat or not lat.get("send_s"):
+                    continue
+                wall = lat["send_s"] + lat.get("alert_done_after_last_send_s", 0)
+                cores = [lat["cpu_s"].get(k, 0) / wall for k in procs]
+                L.append("| %d | " % lat["offered_rate"] + " | ".join("%.2f" % c for c in cores)
+                         + " | %.2f |" % sum(cores))
+            L.append("")
             thr = (t or {}).get("posts_per_s")
             for lat in lats:
                 if thr and lat.get("offered_rate", 0) > thr:

@@ -85,6 +85,8 @@ def best_of(reps):
     best["posts_per_cpu_s"] = max(r["posts_per_cpu_s"] for r in ok)
     best["cpu_us_per_post"] = min(r["cpu_us_per_post"] for r in ok)
     best["peak_rss_mb"] = max(r["peak_rss_mb"] for r in ok)
+    if "counters" in ok[0]:
+        best["counters"] = ok[0]["counters"]
     best["reps"] = [{k: r.get(k) for k in ("posts_per_s", "posts_per_cpu_s", "cpu_us_per_post",
                                            "peak_rss_mb", "error") if k in r} for r in reps]
     return best
@@ -95,6 +97,7 @@ def best_of(reps):
 # their deadlines, so a run pays for every alert its posts lead to. In live
 # mode the bench's posts, weeks old, would fire every clock at once.
 ALERT_REPLAY = ["--event-time"]
+ALERT_COUNTERS = ("outcry_alerts_published_total",)
 
 
 def stages(args, b, inp, redis):
@@ -119,7 +122,8 @@ def stages(args, b, inp, redis):
                                                                    args.repeat), end="")
                 r = run_target(name, [cmd], env, count, broker, topic, inp["keyed"][inp_label],
                                args.timeout, args.partitions,
-                               profile=args.profile and name != "passthrough" and rep == 0)
+                               profile=args.profile and name != "passthrough" and rep == 0,
+                               counters=ALERT_COUNTERS if name == "alert" else ())
                 log(" %s" % r.get("posts_per_cpu_s", r.get("error")))
                 reps[name].append(r)
     return [best_of(reps[t[0]]) for t in targets]
@@ -160,7 +164,7 @@ def run_pipeline(args, b, inp, redis):
     for rate in (int(r) for r in args.rates.split(",")):
         nl = min(args.n, int(rate * args.latency_s))
         lat = timed("pipeline latency (%d posts at %d/s)" % (nl, rate), pipeline.latency, b,
-                    b("outcry-devbroker"), redis, args.partitions, inp["posts"],
+                    b("outcry-devbroker"), redis, args.latency_partitions, inp["posts"],
                     inp["classified"], inp["routed"], nl, rate, args.drain)
         log("bench:   p50 %s ms, p99 %s ms, p99.9 %s ms (%s of %s probes)" % (
             lat.get("p50_ms"), lat.get("p99_ms"), lat.get("p999_ms"),
@@ -203,6 +207,10 @@ def main():
                     help="posts for the pipeline's throughput (at most -n)")
     ap.add_argument("--rates", default="10000,2000",
                     help="offered loads (posts/s) of the latency runs; the target is at 10000")
+    # fewer partitions make the dev broker slower, not faster: it finds a
+    # fetch's offset by walking the partition's message sets (bench/README.md)
+    ap.add_argument("--latency-partitions", type=int, default=64,
+                    help="partitions per topic in the latency runs")
     ap.add_argument("--latency-s", type=float, default=10,
                     help="seconds of offered load (posts = rate x seconds, at most -n)")
     ap.add_argument("--drain", type=int, default=30,
