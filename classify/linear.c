@@ -204,21 +204,26 @@ typedef struct qacc {
     double other[CL_LIN_NOUT];    /* sums of value x weight for the rest */
 } qacc_t;
 
+/* acc += the scoring row of bucket b: all 16 lanes, the zero padding too,
+ * one aligned row, vectorised. */
+static inline void row_add(int32_t acc[CL_LIN_QSTRIDE], const cl_lin_t *lin, uint32_t b)
+{
+    const int16_t *qb = lin->q + (size_t)b * CL_LIN_QSTRIDE;
+    for (int k = 0; k < CL_LIN_QSTRIDE; k++) {
+        acc[k] += qb[k];
+    }
+}
+
 static void qacc_flush(qacc_t *a)
 {
     for (int i = 0; i < a->n; i++) {
-        const int16_t *qb = a->lin->q + (size_t)a->bucket[i] * CL_LIN_QSTRIDE;
         float v = a->value[i];
-        /* all 16 lanes, the zero padding too: one aligned row, vectorised */
         if (v == 1.0f) {
-            for (int k = 0; k < CL_LIN_QSTRIDE; k++) {
-                a->one[k] += qb[k];
-            }
+            row_add(a->one, a->lin, a->bucket[i]);
         } else if (v == CHAR_GRAM_VALUE) {
-            for (int k = 0; k < CL_LIN_QSTRIDE; k++) {
-                a->gram[k] += qb[k];
-            }
+            row_add(a->gram, a->lin, a->bucket[i]);
         } else {
+            const int16_t *qb = a->lin->q + (size_t)a->bucket[i] * CL_LIN_QSTRIDE;
             for (int k = 0; k < CL_LIN_NOUT; k++) {
                 a->other[k] += (double)v * qb[k];
             }
@@ -271,10 +276,7 @@ typedef struct gram_sum {
 static void add_gram_row(uint32_t h, float v, void *arg)
 {
     gram_sum_t *g = arg;
-    const int16_t *qb = g->lin->q + (size_t)(mix(h) & g->lin->mask) * CL_LIN_QSTRIDE;
-    for (int k = 0; k < CL_LIN_QSTRIDE; k++) {
-        g->gram[k] += qb[k];
-    }
+    row_add(g->gram, g->lin, mix(h) & g->lin->mask);
 }
 
 void cl_lin_word(const cl_lin_t *lin, const cl_token_t *t, cl_lin_word_t *w)
