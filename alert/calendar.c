@@ -8,7 +8,7 @@
 
 #include "timeutil.h"
 
-#define DAY_MS  86400000LL
+#define DAY_MS   86400000LL
 #define MAX_DAYS 3700 /* a calendar with no window for ten years is refused at load */
 
 static const char *const day_names[7] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
@@ -94,8 +94,8 @@ static int parse_calendar(al_calendar_t *cal, const char *name, const json_t *j,
                 wd = d;
         if (wd < 0 || !json_is_string(v)) {
             snprintf(err, errlen,
-                     "calendar '%s': hours.%s: expected a day (mon..sun) with a string value",
-                     name, key);
+                     "calendar '%s': hours.%s: expected a day (mon..sun) with a string value", name,
+                     key);
             return -1;
         }
         if (parse_day(cal, wd, json_string_value(v), err, errlen) != 0)
@@ -121,8 +121,8 @@ static int parse_calendar(al_calendar_t *cal, const char *name, const json_t *j,
         const char *d = json_string_value(json_array_get(hol, i));
         int y, m, dd;
         char tail;
-        if (d == NULL || sscanf(d, "%4d-%2d-%2d%c", &y, &m, &dd, &tail) != 3 || m < 1 ||
-            m > 12 || dd < 1 || dd > 31) {
+        if (d == NULL || sscanf(d, "%4d-%2d-%2d%c", &y, &m, &dd, &tail) != 3 || m < 1 || m > 12 ||
+            dd < 1 || dd > 31) {
             snprintf(err, errlen, "calendar '%s': holidays[%zu]: expected YYYY-MM-DD", name, i);
             return -1;
         }
@@ -193,8 +193,10 @@ int al_calendars_load(al_calendars_t *c, const char *path, char *err, size_t err
         return 0;
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
-        snprintf(err, errlen, "calendars file %s: cannot open it (check --calendars / "
-                              "OUTCRY_ALERT_CALENDARS)", path);
+        snprintf(err, errlen,
+                 "calendars file %s: cannot open it (check --calendars / "
+                 "OUTCRY_ALERT_CALENDARS)",
+                 path);
         return -1;
     }
     size_t cap = 1 << 20;

@@ -23,12 +23,12 @@ typedef struct al_window {
 } al_window_t;
 
 typedef struct al_calendar {
-    char *name;                               /* owned */
-    al_tzone_t tz;                            /* the zone */
-    al_window_t win[7][AL_MAX_WINDOWS];       /* per weekday, 0 = Sunday, sorted */
-    int nwin[7];                              /* windows per weekday */
-    int64_t *holidays;                        /* local day numbers (days since 1970-01-01), sorted; owned */
-    size_t nholidays;                         /* entries in holidays */
+    char *name;                         /* owned */
+    al_tzone_t tz;                      /* the zone */
+    al_window_t win[7][AL_MAX_WINDOWS]; /* per weekday, 0 = Sunday, sorted */
+    int nwin[7];                        /* windows per weekday */
+    int64_t *holidays; /* local day numbers (days since 1970-01-01), sorted; owned */
+    size_t nholidays;  /* entries in holidays */
 } al_calendar_t;
 
 typedef struct al_calendars {

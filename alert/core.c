@@ -26,9 +26,9 @@ int al_ctx_init(al_ctx_t *ctx, const al_options_t *opt)
                           "Last alert fired by the wall clock: ms from its due time to its "
                           "publication",
                           NULL);
-    ctx->m_lag_max = oc_gauge("outcry_alert_publish_lag_max_ms",
-                              "Largest publish lag since start (see outcry_alert_publish_lag_ms)",
-                              NULL);
+    ctx->m_lag_max =
+        oc_gauge("outcry_alert_publish_lag_max_ms",
+                 "Largest publish lag since start (see outcry_alert_publish_lag_ms)", NULL);
     return ctx->batch != NULL ? 0 : -1;
 }
 
@@ -53,11 +53,11 @@ static void record_lag(al_ctx_t *ctx)
         }
         const char *type = json_string_value(json_object_get(a, "type"));
         const char *case_id = json_string_value(json_object_get(a, "case"));
-        oc_log_fields(OC_LOG_INFO, "alert_published",
-                      json_pack("{s:s?,s:s?,s:I}", "type", type, "case", case_id, "lag_ms",
-                                (json_int_t)lag),
-                      "%s %s published %lld ms after it was due", type ? type : "?",
-                      case_id ? case_id : "?", (long long)lag);
+        oc_log_fields(
+            OC_LOG_INFO, "alert_published",
+            json_pack("{s:s?,s:s?,s:I}", "type", type, "case", case_id, "lag_ms", (json_int_t)lag),
+            "%s %s published %lld ms after it was due", type ? type : "?", case_id ? case_id : "?",
+            (long long)lag);
     }
 }
 
@@ -248,8 +248,7 @@ int al_msg_parse_json(al_msg_t *m, const char *buf, size_t len, const char **cod
     json_t *j = json_loadb(buf, len, 0, &jerr);
     if (j == NULL) {
         *code = "invalid_json";
-        snprintf(err, errlen, "not JSON: line %d column %d: %s", jerr.line, jerr.column,
-                 jerr.text);
+        snprintf(err, errlen, "not JSON: line %d column %d: %s", jerr.line, jerr.column, jerr.text);
         return -1;
     }
     const char *schema = json_string_value(json_object_get(j, "schema"));

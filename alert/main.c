@@ -52,7 +52,8 @@ static void usage(FILE *f)
           "                              only (replays through Kafka: outcry-replay)\n"
           "      --calendars FILE        business hours per team (JSON; OUTCRY_ALERT_CALENDARS;\n"
           "                              default none: SLAs count around the clock)\n"
-          "      --brand-accounts SPEC   the brands' own accounts, \"brand:acct1,acct2;brand2:acct3\"\n"
+          "      --brand-accounts SPEC   the brands' own accounts, "
+          "\"brand:acct1,acct2;brand2:acct3\"\n"
           "                              or a file (./f, /f); their posts count as the brand's\n"
           "                              (OUTCRY_BRAND_ACCOUNTS; default none)\n"
           "  -h, --help                  this help\n"
@@ -333,8 +334,7 @@ int main(int argc, char **argv)
     } else {
         char topic[256];
         snprintf(topic, sizeof(topic), "%srouted", cfg.topic_prefix);
-        if (al_store_init(&store, cfg.redis_url, topic) != 0 ||
-            al_engine_track(&ctx.engine) != 0) {
+        if (al_store_init(&store, cfg.redis_url, topic) != 0 || al_engine_track(&ctx.engine) != 0) {
             fprintf(stderr, "outcry-alert: %s\n", store.err[0] ? store.err : "out of memory");
             rc = 2;
             goto out_ctx;

@@ -8,8 +8,8 @@
 
 #include "timeutil.h"
 
-#define AL_MAX_PARTITIONS      65536                  /* Kafka's practical ceiling is far lower */
-#define AL_COMPACT_MIN         1024                   /* stale entries before compaction pays */
+#define AL_MAX_PARTITIONS 65536 /* Kafka's practical ceiling is far lower */
+#define AL_COMPACT_MIN    1024  /* stale entries before compaction pays */
 
 static const char *const kind_names[AL_KINDS] = {
     "case.critical", "sla.warning", "sla.breach", "sla.escalation", NULL,
@@ -275,8 +275,7 @@ static al_clock_t *clock_open(al_engine_t *e, int32_t partition, al_partition_t 
     return c;
 }
 
-int al_engine_apply_event(al_engine_t *e, int32_t partition, const al_event_t *ev,
-                          json_t *alerts)
+int al_engine_apply_event(al_engine_t *e, int32_t partition, const al_event_t *ev, json_t *alerts)
 {
     al_partition_t *p = part_get(e, partition, 1);
     if (p == NULL)

@@ -42,7 +42,7 @@ typedef struct al_options {
     int64_t lateness_ms;      /* allowed lateness: watermark = max event time - this */
     int64_t every_inbound_ms; /* > 0: every inbound post opens a clock with this target */
     int64_t retain_ms; /* an unanswered clock is forgotten this long after its last due time */
-    const al_accounts_t *accounts; /* the brands' own accounts, or NULL; borrowed */
+    const al_accounts_t *accounts;   /* the brands' own accounts, or NULL; borrowed */
     const al_calendars_t *calendars; /* business hours, or NULL (24/7); borrowed */
 } al_options_t;
 
@@ -89,13 +89,13 @@ typedef struct al_dirty_rec {
  * once; strings are copied into one buffer that is reused, so recording
  * allocates nothing in the steady state. */
 typedef struct al_dirty {
-    int on;             /* tracking on (Kafka mode): record changes */
-    al_dirty_rec_t *v;  /* the records; owned */
-    size_t n;           /* records in v */
-    size_t cap;         /* records allocated */
-    oc_fpbuf_t strs;    /* case ids and teams, NUL-terminated; owned */
-    uint32_t *slots;    /* index: record number + 1, 0 empty; owned */
-    size_t nslots;      /* a power of two, or 0 */
+    int on;            /* tracking on (Kafka mode): record changes */
+    al_dirty_rec_t *v; /* the records; owned */
+    size_t n;          /* records in v */
+    size_t cap;        /* records allocated */
+    oc_fpbuf_t strs;   /* case ids and teams, NUL-terminated; owned */
+    uint32_t *slots;   /* index: record number + 1, 0 empty; owned */
+    size_t nslots;     /* a power of two, or 0 */
 } al_dirty_t;
 
 typedef struct al_engine {
@@ -158,8 +158,7 @@ void al_dirty_free(al_dirty_t *d);
 
 /* al_engine_apply() of an event already read. Returns 0, or -2 (memory, or
  * partition out of range). */
-int al_engine_apply_event(al_engine_t *e, int32_t partition, const al_event_t *ev,
-                          json_t *alerts);
+int al_engine_apply_event(al_engine_t *e, int32_t partition, const al_event_t *ev, json_t *alerts);
 
 /* ---- events (event.c; the summary and JSON text in state.c) ---- */
 

@@ -22,8 +22,8 @@ int al_store_init(al_store_t *s, const char *redis_url, const char *topic)
     s->m_failures = oc_counter("outcry_alert_state_failures_total",
                                "Failed attempts to read or write the SLA state in Redis", NULL);
     if ((size_t)snprintf(s->topic, sizeof(s->topic), "%s", topic) >= sizeof(s->topic) ||
-        (size_t)snprintf(s->key_prefix, sizeof(s->key_prefix), "%s%s:", AL_STATE_PREFIX,
-                         topic) >= sizeof(s->key_prefix)) {
+        (size_t)snprintf(s->key_prefix, sizeof(s->key_prefix), "%s%s:", AL_STATE_PREFIX, topic) >=
+            sizeof(s->key_prefix)) {
         snprintf(s->err, sizeof(s->err), "topic name too long: '%s'", topic);
         return -1;
     }
@@ -161,9 +161,9 @@ typedef struct piece {
     size_t n;      /* their length */
 } piece_t;
 
-#define PIECE(lit) ((piece_t){lit, sizeof(lit) - 1})
+#define PIECE(lit)   ((piece_t){lit, sizeof(lit) - 1})
 #define PIECE_S(str) ((piece_t){str, strlen(str)})
-#define ARG_MAX 1024 /* bytes of a joined argument (keys and members) */
+#define ARG_MAX      1024 /* bytes of a joined argument (keys and members) */
 
 /* Joins n pieces into buf[ARG_MAX]. Returns the length, or -1 when too long. */
 static long join(char *buf, int n, const piece_t *pc)
@@ -192,8 +192,8 @@ static int command(al_store_t *s, int argc, const piece_t *argv)
 }
 
 /* "CMD <state key p what> <more arguments>": the common shape. */
-static int cmd_keyed(al_store_t *s, const char *cmd, const char *pnum, const char *what,
-                     int argc, const piece_t *argv)
+static int cmd_keyed(al_store_t *s, const char *cmd, const char *pnum, const char *what, int argc,
+                     const piece_t *argv)
 {
     char key[ARG_MAX];
     piece_t kp[3] = {PIECE_S(s->key_prefix), PIECE_S(pnum), PIECE_S(what)};
@@ -469,7 +469,7 @@ static int load_attempt(al_store_t *s, void *varg)
     rc = -1;
     if (m->type != REDIS_REPLY_ARRAY || c->type != REDIS_REPLY_ARRAY) {
         snprintf(s->err, sizeof(s->err), "Redis HGETALL %s: %s", clocks,
-                 m->type == REDIS_REPLY_ERROR ? m->str
+                 m->type == REDIS_REPLY_ERROR   ? m->str
                  : c->type == REDIS_REPLY_ERROR ? c->str
                                                 : "unexpected reply");
         goto out;
@@ -489,8 +489,8 @@ static int load_attempt(al_store_t *s, void *varg)
         al_clock_t *clock = j != NULL ? al_clock_from_json(j, a->p, err, sizeof(err)) : NULL;
         json_decref(j);
         if (clock == NULL) {
-            oc_error("bad_stored_clock", "%s field %s is not a clock (%s); skipped",
-                     clocks, c->element[i]->str, j == NULL ? jerr.text : err);
+            oc_error("bad_stored_clock", "%s field %s is not a clock (%s); skipped", clocks,
+                     c->element[i]->str, j == NULL ? jerr.text : err);
             continue;
         }
         if (al_engine_adopt(a->e, clock) != 0) {

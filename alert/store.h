@@ -34,17 +34,17 @@ typedef struct al_store_part {
 } al_store_part_t;
 
 typedef struct al_store {
-    al_redis_url_t url;     /* where the state lives */
-    redisContext *rc;       /* connection, NULL while down */
-    char topic[256];        /* input topic, part of the keys */
-    char key_prefix[300];   /* "outcry:alert:state:<topic>:" */
-    oc_fpbuf_t cbuf;        /* a clock's JSON text; reused */
-    al_store_part_t *parts; /* indexed by partition; owned */
-    size_t nparts;          /* entries in parts */
+    al_redis_url_t url;      /* where the state lives */
+    redisContext *rc;        /* connection, NULL while down */
+    char topic[256];         /* input topic, part of the keys */
+    char key_prefix[300];    /* "outcry:alert:state:<topic>:" */
+    oc_fpbuf_t cbuf;         /* a clock's JSON text; reused */
+    al_store_part_t *parts;  /* indexed by partition; owned */
+    size_t nparts;           /* entries in parts */
     oc_metric_t *m_failures; /* outcry_alert_state_failures_total */
-    uint64_t round_trips;   /* MULTI/EXEC batches written */
-    char err[512];          /* last error */
-    char werr[256];         /* the last error reply to a batch */
+    uint64_t round_trips;    /* MULTI/EXEC batches written */
+    char err[512];           /* last error */
+    char werr[256];          /* the last error reply to a batch */
 } al_store_t;
 
 /* Returns 0, or -1 with the reason in s->err (bad URL, topic too long). */

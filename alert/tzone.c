@@ -181,9 +181,8 @@ int al_tz_load(al_tzone_t *z, const char *name, char *err, size_t errlen)
     snprintf(path, sizeof(path), "%s/%s", dir != NULL && *dir ? dir : "/usr/share/zoneinfo", name);
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
-        snprintf(err, errlen,
-                 "time zone '%s': cannot open %s (unknown zone? is tzdata installed?)", name,
-                 path);
+        snprintf(err, errlen, "time zone '%s': cannot open %s (unknown zone? is tzdata installed?)",
+                 name, path);
         return -1;
     }
     unsigned char *buf = malloc(TZ_MAX_FILE);

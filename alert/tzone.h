@@ -21,13 +21,13 @@ typedef struct al_tz_rule {
 } al_tz_rule_t;
 
 typedef struct al_tzone {
-    int64_t *at;    /* transition instants, seconds since the epoch; owned */
-    int32_t *off;   /* UTC offset (seconds) in force from at[i]; owned */
-    size_t n;       /* transitions */
-    int32_t off0;   /* offset before the first transition */
-    int has_rule;   /* the footer gave a rule for later times */
+    int64_t *at;              /* transition instants, seconds since the epoch; owned */
+    int32_t *off;             /* UTC offset (seconds) in force from at[i]; owned */
+    size_t n;                 /* transitions */
+    int32_t off0;             /* offset before the first transition */
+    int has_rule;             /* the footer gave a rule for later times */
     int32_t std_off, dst_off; /* footer: standard and daylight offsets */
-    int has_dst;    /* footer has a daylight part */
+    int has_dst;              /* footer has a daylight part */
     al_tz_rule_t start, end;  /* footer: daylight starts, ends */
 } al_tzone_t;
 

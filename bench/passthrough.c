@@ -133,12 +133,11 @@ int main(int argc, char **argv)
         rd_kafka_message_t *m = rd_kafka_consumer_poll(consumer, 100);
         if (m && !m->err) {
             intptr_t packed = (intptr_t)((m->offset << 16) | (m->partition & 0xffff));
-            while (rd_kafka_producev(producer, RD_KAFKA_V_TOPIC(out),
-                                     RD_KAFKA_V_KEY(m->key, m->key_len),
-                                     RD_KAFKA_V_VALUE(m->payload, m->len),
-                                     RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                     RD_KAFKA_V_OPAQUE((void *)packed),
-                                     RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+            while (rd_kafka_producev(
+                       producer, RD_KAFKA_V_TOPIC(out), RD_KAFKA_V_KEY(m->key, m->key_len),
+                       RD_KAFKA_V_VALUE(m->payload, m->len),
+                       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE((void *)packed),
+                       RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
                 rd_kafka_poll(producer, 100);
             }
             oc_metric_add(m_in, 1);

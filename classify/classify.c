@@ -78,8 +78,7 @@ int cl_ctx_init(cl_ctx_t *ctx, const char *model)
     if (env_threshold(CL_THRESHOLD_ENV, &ctx->th.complaint, ctx->err, sizeof ctx->err) != 0 ||
         env_threshold(CL_HIGH_ENV, &ctx->th.high, ctx->err, sizeof ctx->err) != 0 ||
         env_threshold(CL_CRITICAL_ENV, &ctx->th.critical, ctx->err, sizeof ctx->err) != 0 ||
-        env_threshold(CL_CATEGORY_MIN_ENV, &ctx->th.category_min, ctx->err, sizeof ctx->err) !=
-            0) {
+        env_threshold(CL_CATEGORY_MIN_ENV, &ctx->th.category_min, ctx->err, sizeof ctx->err) != 0) {
         return -1;
     }
     if (model == NULL || model[0] == '\0') {

@@ -25,7 +25,8 @@ static void usage(FILE *out)
             "       outcry-classify eval --data FILE.jsonl [--model MODEL] [--folds K]\n"
             "                       [--threshold X]\n"
             "       outcry-classify model-info [--model MODEL]\n"
-            "       outcry-classify bench [--data FILE.jsonl] [--model MODEL] [--rounds N] [--twcs CSV|none]\n"
+            "       outcry-classify bench [--data FILE.jsonl] [--model MODEL] [--rounds N] [--twcs "
+            "CSV|none]\n"
             "\n"
             "Reads canonical posts (topic posts), adds a \"classification\" object\n"
             "(complaint, score, category, severity, sentiment, signals, model) and writes\n"
@@ -147,8 +148,8 @@ static int run_text(cl_ctx_t *ctx, int argc, char **argv, int first)
 
 /* Flags of the service that take a value: name, and where it goes. */
 typedef struct vflag {
-    const char *name;  /* "--threshold" */
-    const char **dst;  /* the value */
+    const char *name; /* "--threshold" */
+    const char **dst; /* the value */
 } vflag_t;
 
 /* Matches argv[*i] against the value flags ("--x V" or "--x=V"). Returns 1

@@ -10,10 +10,10 @@
 #define CL_SHA256_LEN 32
 
 typedef struct cl_sha256 {
-    uint32_t h[8];      /* chaining state */
-    uint64_t bytes;     /* message length so far */
-    uint8_t buf[64];    /* pending partial block */
-    size_t nbuf;        /* bytes in buf */
+    uint32_t h[8];   /* chaining state */
+    uint64_t bytes;  /* message length so far */
+    uint8_t buf[64]; /* pending partial block */
+    size_t nbuf;     /* bytes in buf */
 } cl_sha256_t;
 
 void cl_sha256_init(cl_sha256_t *s);

@@ -144,8 +144,10 @@ int cl_data_load(cl_dataset_t *d, const char *path, char *err, size_t errlen)
     fclose(fp);
     cl_sha256_final(&sha, d->sha);
     if (rc == 0 && d->n == 0) {
-        snprintf(err, errlen, "data file %s: no examples (want JSON lines with text and "
-                 "complaint)", path);
+        snprintf(err, errlen,
+                 "data file %s: no examples (want JSON lines with text and "
+                 "complaint)",
+                 path);
         rc = -1;
     }
     if (rc != 0) {
@@ -186,11 +188,11 @@ void cl_shuffle(size_t *idx, size_t n, uint64_t *state)
 
 /* Features of all training examples, flattened. */
 typedef struct fbuf {
-    uint32_t *h;    /* bucket of each feature */
-    float *v;       /* its value */
-    size_t n, cap;  /* features stored, allocated */
+    uint32_t *h;         /* bucket of each feature */
+    float *v;            /* its value */
+    size_t n, cap;       /* features stored, allocated */
     const cl_lin_t *lin; /* for the bucket of a hash */
-    int oom;        /* an allocation failed */
+    int oom;             /* an allocation failed */
 } fbuf_t;
 
 static void push_feature(uint32_t h, float v, void *arg)
@@ -218,8 +220,8 @@ static void push_feature(uint32_t h, float v, void *arg)
 }
 
 /* One AdaGrad step of example features [from, to) with gradient g. */
-static void step(cl_lin_t *lin, float *G, const fbuf_t *b, size_t from, size_t to,
-                 const double *g, const cl_train_opts_t *o)
+static void step(cl_lin_t *lin, float *G, const fbuf_t *b, size_t from, size_t to, const double *g,
+                 const cl_train_opts_t *o)
 {
     for (size_t i = from; i < to; i++) {
         float *w = lin->w + (size_t)b->h[i] * CL_LIN_NOUT;
@@ -421,8 +423,10 @@ static void print_matrix(FILE *out, const char *title, const long *m, int k,
             fprintf(out, "  %-10s %9.3f %9.3f %9.3f %9ld\n", name(c), p, r, f, sup);
         }
     }
-    fprintf(out, "  macro-F1 %.3f  accuracy %.3f\n  confusion (rows: label, columns: predicted)\n"
-                 "  %-10s", macro, acc, "");
+    fprintf(out,
+            "  macro-F1 %.3f  accuracy %.3f\n  confusion (rows: label, columns: predicted)\n"
+            "  %-10s",
+            macro, acc, "");
     for (int c = 0; c < k; c++) {
         fprintf(out, " %5.5s", name(c));
     }

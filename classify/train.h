@@ -24,10 +24,10 @@ typedef struct cl_example {
 } cl_example_t;
 
 typedef struct cl_dataset {
-    cl_example_t *ex;  /* examples in file order, owned */
-    size_t n;          /* examples */
-    uint8_t sha[32];   /* SHA-256 of the file's bytes */
-    char path[1024];   /* the file, as given */
+    cl_example_t *ex; /* examples in file order, owned */
+    size_t n;         /* examples */
+    uint8_t sha[32];  /* SHA-256 of the file's bytes */
+    char path[1024];  /* the file, as given */
 } cl_dataset_t;
 
 /* Reads a data file. Returns 0, or -1 with the file, line and problem in
@@ -53,7 +53,7 @@ int cl_train(const cl_model_t *lexicon, const cl_dataset_t *d, const size_t *idx
 
 /* Counts for evaluation. */
 typedef struct cl_eval {
-    long complaint[2][2];           /* [label][predicted] */
+    long complaint[2][2];            /* [label][predicted] */
     long category[CL_NCAT][CL_NCAT]; /* [label][predicted], labelled examples */
     long severity[CL_NSEV][CL_NSEV]; /* [label][predicted], labelled examples */
 } cl_eval_t;

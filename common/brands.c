@@ -94,8 +94,10 @@ static int add_entry(oc_brands_t *b, const char *s, size_t len, char *err, size_
             rc = push(b, h, brand);
             free(h);
             if (rc < 0) {
-                snprintf(err, errlen, "brand accounts: empty handle for brand '%s' (or out of "
-                         "memory)", brand);
+                snprintf(err, errlen,
+                         "brand accounts: empty handle for brand '%s' (or out of "
+                         "memory)",
+                         brand);
                 break;
             }
             added++;

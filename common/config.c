@@ -208,10 +208,13 @@ int oc_config_flag(oc_config_t *cfg, int argc, char **argv, int *i)
 /* syslog levels: 0-3 error, 4 warning, 5-6 info, 7 debug */
 static void kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
-    oc_log_level_t l = level <= 3 ? OC_LOG_ERROR : level == 4 ? OC_LOG_WARN
-                       : level <= 6 ? OC_LOG_INFO : OC_LOG_DEBUG;
-    oc_log_fields(l, "librdkafka", json_pack("{s:s,s:s}", "facility", fac, "client",
-                                             rk ? rd_kafka_name(rk) : "-"), "%s", buf);
+    oc_log_level_t l = level <= 3   ? OC_LOG_ERROR
+                       : level == 4 ? OC_LOG_WARN
+                       : level <= 6 ? OC_LOG_INFO
+                                    : OC_LOG_DEBUG;
+    oc_log_fields(l, "librdkafka",
+                  json_pack("{s:s,s:s}", "facility", fac, "client", rk ? rd_kafka_name(rk) : "-"),
+                  "%s", buf);
 }
 
 void oc_config_kafka_logging(rd_kafka_conf_t *conf)

@@ -18,16 +18,16 @@ typedef struct oc_kv {
 } oc_kv_t;
 
 typedef struct oc_config {
-    const char *service;    /* "ingest", "classify", ...; borrowed */
-    char *brokers;          /* OUTCRY_BROKERS / -b; bootstrap servers */
-    char *redis_url;        /* OUTCRY_REDIS_URL / --redis */
-    char *topic_prefix;     /* OUTCRY_TOPIC_PREFIX / --topic-prefix; default "outcry." */
-    char *group;            /* OUTCRY_GROUP / -G; default "outcry-<service>" */
-    char *log_level;        /* OUTCRY_LOG / --log; default "info" */
-    char *http_addr;        /* OUTCRY_HTTP / --http; "host:port", empty = no HTTP */
+    const char *service; /* "ingest", "classify", ...; borrowed */
+    char *brokers;       /* OUTCRY_BROKERS / -b; bootstrap servers */
+    char *redis_url;     /* OUTCRY_REDIS_URL / --redis */
+    char *topic_prefix;  /* OUTCRY_TOPIC_PREFIX / --topic-prefix; default "outcry." */
+    char *group;         /* OUTCRY_GROUP / -G; default "outcry-<service>" */
+    char *log_level;     /* OUTCRY_LOG / --log; default "info" */
+    char *http_addr;     /* OUTCRY_HTTP / --http; "host:port", empty = no HTTP */
     oc_kv_t props[OC_CONFIG_MAX_PROPS]; /* -X / OUTCRY_KAFKA_* pass-through */
-    int nprops;             /* used entries in props */
-    char err[256];          /* last error, for messages */
+    int nprops;                         /* used entries in props */
+    char err[256];                      /* last error, for messages */
 } oc_config_t;
 
 /* Fills cfg from defaults and the environment. Returns 0, or -1 with

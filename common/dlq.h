@@ -15,11 +15,11 @@
 #define OC_DLQ_TOPIC  "dlq"
 
 typedef struct oc_dlq_origin {
-    const char *source;  /* where the bytes came from: "kafka", "http", a file name */
-    const char *topic;   /* input topic, or NULL */
-    int32_t partition;   /* input partition, or -1 */
-    int64_t offset;      /* input offset (or line/row number), or -1 */
-    const char *key;     /* original key, or NULL */
+    const char *source; /* where the bytes came from: "kafka", "http", a file name */
+    const char *topic;  /* input topic, or NULL */
+    int32_t partition;  /* input partition, or -1 */
+    int64_t offset;     /* input offset (or line/row number), or -1 */
+    const char *key;    /* original key, or NULL */
 } oc_dlq_origin_t;
 
 /* Returns a new DLQ entry (new reference) and counts it, or NULL on

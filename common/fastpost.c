@@ -71,21 +71,21 @@ static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
  * number may be: after ':', '[' or ',' (so not inside a timestamp). A match
  * inside a string ("at 10:05, ...") only means jansson is asked, so it may
  * err towards matching. */
-#define LAX_NUMBER                                                                             \
-    "[:\\[,]\\s*-?(?:0\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?\\s*[,\\]}]|\\d+\\.(?!\\d)|"             \
+#define LAX_NUMBER                                                                                 \
+    "[:\\[,]\\s*-?(?:0\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?\\s*[,\\]}]|\\d+\\.(?!\\d)|"               \
     "\\d+(?:\\.\\d+)?[eE](?![+-]?\\d))|\"followers\"\\s*:\\s*-?\\d+[.eE]"
 
 static _Atomic int strict_numbers; /* oc_fp_strict_numbers() */
-static pcre2_code *lax_re; /* LAX_NUMBER compiled, or NULL (then always ask jansson) */
-static int lax_jit;        /* lax_re is JIT-compiled */
+static pcre2_code *lax_re;         /* LAX_NUMBER compiled, or NULL (then always ask jansson) */
+static int lax_jit;                /* lax_re is JIT-compiled */
 static pthread_once_t lax_once = PTHREAD_ONCE_INIT;
 
 static void lax_compile(void)
 {
     int errcode;
     PCRE2_SIZE erroff;
-    lax_re = pcre2_compile((PCRE2_SPTR)LAX_NUMBER, PCRE2_ZERO_TERMINATED, 0, &errcode, &erroff,
-                           NULL);
+    lax_re =
+        pcre2_compile((PCRE2_SPTR)LAX_NUMBER, PCRE2_ZERO_TERMINATED, 0, &errcode, &erroff, NULL);
     lax_jit = lax_re != NULL && pcre2_jit_compile(lax_re, PCRE2_JIT_COMPLETE) == 0;
 }
 
@@ -358,7 +358,8 @@ int oc_fp_parse(oc_fpost_t *p, const char *buf, size_t len, const char **code, c
         }
         goto error;
     }
-    while (end && end < buf + len && (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')) {
+    while (end && end < buf + len &&
+           (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')) {
         end++;
     }
     p->root = root;
@@ -508,14 +509,29 @@ int oc_fpbuf_json_str(oc_fpbuf_t *b, const char *s)
         char esc[6] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15]};
         size_t n = 2;
         switch (ch) {
-        case '"': esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\b': esc[1] = 'b'; break;
-        case '\f': esc[1] = 'f'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\r': esc[1] = 'r'; break;
-        case '\t': esc[1] = 't'; break;
-        default: n = 6; /* \u00XX, upper-case hex like jansson */
+        case '"':
+            esc[1] = '"';
+            break;
+        case '\\':
+            esc[1] = '\\';
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            n = 6; /* \u00XX, upper-case hex like jansson */
         }
         if (oc_fpbuf_add(b, esc, n) != 0)
             return -1;

@@ -12,20 +12,20 @@
 #include "metrics.h"
 
 struct oc_http {
-    struct MHD_Daemon *daemon;   /* libmicrohttpd's server, internal threads */
-    atomic_int ready;            /* what /readyz reports */
-    int port;                    /* the port actually bound */
-    oc_http_handler_fn handler;  /* the service's API, or NULL */
-    void *ctx;                   /* handler's context; borrowed */
-    size_t max_body;             /* body limit for the API */
+    struct MHD_Daemon *daemon;  /* libmicrohttpd's server, internal threads */
+    atomic_int ready;           /* what /readyz reports */
+    int port;                   /* the port actually bound */
+    oc_http_handler_fn handler; /* the service's API, or NULL */
+    void *ctx;                  /* handler's context; borrowed */
+    size_t max_body;            /* body limit for the API */
 };
 
 /* One request's body as it arrives in pieces. */
 typedef struct body {
-    char *buf;       /* bytes so far, NUL-terminated */
-    size_t len;      /* bytes in buf */
-    size_t cap;      /* allocated */
-    int too_large;   /* passed max_body: the rest is discarded, 413 follows */
+    char *buf;     /* bytes so far, NUL-terminated */
+    size_t len;    /* bytes in buf */
+    size_t cap;    /* allocated */
+    int too_large; /* passed max_body: the rest is discarded, 413 follows */
 } body_t;
 
 static void request_done(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -116,8 +116,8 @@ static enum MHD_Result handle_api(oc_http_t *h, struct MHD_Connection *conn, con
         char *body = strdup(msg);
         return body ? reply(conn, MHD_HTTP_CONTENT_TOO_LARGE, "application/json", body, 1) : MHD_NO;
     }
-    oc_http_req_t req = {.method = method, .path = url, .body = b->buf ? b->buf : "",
-                         .len = b->len, .conn = conn};
+    oc_http_req_t req = {
+        .method = method, .path = url, .body = b->buf ? b->buf : "", .len = b->len, .conn = conn};
     oc_http_resp_t resp = {0};
     if (!h->handler(h->ctx, &req, &resp)) {
         free(resp.body);
@@ -130,8 +130,8 @@ static enum MHD_Result handle_api(oc_http_t *h, struct MHD_Connection *conn, con
             return MHD_NO;
         }
     }
-    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(resp.body), resp.body,
-                                                             MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(resp.body), resp.body, MHD_RESPMEM_MUST_FREE);
     if (!r) {
         free(resp.body);
         return MHD_NO;
@@ -235,8 +235,8 @@ oc_http_t *oc_http_start_api(const char *addr, oc_http_handler_fn handler, void 
      * (MHD_OPTION_END ends the list before the pool size). */
     unsigned threads = handler ? OC_HTTP_THREADS : 0;
     h->daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-        handle, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_TIMEOUT,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle,
+        h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)30, MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
         threads ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, threads, MHD_OPTION_END);
     if (!h->daemon) {

@@ -13,18 +13,18 @@ typedef struct oc_http oc_http_t;
 /* A request with its whole body read (bodies over the limit never get here:
  * oc_http answers 413 itself). */
 typedef struct oc_http_req {
-    const char *method;           /* "GET", "POST", ... */
-    const char *path;             /* the URL path, without the query */
-    const char *body;             /* the body, NUL-terminated ("" when none) */
-    size_t len;                   /* body length without the NUL */
-    struct MHD_Connection *conn;  /* for oc_http_header() and oc_http_query() */
+    const char *method;          /* "GET", "POST", ... */
+    const char *path;            /* the URL path, without the query */
+    const char *body;            /* the body, NUL-terminated ("" when none) */
+    size_t len;                  /* body length without the NUL */
+    struct MHD_Connection *conn; /* for oc_http_header() and oc_http_query() */
 } oc_http_req_t;
 
 typedef struct oc_http_resp {
-    unsigned status;              /* HTTP status */
-    char *body;                   /* malloc'd; oc_http frees it */
-    const char *content_type;     /* NULL: application/json */
-    int retry_after_s;            /* > 0 adds a Retry-After header (429, 503) */
+    unsigned status;          /* HTTP status */
+    char *body;               /* malloc'd; oc_http frees it */
+    const char *content_type; /* NULL: application/json */
+    int retry_after_s;        /* > 0 adds a Retry-After header (429, 503) */
 } oc_http_resp_t;
 
 /* A service's own API. Returns 1 when it answered (resp filled), 0 to leave

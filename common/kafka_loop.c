@@ -33,35 +33,35 @@ typedef struct pending {
 } pending_t;
 
 typedef struct part {
-    pending_t **q;       /* FIFO of inputs in offset order (ring) */
-    size_t head;         /* index of the oldest entry */
-    size_t len;          /* entries in the ring */
-    size_t cap;          /* ring capacity */
-    int64_t done;        /* next offset to commit (last acknowledged + 1), -1 if none */
-    int64_t committed;   /* last offset committed, -1 if none */
-    int64_t first;       /* first offset this member consumed, -1 if none */
-    int assigned;        /* currently ours */
+    pending_t **q;     /* FIFO of inputs in offset order (ring) */
+    size_t head;       /* index of the oldest entry */
+    size_t len;        /* entries in the ring */
+    size_t cap;        /* ring capacity */
+    int64_t done;      /* next offset to commit (last acknowledged + 1), -1 if none */
+    int64_t committed; /* last offset committed, -1 if none */
+    int64_t first;     /* first offset this member consumed, -1 if none */
+    int assigned;      /* currently ours */
 } part_t;
 
 typedef struct loop {
-    oc_config_t *cfg;          /* borrowed */
-    const oc_stage_t *stage;   /* borrowed */
-    void *ctx;                 /* the stage's context; borrowed */
-    rd_kafka_t *consumer;      /* owned */
-    rd_kafka_queue_t *cq;      /* the consumer's queue (its length tells oc_msg_t.more); owned */
-    oc_producer_t producer;    /* owned */
-    char topic[256];           /* full input topic name */
-    part_t *parts;             /* indexed by partition */
-    int nparts;                /* entries in parts */
-    pending_t **orphans;       /* entries revoked while deliveries were outstanding */
-    size_t norphans;           /* entries in orphans */
-    int fatal;                 /* a failure that must stop the stage */
-    oc_http_t *http;           /* health endpoints, or NULL */
-    oc_metric_t *m_commits;    /* commits made */
-    oc_metric_t *m_committed;  /* input messages whose offsets are committed */
-    oc_metric_t *m_assigned;   /* partitions assigned (gauge) */
-    oc_fpbuf_t payload;        /* NUL-terminated copy of the input, reused */
-    oc_fpbuf_t key;            /* NUL-terminated copy of its key, reused */
+    oc_config_t *cfg;         /* borrowed */
+    const oc_stage_t *stage;  /* borrowed */
+    void *ctx;                /* the stage's context; borrowed */
+    rd_kafka_t *consumer;     /* owned */
+    rd_kafka_queue_t *cq;     /* the consumer's queue (its length tells oc_msg_t.more); owned */
+    oc_producer_t producer;   /* owned */
+    char topic[256];          /* full input topic name */
+    part_t *parts;            /* indexed by partition */
+    int nparts;               /* entries in parts */
+    pending_t **orphans;      /* entries revoked while deliveries were outstanding */
+    size_t norphans;          /* entries in orphans */
+    int fatal;                /* a failure that must stop the stage */
+    oc_http_t *http;          /* health endpoints, or NULL */
+    oc_metric_t *m_commits;   /* commits made */
+    oc_metric_t *m_committed; /* input messages whose offsets are committed */
+    oc_metric_t *m_assigned;  /* partitions assigned (gauge) */
+    oc_fpbuf_t payload;       /* NUL-terminated copy of the input, reused */
+    oc_fpbuf_t key;           /* NUL-terminated copy of its key, reused */
 } loop_t;
 
 static part_t *part_get(loop_t *l, int32_t p)
@@ -171,19 +171,23 @@ static void drain_and_commit(loop_t *l, int timeout_ms)
 {
     if (l->stage->flush && !l->fatal) {
         oc_ticket_t none = {0};
-        oc_emit_t emit = {.stage = l->stage, .cfg = l->cfg, .producer = &l->producer,
-                          .ticket = &none};
+        oc_emit_t emit = {
+            .stage = l->stage, .cfg = l->cfg, .producer = &l->producer, .ticket = &none};
         if (l->stage->flush(l->ctx, &emit) < 0 || emit.failed) {
             /* what it held stays uncommitted: processed again by the next owner */
-            oc_error("flush_failed", "stage %s could not write out what it holds; those "
-                     "inputs stay uncommitted", l->stage->name);
+            oc_error("flush_failed",
+                     "stage %s could not write out what it holds; those "
+                     "inputs stay uncommitted",
+                     l->stage->name);
             l->fatal = 1;
         }
     }
     int left = oc_producer_flush(&l->producer, timeout_ms);
     if (left > 0) {
-        oc_warn("drain_incomplete", "%d output(s) still undelivered after %d ms; their inputs "
-                "stay uncommitted and will be processed again", left, timeout_ms);
+        oc_warn("drain_incomplete",
+                "%d output(s) still undelivered after %d ms; their inputs "
+                "stay uncommitted and will be processed again",
+                left, timeout_ms);
     }
     advance(l);
     commit(l, 1);
@@ -270,8 +274,7 @@ static void offset_commit_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 {
     loop_t *l = opaque;
     if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
-        oc_warn("commit_failed", "committing %s: %s (will retry)", l->topic,
-                rd_kafka_err2str(err));
+        oc_warn("commit_failed", "committing %s: %s (will retry)", l->topic, rd_kafka_err2str(err));
         return;
     }
     for (int i = 0; offs && i < offs->cnt; i++) {
@@ -298,8 +301,7 @@ static void offset_commit_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 
 static void consumer_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 {
-    oc_warn("kafka_error", "consumer: %s: %s", rd_kafka_err2name((rd_kafka_resp_err_t)err),
-            reason);
+    oc_warn("kafka_error", "consumer: %s: %s", rd_kafka_err2name((rd_kafka_resp_err_t)err), reason);
 }
 
 static int consumer_new(loop_t *l)
@@ -307,11 +309,9 @@ static int consumer_new(loop_t *l)
     char errstr[512];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     /* Offsets are ours to commit, after delivery (see the top of this file). */
-    const char *const defaults[] = {"group.id", l->cfg->group,
-                                    "enable.auto.commit", "false",
-                                    "enable.auto.offset.store", "false",
-                                    "auto.offset.reset", "earliest",
-                                    "enable.partition.eof", "false",
+    const char *const defaults[] = {"group.id", l->cfg->group, "enable.auto.commit", "false",
+                                    "enable.auto.offset.store", "false", "auto.offset.reset",
+                                    "earliest", "enable.partition.eof", "false",
                                     /* an idle fetch waits at most this long: it
                                      * bounds the latency a reply adds on its way
                                      * to alert (docs/operations.md) */
@@ -321,10 +321,8 @@ static int consumer_new(loop_t *l)
                                      * queue must hold about a second of work
                                      * or a stage catching up stalls; fetches
                                      * of 8 MB, not 50 (docs/operations.md) */
-                                    "queued.max.messages.kbytes", "65536",
-                                    "queued.min.messages", "100000",
-                                    "fetch.max.bytes", "8388608",
-                                    NULL};
+                                    "queued.max.messages.kbytes", "65536", "queued.min.messages",
+                                    "100000", "fetch.max.bytes", "8388608", NULL};
     for (const char *const *kv = defaults; *kv; kv += 2) {
         if (rd_kafka_conf_set(conf, kv[0], kv[1], errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
             oc_error("config", "consumer %s=%s: %s", kv[0], kv[1], errstr);
@@ -396,13 +394,17 @@ static void handle_message(loop_t *l, rd_kafka_message_t *m)
     if (pt->first < 0) {
         pt->first = m->offset;
     }
-    oc_emit_t emit = {.stage = l->stage, .cfg = l->cfg, .in = &msg,
-                      .producer = &l->producer, .ticket = &pe->ticket};
+    oc_emit_t emit = {.stage = l->stage,
+                      .cfg = l->cfg,
+                      .in = &msg,
+                      .producer = &l->producer,
+                      .ticket = &pe->ticket};
     oc_stage_count_in(l->stage);
     if (l->stage->process(l->ctx, &msg, &emit) < 0 || emit.failed) {
-        oc_error("process_failed", "stage %s failed on %s [%d] @%lld; stopping without "
-                 "committing it", l->stage->name, l->topic, (int)m->partition,
-                 (long long)m->offset);
+        oc_error("process_failed",
+                 "stage %s failed on %s [%d] @%lld; stopping without "
+                 "committing it",
+                 l->stage->name, l->topic, (int)m->partition, (long long)m->offset);
         l->fatal = 1;
         /* outputs already enqueued still reference the ticket */
         if (pe->ticket.pending > 0 && part_push(pt, pe) == 0) {
@@ -504,8 +506,8 @@ int oc_run_kafka(oc_config_t *cfg, const oc_stage_t *stage, void *ctx)
         oc_producer_poll(&l.producer, 0);
         int64_t now = oc_mono_ms();
         if (stage->tick && now - last_tick >= POLL_MS) {
-            oc_emit_t emit = {.stage = stage, .cfg = cfg, .producer = &l.producer,
-                              .ticket = &tick_ticket};
+            oc_emit_t emit = {
+                .stage = stage, .cfg = cfg, .producer = &l.producer, .ticket = &tick_ticket};
             if (stage->tick(ctx, oc_now_ms(), &emit) < 0 || emit.failed) {
                 oc_error("tick_failed", "stage %s failed in its timer; stopping", stage->name);
                 l.fatal = 1;
@@ -520,8 +522,8 @@ int oc_run_kafka(oc_config_t *cfg, const oc_stage_t *stage, void *ctx)
     }
 
     oc_http_set_ready(l.http, 0);
-    oc_info("stopping", "%s: draining in-flight outputs (up to %d ms) and committing",
-            stage->name, DRAIN_TIMEOUT_MS);
+    oc_info("stopping", "%s: draining in-flight outputs (up to %d ms) and committing", stage->name,
+            DRAIN_TIMEOUT_MS);
     drain_and_commit(&l, DRAIN_TIMEOUT_MS);
     /* close leaves the group (revoke runs: nothing left to do there) */
     rd_kafka_queue_destroy(l.cq);

@@ -11,10 +11,10 @@
 #define OC_METRICS_MAX 256
 
 struct oc_metric {
-    char *name;          /* metric family name */
-    char *help;          /* HELP text */
-    char *labels;        /* label set without braces, or "" */
-    int gauge;           /* 1 = gauge, 0 = counter */
+    char *name;            /* metric family name */
+    char *help;            /* HELP text */
+    char *labels;          /* label set without braces, or "" */
+    int gauge;             /* 1 = gauge, 0 = counter */
     _Atomic int64_t value; /* current value */
 };
 
@@ -145,11 +145,10 @@ char *oc_metrics_render(void)
                 if (strcmp(k->name, m->name) != 0) {
                     continue;
                 }
-                int rc = k->labels[0]
-                             ? buf_printf(&buf, &len, &cap, "%s{%s} %lld\n", k->name, k->labels,
-                                          (long long)oc_metric_get(k))
-                             : buf_printf(&buf, &len, &cap, "%s %lld\n", k->name,
-                                          (long long)oc_metric_get(k));
+                int rc = k->labels[0] ? buf_printf(&buf, &len, &cap, "%s{%s} %lld\n", k->name,
+                                                   k->labels, (long long)oc_metric_get(k))
+                                      : buf_printf(&buf, &len, &cap, "%s %lld\n", k->name,
+                                                   (long long)oc_metric_get(k));
                 if (rc < 0) {
                     goto fail;
                 }

@@ -77,8 +77,8 @@ static int need_string(const oc_post_tree_t *t, const void *obj, const char *fie
 }
 
 /* An optional field that, when present and not null, must be a string. */
-static int opt_string(const oc_post_tree_t *t, const void *obj, const char *field,
-                      const char *path, char *err, size_t errlen)
+static int opt_string(const oc_post_tree_t *t, const void *obj, const char *field, const char *path,
+                      char *err, size_t errlen)
 {
     oc_jkind_t k = t->kind(t->get(obj, field));
     if (k != OC_JK_ABSENT && k != OC_JK_NULL && k != OC_JK_STRING) {
@@ -131,7 +131,8 @@ int oc_post_validate_tree(const oc_post_tree_t *t, const void *post, char *err, 
     }
     const void *followers = t->get(author, "followers");
     oc_jkind_t fk = t->kind(followers);
-    if (fk != OC_JK_ABSENT && fk != OC_JK_NULL && (fk != OC_JK_INTEGER || t->integer(followers) < 0)) {
+    if (fk != OC_JK_ABSENT && fk != OC_JK_NULL &&
+        (fk != OC_JK_INTEGER || t->integer(followers) < 0)) {
         return fail(err, errlen, "field '%s' must be a non-negative integer", "author.followers");
     }
     oc_jkind_t vk = t->kind(t->get(author, "verified"));
@@ -190,8 +191,8 @@ json_t *oc_post_parse(const char *buf, size_t len, char *err, size_t errlen)
     json_t *post = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!post) {
         if (err && errlen) {
-            snprintf(err, errlen, "invalid JSON at line %d column %d: %s", jerr.line,
-                     jerr.column, jerr.text);
+            snprintf(err, errlen, "invalid JSON at line %d column %d: %s", jerr.line, jerr.column,
+                     jerr.text);
         }
         return NULL;
     }

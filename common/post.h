@@ -9,8 +9,8 @@
 #include <stddef.h>
 
 #define OC_POST_SCHEMA      "outcry.post/v1"
-#define OC_POST_MAX_TEXT    10000        /* bytes of UTF-8 */
-#define OC_POST_MAX_MESSAGE (64 * 1024)  /* bytes of the serialised post */
+#define OC_POST_MAX_TEXT    10000       /* bytes of UTF-8 */
+#define OC_POST_MAX_MESSAGE (64 * 1024) /* bytes of the serialised post */
 
 /* Checks the required fields and their types, the limits, UTF-8 and the
  * enumerations. Returns 0, or -1 with a reason naming the field in err. */

@@ -36,8 +36,7 @@ static void dr_msg_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 
 static void error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 {
-    oc_warn("kafka_error", "producer: %s: %s", rd_kafka_err2name((rd_kafka_resp_err_t)err),
-            reason);
+    oc_warn("kafka_error", "producer: %s: %s", rd_kafka_err2name((rd_kafka_resp_err_t)err), reason);
 }
 
 int oc_producer_init(oc_producer_t *p, const oc_config_t *cfg, const char *const *extra)
@@ -47,8 +46,8 @@ int oc_producer_init(oc_producer_t *p, const oc_config_t *cfg, const char *const
     char errstr[512];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     /* Every output must be durable before its input is committed. */
-    static const char *const defaults[] = {"acks", "all", "linger.ms", "5",
-                                           "compression.type", "lz4", NULL};
+    static const char *const defaults[] = {"acks", "all", "linger.ms", "5", "compression.type",
+                                           "lz4",  NULL};
     for (const char *const *kv = defaults; *kv; kv += 2) {
         if (rd_kafka_conf_set(conf, kv[0], kv[1], errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
             snprintf(p->err, sizeof p->err, "producer %s=%s: %s", kv[0], kv[1], errstr);

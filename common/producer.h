@@ -23,11 +23,11 @@ typedef struct oc_ticket {
 } oc_ticket_t;
 
 typedef struct oc_producer {
-    rd_kafka_t *rk;          /* the producer handle, owned */
-    const oc_config_t *cfg;  /* borrowed */
+    rd_kafka_t *rk;            /* the producer handle, owned */
+    const oc_config_t *cfg;    /* borrowed */
     _Atomic int64_t delivered; /* messages acknowledged (any thread may serve reports) */
     _Atomic int64_t failed;    /* messages whose delivery failed */
-    char err[512];           /* last error, for messages */
+    char err[512];             /* last error, for messages */
 } oc_producer_t;
 
 /* Creates a producer from cfg (bootstrap servers, -X pass-through). extra

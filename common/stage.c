@@ -66,8 +66,8 @@ int oc_emit_raw(oc_emit_t *out, const char *name, const char *key, const char *b
             out->failed = 1;
             return -1;
         }
-        rc = oc_produce_raw(out->producer, topic, key, key ? strlen(key) : 0, buf, len,
-                            out->ticket);
+        rc =
+            oc_produce_raw(out->producer, topic, key, key ? strlen(key) : 0, buf, len, out->ticket);
         if (rc < 0) {
             oc_error("emit_failed", "%s", out->producer->err);
             out->failed = 1;
@@ -160,8 +160,8 @@ int oc_run_stdio(oc_config_t *cfg, const oc_stage_t *stage, void *ctx, FILE *in,
         if (n == 0) {
             continue;
         }
-        oc_msg_t msg = {.topic = "-", .partition = 0, .offset = lineno, .payload = line,
-                        .len = (size_t)n};
+        oc_msg_t msg = {
+            .topic = "-", .partition = 0, .offset = lineno, .payload = line, .len = (size_t)n};
         emit.in = &msg;
         emit.failed = 0;
         oc_stage_count_in(stage);

@@ -49,8 +49,8 @@ struct ig_chunk {
  * instead of one page fault each, a third of the load's time on a VM. */
 static void *map_populated(size_t size)
 {
-    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
-                   -1, 0);
+    void *p =
+        mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
     return p == MAP_FAILED ? NULL : p;
 }
 
@@ -191,12 +191,13 @@ static int add_canon(ig_batch_t *b, const ig_canon_t *c, int64_t number)
 
 /* Context of one JSON record's objects. */
 typedef struct json_ctx {
-    ig_batch_t *b;   /* the batch */
-    int64_t number;  /* the record's number */
-    size_t items;    /* objects seen */
+    ig_batch_t *b;  /* the batch */
+    int64_t number; /* the record's number */
+    size_t items;   /* objects seen */
 } json_ctx_t;
 
-static int accept_post(ig_batch_t *b, ig_result_t *res, int64_t number, const char *bytes, size_t len)
+static int accept_post(ig_batch_t *b, ig_result_t *res, int64_t number, const char *bytes,
+                       size_t len)
 {
     char err[IG_REASON_MAX];
     if (oc_post_validate(res->post, err, sizeof err) != 0) {
@@ -333,8 +334,7 @@ int ig_batch_load_ex(ig_batch_t *b, FILE *in, const char *source, const ig_forma
     err[0] = '\0';
     int whole = b->lean && fmt == &ig_format_jsonl ? slurp(b, in) : 0;
     if (whole < 0) {
-        snprintf(b->err, sizeof b->err, "%s: read error or out of memory reading it whole",
-                 source);
+        snprintf(b->err, sizeof b->err, "%s: read error or out of memory reading it whole", source);
         return -1;
     }
     if (whole ? ig_read_mem(b->input, b->input_len, on_record, b) != 0

@@ -120,7 +120,7 @@ int ig_canon_scan(const char *line, size_t len, ig_canon_t *c)
 {
     oc_fpost_t p;
     const char *code;
-    char err[8]; /* a refusal is the jansson path's to explain */
+    char err[8];             /* a refusal is the jansson path's to explain */
     oc_fp_strict_numbers(1); /* ingest is the input boundary: refuse what jansson does */
     if (oc_fp_parse(&p, line, len, &code, err, sizeof err) != 0) {
         return 0;

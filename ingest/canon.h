@@ -37,14 +37,14 @@ typedef struct ig_span {
 
 /* What the fast path needs of a post it took. */
 typedef struct ig_canon {
-    const char *obj;            /* the object, from '{' to its '}'; borrowed */
-    size_t len;                 /* bytes of obj */
-    ig_span_t id;               /* the post's id */
-    ig_span_t in_reply_to;      /* the parent's id, or p = NULL */
-    ig_span_t conversation;     /* its conversation (non-empty), or p = NULL */
-    int64_t created_ms;         /* created_at, ms since the epoch */
-    unsigned char has_source;   /* "source" is a string: nothing to add */
-    unsigned char has_ingested; /* "ingested_at" is present: nothing to stamp */
+    const char *obj;               /* the object, from '{' to its '}'; borrowed */
+    size_t len;                    /* bytes of obj */
+    ig_span_t id;                  /* the post's id */
+    ig_span_t in_reply_to;         /* the parent's id, or p = NULL */
+    ig_span_t conversation;        /* its conversation (non-empty), or p = NULL */
+    int64_t created_ms;            /* created_at, ms since the epoch */
+    unsigned char has_source;      /* "source" is a string: nothing to add */
+    unsigned char has_ingested;    /* "ingested_at" is present: nothing to stamp */
     char str[3][IG_CANON_STR_MAX]; /* storage of id, in_reply_to, conversation */
 } ig_canon_t;
 
@@ -53,6 +53,5 @@ typedef struct ig_canon {
  * take as it is, 0 otherwise (c is then undefined; use the jansson path).
  * c's spans point into c itself and into line. */
 int ig_canon_scan(const char *line, size_t len, ig_canon_t *c);
-
 
 #endif

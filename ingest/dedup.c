@@ -8,20 +8,20 @@
 #include <string.h>
 
 typedef struct seen_entry {
-    char *id;       /* post id; owned; NULL when the slot is empty */
-    char *conv;     /* its conversation; owned; may be NULL */
-    int64_t at_ms;  /* when it was added */
-    size_t next;    /* next slot in the same chain, or SIZE_MAX */
+    char *id;      /* post id; owned; NULL when the slot is empty */
+    char *conv;    /* its conversation; owned; may be NULL */
+    int64_t at_ms; /* when it was added */
+    size_t next;   /* next slot in the same chain, or SIZE_MAX */
 } seen_entry_t;
 
 struct ig_seen {
-    pthread_mutex_t mu;   /* guards everything below */
-    seen_entry_t *ring;   /* cap slots, oldest at head */
-    size_t cap;           /* slots */
-    size_t head;          /* the slot to overwrite next */
-    size_t *bucket;       /* nbuckets chain heads (slot index or SIZE_MAX) */
-    size_t nbuckets;      /* a power of two, >= 2 * cap */
-    int64_t window_ms;    /* age limit; 0 = none */
+    pthread_mutex_t mu; /* guards everything below */
+    seen_entry_t *ring; /* cap slots, oldest at head */
+    size_t cap;         /* slots */
+    size_t head;        /* the slot to overwrite next */
+    size_t *bucket;     /* nbuckets chain heads (slot index or SIZE_MAX) */
+    size_t nbuckets;    /* a power of two, >= 2 * cap */
+    int64_t window_ms;  /* age limit; 0 = none */
 };
 
 static size_t hash(const char *s)

@@ -72,8 +72,7 @@ extern const ig_format_t ig_format_mastodon; /* mastodon.c */
  * post (stolen by the callee) or the reject; bytes/len are the object's own
  * bytes for a DLQ entry (the record's when it held one object). index counts
  * the objects of the record from 0. Returns 0 to go on, -1 to stop. */
-typedef int (*ig_item_fn)(void *ctx, ig_result_t *res, size_t index, const char *bytes,
-                          size_t len);
+typedef int (*ig_item_fn)(void *ctx, ig_result_t *res, size_t index, const char *bytes, size_t len);
 
 /* Parses one JSON record of fmt (a JSON format) and hands every post it holds
  * to fn. A record is one object, an array of objects, an envelope (Twitter

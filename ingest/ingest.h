@@ -27,10 +27,10 @@ typedef struct ig_item {
     size_t raw_len;          /* lean: bytes of raw */
     const char *id;          /* lean: the post's id; arena */
     const char *in_reply_to; /* lean: its parent's id, or NULL; arena */
-    const char *conv;        /* lean: its conversation (its own, or resolved by thread.c), or NULL */
-    int64_t created_ms;      /* its created_at, ms since the epoch */
-    int64_t number;          /* its record number, for a stable order */
-    unsigned char raw_conv;     /* lean: raw has its own conversation */
+    const char *conv;       /* lean: its conversation (its own, or resolved by thread.c), or NULL */
+    int64_t created_ms;     /* its created_at, ms since the epoch */
+    int64_t number;         /* its record number, for a stable order */
+    unsigned char raw_conv; /* lean: raw has its own conversation */
     unsigned char raw_ingested; /* lean: raw has its own ingested_at */
     unsigned char raw_source;   /* lean: raw has its source (else "jsonl" is added on output) */
     unsigned char rebased;      /* lean: created_ms moved since raw was written */

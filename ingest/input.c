@@ -309,8 +309,8 @@ static int read_csv(FILE *in, const ig_format_t *fmt, ig_record_fn fn, void *ctx
         if (raw.len == 0) {
             start = lineno;
         }
-        if (oc_fpbuf_add(&raw, s, len) != 0 || csv_parse(&p, s, len, on_field, on_row, &st) != len ||
-            st.oom) {
+        if (oc_fpbuf_add(&raw, s, len) != 0 ||
+            csv_parse(&p, s, len, on_field, on_row, &st) != len || st.oom) {
             snprintf(err, errlen, "line %lld: %s", (long long)lineno,
                      st.oom ? "out of memory" : csv_strerror(csv_error(&p)));
             rc = -1;

@@ -59,8 +59,9 @@ void ig_reason_field(const char *reason, char *buf, size_t size)
     const char *q = strstr(reason, "field '");
     const char *start = q ? q + 7 : reason;
     size_t n = 0;
-    while (start[n] && (start[n] == '_' || start[n] == '.' || start[n] == '[' || start[n] == ']' ||
-                        (start[n] >= 'a' && start[n] <= 'z') || (start[n] >= '0' && start[n] <= '9'))) {
+    while (start[n] &&
+           (start[n] == '_' || start[n] == '.' || start[n] == '[' || start[n] == ']' ||
+            (start[n] >= 'a' && start[n] <= 'z') || (start[n] >= '0' && start[n] <= '9'))) {
         n++;
     }
     if (n == 0 || n >= size) {
@@ -131,8 +132,11 @@ static int on_item(void *ctx, ig_result_t *res, size_t index, const char *bytes,
     it->status = ST_REJECTED;
     it->code = res->code ? res->code : "invalid_post";
     snprintf(it->reason, sizeof it->reason, "%s", res->reason);
-    oc_dlq_origin_t origin = {.source = r->source, .topic = NULL, .partition = -1,
-                              .offset = (int64_t)r->n - 1, .key = NULL};
+    oc_dlq_origin_t origin = {.source = r->source,
+                              .topic = NULL,
+                              .partition = -1,
+                              .offset = (int64_t)r->n - 1,
+                              .key = NULL};
     json_t *e = oc_dlq_entry("ingest", it->code, it->reason, &origin, bytes, len);
     if (!e || json_array_append_new(r->dlq, e) != 0) {
         r->oom = 1;
@@ -303,14 +307,14 @@ static int produce_all(req_t *r, oc_ticket_t *t, char *err, size_t errlen)
                                      "posts not produced again: same id within the dedup window",
                                      NULL),
                           1);
-            oc_debug("duplicate", "%s: post %s already produced; not producing it again",
-                     r->source, it->id);
+            oc_debug("duplicate", "%s: post %s already produced; not producing it again", r->source,
+                     it->id);
             continue;
         }
         if (it->post ? !json_is_string(json_object_get(it->post, "conversation")) : !it->raw_conv) {
             char conv[ID_MAX];
-            const char *parent = it->post ? oc_post_str(it->post, "in_reply_to")
-                                          : (it->has_up ? it->up : NULL);
+            const char *parent =
+                it->post ? oc_post_str(it->post, "in_reply_to") : (it->has_up ? it->up : NULL);
             size_t ps = parent ? idmap_slot(&here, r, parent) : 0;
             const char *c = it->id;
             if (parent && here.slot[ps]) {
@@ -413,8 +417,8 @@ static int answer_accepted(req_t *r, oc_http_resp_t *resp)
     bad |= oc_fpbuf_add(&out, num, strlen(num));
     for (size_t i = 0; i < r->n && !bad; i++) {
         const item_t *it = &r->items[i];
-        snprintf(num, sizeof num, "%s{\"index\":%zu,\"status\":\"%s\",\"id\":", i ? "," : "",
-                 i, it->status == ST_DUPLICATE ? "duplicate" : "accepted");
+        snprintf(num, sizeof num, "%s{\"index\":%zu,\"status\":\"%s\",\"id\":", i ? "," : "", i,
+                 it->status == ST_DUPLICATE ? "duplicate" : "accepted");
         bad |= oc_fpbuf_add(&out, num, strlen(num)) || oc_fpbuf_json_str(&out, it->id) ||
                ADD_LIT(&out, "}");
     }
@@ -473,8 +477,8 @@ static void answer(req_t *r, oc_http_resp_t *resp)
         resp->body = NULL; /* the handler answers "out of memory" */
         return;
     }
-    json_t *body = json_pack("{s:i, s:i, s:i, s:o}", "accepted", acc, "duplicates", dup,
-                             "rejected", rej, "results", results);
+    json_t *body = json_pack("{s:i, s:i, s:i, s:o}", "accepted", acc, "duplicates", dup, "rejected",
+                             rej, "results", results);
     resp->status = rej == 0 ? 202 : (acc + dup > 0 ? 207 : 400);
     if (body && first_bad) {
         char msg[IG_REASON_MAX + 32], field[64];
@@ -528,8 +532,9 @@ void ig_intake(ig_server_t *srv, const ig_format_t *fmt, const char *source, con
         t = NULL;
         oc_warn("ack_timeout", "Kafka did not acknowledge a request within %d ms; answered 503",
                 srv->opts->ack_timeout_ms);
-        ig_reply_error(resp, 503, "Kafka did not acknowledge the posts in time; retry later "
-                                  "(posts that did get through are not produced twice)");
+        ig_reply_error(resp, 503,
+                       "Kafka did not acknowledge the posts in time; retry later "
+                       "(posts that did get through are not produced twice)");
         resp->retry_after_s = 5;
         goto out;
     } else if (t->failed > 0) {
@@ -541,8 +546,7 @@ void ig_intake(ig_server_t *srv, const ig_format_t *fmt, const char *source, con
         int64_t now = oc_now_ms();
         for (size_t i = 0; i < r.n; i++) {
             if (r.items[i].status == ST_ACCEPTED &&
-                ig_seen_add(srv->seen, r.items[i].id, item_conv(&r.items[i]),
-                            now) != 0) {
+                ig_seen_add(srv->seen, r.items[i].id, item_conv(&r.items[i]), now) != 0) {
                 oc_warn("dedup_oom", "out of memory remembering %s for dedup", r.items[i].id);
             }
         }

@@ -146,8 +146,8 @@ int main(int argc, char **argv)
     oc_log_init("ingest");
     const char *cmd = argc < 2 || argv[1][0] == '-' ? "serve" : argv[1];
     int first = argc < 2 || argv[1][0] == '-' ? 1 : 2;
-    if (argc >= 2 &&
-        (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0)) {
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+                      strcmp(argv[1], "help") == 0)) {
         usage(stdout);
         return 0;
     }
@@ -287,8 +287,9 @@ int main(int argc, char **argv)
     if (brands && brands[0]) {
         char berr[256];
         if (ig_brands_set(brands, berr, sizeof berr) != 0) {
-            fprintf(stderr, "outcry-ingest: %s; write --brands / OUTCRY_BRAND_ACCOUNTS as "
-                            "\"brand:handle1,handle2;brand2:h3\"\n",
+            fprintf(stderr,
+                    "outcry-ingest: %s; write --brands / OUTCRY_BRAND_ACCOUNTS as "
+                    "\"brand:handle1,handle2;brand2:h3\"\n",
                     berr);
             goto out;
         }
@@ -321,8 +322,9 @@ int main(int argc, char **argv)
     if (!fmt) {
         fmt = format_for(path);
         if (!fmt) {
-            fprintf(stderr, "outcry-ingest: say which format %s is in: --format jsonl|twcs|"
-                            "twitter1|twitter2|mastodon\n",
+            fprintf(stderr,
+                    "outcry-ingest: say which format %s is in: --format jsonl|twcs|"
+                    "twitter1|twitter2|mastodon\n",
                     strcmp(path, "-") == 0 ? "stdin" : path);
             goto out;
         }

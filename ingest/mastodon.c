@@ -47,8 +47,7 @@ static char *html_text(const char *s, size_t len, size_t *outlen)
         size_t tl = (size_t)(gt - (s + i)) + 1;
         if (tl >= 3 && strncasecmp(s + i, "<br", 3) == 0) {
             put(out, &o, "\n", 1);
-        } else if (tl >= 2 && strncasecmp(s + i, "<p", 2) == 0 &&
-                   (tl == 3 || s[i + 2] == ' ')) {
+        } else if (tl >= 2 && strncasecmp(s + i, "<p", 2) == 0 && (tl == 3 || s[i + 2] == ' ')) {
             if (paragraphs++ > 0) {
                 put(out, &o, "\n\n", 2);
             }

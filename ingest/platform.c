@@ -54,8 +54,8 @@ const char *ig_json_id(const json_t *obj, const char *key, char *buf, size_t siz
  * a brand account. */
 static const char *inbound_brand(const ig_src_post_t *s, const char *text, size_t len)
 {
-    const char *b = s->reply_to_handle ? ig_brand_of(s->reply_to_handle, strlen(s->reply_to_handle))
-                                       : NULL;
+    const char *b =
+        s->reply_to_handle ? ig_brand_of(s->reply_to_handle, strlen(s->reply_to_handle)) : NULL;
     size_t pos = 0;
     const char *name;
     size_t namelen;

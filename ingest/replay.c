@@ -27,8 +27,8 @@ static void progress(size_t done, size_t total, int64_t start, int64_t *last, in
     double secs = (double)(now - start) / 1000.0;
     double rate = secs > 0 ? (double)done / secs : 0;
     double eta = rate > 0 ? (double)(total - done) / rate : 0;
-    fprintf(stderr, "\r\033[Koutcry-ingest: %zu/%zu posts, %.0f/s, ETA %.0f s%s", done, total,
-            rate, eta, final ? "\n" : "");
+    fprintf(stderr, "\r\033[Koutcry-ingest: %zu/%zu posts, %.0f/s, ETA %.0f s%s", done, total, rate,
+            eta, final ? "\n" : "");
 }
 
 int ig_rebase(ig_item_t *items, size_t n, int64_t delta_ms)
@@ -201,10 +201,10 @@ drain:;
     int pending = ticket.pending > left ? ticket.pending : left;
     int64_t delivered = produced - pending - ticket.failed;
     ig_seen_free(seen);
-    json_t *extra = json_pack("{s:I, s:I, s:i, s:i, s:I}", "produced", (json_int_t)produced,
-                              "delivered", (json_int_t)delivered, "undelivered", pending,
-                              "delivery_failed", ticket.failed, "duplicates",
-                              (json_int_t)duplicates);
+    json_t *extra =
+        json_pack("{s:I, s:I, s:i, s:i, s:I}", "produced", (json_int_t)produced, "delivered",
+                  (json_int_t)delivered, "undelivered", pending, "delivery_failed", ticket.failed,
+                  "duplicates", (json_int_t)duplicates);
     ig_batch_summary(b, extra);
     int rc = 0;
     if (pending > 0 || ticket.failed > 0) {

@@ -145,8 +145,9 @@ static int handler(void *ctx, const oc_http_req_t *req, oc_http_resp_t *resp)
             const char *name = oc_http_query(req, "format");
             const ig_format_t *fmt = ig_format_find(name ? name : "jsonl");
             if (!fmt || !fmt->parse_json) {
-                ig_reply_error(resp, 400, "format: unknown or not for HTTP; use jsonl, "
-                                          "twitter1, twitter2 or mastodon");
+                ig_reply_error(resp, 400,
+                               "format: unknown or not for HTTP; use jsonl, "
+                               "twitter1, twitter2 or mastodon");
             } else {
                 ig_intake(srv, fmt, "http", req->body, req->len, resp);
             }
@@ -192,8 +193,9 @@ int ig_serve(oc_config_t *cfg, const ig_serve_opts_t *opts)
         pthread_mutex_init(&srv.ack_mu, NULL) != 0 || pthread_condattr_init(&ca) != 0 ||
         pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
         pthread_cond_init(&srv.acked, &ca) != 0) {
-        fprintf(stderr, "outcry-ingest: out of memory for a dedup window of %zu ids; lower "
-                        "--dedup-ids\n",
+        fprintf(stderr,
+                "outcry-ingest: out of memory for a dedup window of %zu ids; lower "
+                "--dedup-ids\n",
                 opts->dedup_ids);
         ig_seen_free(srv.seen);
         return 1;
@@ -215,8 +217,8 @@ int ig_serve(oc_config_t *cfg, const ig_serve_opts_t *opts)
         return 1;
     }
     char err[256];
-    oc_http_t *http = oc_http_start_api(cfg->http_addr, handler, &srv, opts->max_body, err,
-                                        sizeof err);
+    oc_http_t *http =
+        oc_http_start_api(cfg->http_addr, handler, &srv, opts->max_body, err, sizeof err);
     int rc = 0;
     if (!http) {
         oc_error("http_start", "cannot serve HTTP on %s: %s; pick another OUTCRY_HTTP",
@@ -246,8 +248,9 @@ int ig_serve(oc_config_t *cfg, const ig_serve_opts_t *opts)
     srv.stop_poller = 1;
     pthread_join(srv.poller, NULL);
     if (left > 0) {
-        oc_error("not_delivered", "%d message(s) not acknowledged by Kafka after %d ms; their "
-                                  "requests were answered 503 and will be retried by clients",
+        oc_error("not_delivered",
+                 "%d message(s) not acknowledged by Kafka after %d ms; their "
+                 "requests were answered 503 and will be retried by clients",
                  left, opts->drain_ms);
         rc = 1;
     }

@@ -35,8 +35,8 @@ typedef struct ig_serve_opts {
 
 /* A ticket a request gave up on (deadline): freed once Kafka reports. */
 typedef struct ig_orphan {
-    oc_ticket_t *ticket;     /* owned */
-    struct ig_orphan *next;  /* the next one */
+    oc_ticket_t *ticket;    /* owned */
+    struct ig_orphan *next; /* the next one */
 } ig_orphan_t;
 
 typedef struct ig_server {
@@ -70,8 +70,7 @@ void ig_intake(ig_server_t *srv, const ig_format_t *fmt, const char *source, con
 int ig_twitter_crc(const char *secret, const char *crc_token, char *out, size_t outlen);
 /* 1 when header is "sha256=" + base64(HMAC-SHA256(secret, body)),
  * compared in constant time; else 0. */
-int ig_twitter_signature_ok(const char *secret, const char *body, size_t len,
-                            const char *header);
+int ig_twitter_signature_ok(const char *secret, const char *body, size_t len, const char *header);
 /* 1 when the two strings are equal, in time independent of their content
  * (both are hashed, then compared with CRYPTO_memcmp). */
 int ig_secret_equal(const char *a, const char *b);

@@ -21,8 +21,8 @@
  * which outlive the map and do not change while it is used. */
 typedef struct smap {
     const char **keys; /* borrowed; NULL marks an empty slot */
-    size_t *vals; /* the value of each slot */
-    size_t cap;   /* slots, a power of two */
+    size_t *vals;      /* the value of each slot */
+    size_t cap;        /* slots, a power of two */
 } smap_t;
 
 static int smap_init(smap_t *m, size_t expected)

@@ -36,8 +36,8 @@ static int v1_parse(const json_t *st, const json_t *doc, ig_result_t *res)
         return ig_reject(res, "invalid_id", "id_str '%s' is not a tweet id (digits)", id);
     }
     const json_t *user = json_object_get(st, "user");
-    if (!json_is_object(user) ||
-        (!ig_json_id(user, "id_str", uid, sizeof uid) && !ig_json_id(user, "id", uid, sizeof uid))) {
+    if (!json_is_object(user) || (!ig_json_id(user, "id_str", uid, sizeof uid) &&
+                                  !ig_json_id(user, "id", uid, sizeof uid))) {
         return ig_reject(res, "invalid_author", "user.id_str (or user.id) is missing");
     }
     const json_t *text = status_text(st);

@@ -11,7 +11,6 @@
 
 #define CHECK_EVERY_MS 1000 /* how often the file's identity is compared */
 
-
 static int same_file(const struct stat *a, const struct stat *b)
 {
     return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&

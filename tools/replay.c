@@ -29,15 +29,16 @@
 
 #include "timeutil.h"
 
-#define RP "outcry-replay"
+#define RP          "outcry-replay"
 #define RP_MAX_KIDS 8
-#define RP_CONTROL "{\"schema\":\"outcry.control/v1\",\"type\":\"end_of_input\",\"watermark\":\"%s\"}"
+#define RP_CONTROL                                                                                 \
+    "{\"schema\":\"outcry.control/v1\",\"type\":\"end_of_input\",\"watermark\":\"%s\"}"
 
 typedef struct kid {
-    pid_t pid;        /* 0 once reaped */
-    const char *name; /* for messages */
+    pid_t pid;          /* 0 once reaped */
+    const char *name;   /* for messages */
     char log[PATH_MAX]; /* its stderr */
-    int status;       /* wait status once reaped */
+    int status;         /* wait status once reaped */
 } kid_t;
 
 static kid_t kids[RP_MAX_KIDS];
@@ -176,9 +177,9 @@ static void remove_workdir(void)
 /* ---- --pipe --------------------------------------------------------- */
 
 typedef struct line {
-    char *text;     /* one canonical post; owned by the buffer */
-    int64_t at;     /* created_at */
-    size_t number;  /* position in ingest's output */
+    char *text;    /* one canonical post; owned by the buffer */
+    int64_t at;    /* created_at */
+    size_t number; /* position in ingest's output */
 } line_t;
 
 static int by_time(const void *pa, const void *pb)
@@ -444,9 +445,11 @@ static int max_event_time(const char *bootstrap, const char *topic, int64_t *max
         int64_t lo;
         rd_kafka_query_watermark_offsets(c, topic, p, &lo, &hi[p], 5000);
         if (lo > 0) {
-            fprintf(stderr, RP ": the dev broker evicted the start of %s [%d] (it keeps about "
-                            "5 MiB per partition): the input is too large for the Kafka "
-                            "mode; use --pipe\n", topic, p);
+            fprintf(stderr,
+                    RP ": the dev broker evicted the start of %s [%d] (it keeps about "
+                       "5 MiB per partition): the input is too large for the Kafka "
+                       "mode; use --pipe\n",
+                    topic, p);
             left = -1;
             break;
         }
@@ -495,8 +498,8 @@ static int send_control(const char *bootstrap, const char *topic, int64_t wm)
     int rc = n > 0 ? 0 : -1;
     for (int i = 0; rc == 0 && i < n; i++)
         if (rd_kafka_producev(p, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(i),
-                              RD_KAFKA_V_VALUE(msg, strlen(msg)), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                              RD_KAFKA_V_END) != 0)
+                              RD_KAFKA_V_VALUE(msg, strlen(msg)),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END) != 0)
             rc = -1;
     if (p != NULL) {
         if (rd_kafka_flush(p, 30000) != 0)
@@ -518,8 +521,8 @@ static int run_kafka(const char *format, const char *every, const char *file)
     static char prefix[64], e_prefix[96];
     snprintf(prefix, sizeof(prefix), "replay%ld-%ld.", (long)getpid(), (long)time(NULL));
     snprintf(e_prefix, sizeof(e_prefix), "OUTCRY_TOPIC_PREFIX=%s", prefix);
-    const char *broker[] = {"outcry-devbroker", "--port-file", port_file, "--topic-prefix",
-                            prefix, NULL};
+    const char *broker[] = {"outcry-devbroker", "--port-file", port_file,
+                            "--topic-prefix",   prefix,        NULL};
     if (spawn(broker, NULL, -1, -1) == NULL)
         return 1;
     int rport = free_port();
@@ -527,7 +530,7 @@ static int run_kafka(const char *format, const char *every, const char *file)
     snprintf(rport_s, sizeof(rport_s), "%d", rport);
     snprintf(rdir, sizeof(rdir), "%s", workdir);
     const char *redis[] = {"redis-server", "--port", rport_s, "--bind", "127.0.0.1", "--save", "",
-                     "--appendonly", "no", "--dir", rdir, NULL};
+                           "--appendonly", "no",     "--dir", rdir,     NULL};
     if (redis_url == NULL && spawn(redis, NULL, -1, -1) == NULL)
         return 1;
     for (int t = 0; t < 300 && bootstrap[0] == '\0' && alive_all(); t++) {
@@ -552,9 +555,15 @@ static int run_kafka(const char *format, const char *every, const char *file)
     else
         snprintf(e_redis, sizeof(e_redis), "OUTCRY_REDIS_URL=redis://127.0.0.1:%d/0", rport);
     snprintf(e_every, sizeof(e_every), "OUTCRY_ALERT_EVERY_INBOUND=%s", every ? every : "");
-    const char *env[] = {e_brokers, e_redis, e_every, e_prefix,
-                   "OUTCRY_KAFKA_SESSION_TIMEOUT_MS=6000", "OUTCRY_ALERT_STREAM_MAXLEN=1000000000",
-                   "OUTCRY_LOG=warn", NULL, NULL};
+    const char *env[] = {e_brokers,
+                         e_redis,
+                         e_every,
+                         e_prefix,
+                         "OUTCRY_KAFKA_SESSION_TIMEOUT_MS=6000",
+                         "OUTCRY_ALERT_STREAM_MAXLEN=1000000000",
+                         "OUTCRY_LOG=warn",
+                         NULL,
+                         NULL};
     const char *classify[] = {"outcry-classify", "-G", "replay-classify", NULL, NULL, NULL};
     const char *route[] = {"outcry-route", "-G", "replay-route", NULL};
     const char *alert[] = {"outcry-alert", "-G", "replay-alert", "--event-time", "--print", NULL};

@@ -11,8 +11,8 @@
 /* A routed post: dir "in" is a billing complaint (p2, 30 s SLA, high
  * severity), "out" the brand's post. Returns a new reference. */
 static inline json_t *al_test_post(const char *id, const char *conv, const char *dir,
-                                   const char *created, const char *author_id,
-                                   const char *handle, const char *text)
+                                   const char *created, const char *author_id, const char *handle,
+                                   const char *text)
 {
     json_t *p = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s},s:s,s:s,s:s}", "schema",
                           "outcry.post/v1", "id", id, "platform", "twitter", "native_id", id,
@@ -24,8 +24,8 @@ static inline json_t *al_test_post(const char *id, const char *conv, const char 
         json_object_set_new(p, "classification",
                             json_pack("{s:b,s:s}", "complaint", 1, "severity", "high"));
         json_object_set_new(p, "routing",
-                            json_pack("{s:s,s:s,s:{s:i},s:s}", "team", "billing", "priority",
-                                      "p2", "sla", "first_reply_s", 30, "rule", "r"));
+                            json_pack("{s:s,s:s,s:{s:i},s:s}", "team", "billing", "priority", "p2",
+                                      "sla", "first_reply_s", 30, "rule", "r"));
     }
     return p;
 }

@@ -28,7 +28,7 @@ static void expect_time(int64_t got, const char *want)
 
 #define HAVE_ZONE(name)                                                                            \
     do {                                                                                           \
-        FILE *f_ = fopen("/usr/share/zoneinfo/" name, "rb");                                      \
+        FILE *f_ = fopen("/usr/share/zoneinfo/" name, "rb");                                       \
         if (f_ == NULL)                                                                            \
             skip(); /* tzdata not installed */                                                     \
         fclose(f_);                                                                                \
@@ -93,17 +93,13 @@ static void test_weekend_and_lunch(void **state)
     assert_null(al_calendar_of_team(&c, "care"));
     /* Fri 2024-01-12 16:30 CET (15:30Z) + 1 h: 30 min on Friday, the weekend
      * pauses it, 30 min on Monday: 09:30 CET = 08:30Z. */
-    expect_time(al_calendar_add(emea, t("2024-01-12T15:30:00Z"), 3600000),
-                "2024-01-15T08:30:00Z");
+    expect_time(al_calendar_add(emea, t("2024-01-12T15:30:00Z"), 3600000), "2024-01-15T08:30:00Z");
     /* A complaint on Saturday waits for Monday 09:00. */
-    expect_time(al_calendar_add(emea, t("2024-01-13T10:00:00Z"), 1800000),
-                "2024-01-15T08:30:00Z");
+    expect_time(al_calendar_add(emea, t("2024-01-13T10:00:00Z"), 1800000), "2024-01-15T08:30:00Z");
     /* Friday's lunch break pauses it too: 11:30 CET + 1 h = 13:30 CET. */
-    expect_time(al_calendar_add(emea, t("2024-01-12T10:30:00Z"), 3600000),
-                "2024-01-12T12:30:00Z");
+    expect_time(al_calendar_add(emea, t("2024-01-12T10:30:00Z"), 3600000), "2024-01-12T12:30:00Z");
     /* Exactly the rest of the day ends at closing time. */
-    expect_time(al_calendar_add(emea, t("2024-01-15T15:00:00Z"), 3600000),
-                "2024-01-15T16:00:00Z");
+    expect_time(al_calendar_add(emea, t("2024-01-15T15:00:00Z"), 3600000), "2024-01-15T16:00:00Z");
     al_calendars_free(&c);
 }
 
@@ -118,12 +114,10 @@ static void test_holiday_and_dst(void **state)
     const al_calendar_t *emea = al_calendar_get(&c, "emea");
     /* Tue 2024-12-24 16:00 CET + 2 h: 1 h on the 24th, the 25th and 26th are
      * holidays, 1 h on Friday the 27th: 10:00 CET = 09:00Z. */
-    expect_time(al_calendar_add(emea, t("2024-12-24T15:00:00Z"), 7200000),
-                "2024-12-27T09:00:00Z");
+    expect_time(al_calendar_add(emea, t("2024-12-24T15:00:00Z"), 7200000), "2024-12-27T09:00:00Z");
     /* Across spring forward: Fri 2024-03-29 16:00 CET + 2 h = Mon 10:00 CEST,
      * which is 08:00Z (was 09:00Z a week earlier). */
-    expect_time(al_calendar_add(emea, t("2024-03-29T15:00:00Z"), 7200000),
-                "2024-04-01T08:00:00Z");
+    expect_time(al_calendar_add(emea, t("2024-03-29T15:00:00Z"), 7200000), "2024-04-01T08:00:00Z");
     /* New York, weekends only, all day: Sat 2024-11-02 00:00 EDT (04:00Z) +
      * 48 h of business time crosses fall back (Sunday has 25 real hours):
      * Saturday's 24 h, then 24 h of Sunday, 1 h before Sunday's end
@@ -184,8 +178,8 @@ static void test_engine_pauses(void **state)
         "{s:s,s:s,s:s,s:s,s:s,s:s,s:{s:s},s:s,s:s,s:s,s:{s:b,s:s},s:{s:s,s:s,s:{s:i,s:n}}}",
         "schema", "outcry.post/v1", "id", "t:1", "platform", "twitter", "native_id", "1",
         "direction", "inbound", "brand", "acme", "author", "id", "u1", "text", "broken",
-        "created_at", "2024-01-12T15:30:00Z", "conversation", "t:1", "classification",
-        "complaint", 1, "severity", "high", "routing", "team", "billing", "priority", "p2", "sla",
+        "created_at", "2024-01-12T15:30:00Z", "conversation", "t:1", "classification", "complaint",
+        1, "severity", "high", "routing", "team", "billing", "priority", "p2", "sla",
         "first_reply_s", 3600, "escalate_at");
     assert_non_null(p);
     assert_int_equal(al_engine_apply(&e, 0, p, alerts, err, sizeof(err)), 0);
@@ -206,12 +200,11 @@ static void test_engine_pauses(void **state)
     /* A policy naming an unknown calendar is refused. */
     al_engine_init(&e, &opt);
     alerts = json_array();
-    p = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:{s:s},s:s,s:s,s:{s:b},s:{s:s,s:{s:i,s:s}}}",
-                  "schema", "outcry.post/v1", "id", "t:2", "platform", "twitter", "native_id",
-                  "2", "direction", "inbound", "brand", "acme", "author", "id", "u1",
-                  "created_at", "2024-01-12T15:30:00Z", "conversation", "t:2", "classification",
-                  "complaint", 1, "routing", "team", "care", "sla", "first_reply_s", 60,
-                  "calendar", "apac");
+    p = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:{s:s},s:s,s:s,s:{s:b},s:{s:s,s:{s:i,s:s}}}", "schema",
+                  "outcry.post/v1", "id", "t:2", "platform", "twitter", "native_id", "2",
+                  "direction", "inbound", "brand", "acme", "author", "id", "u1", "created_at",
+                  "2024-01-12T15:30:00Z", "conversation", "t:2", "classification", "complaint", 1,
+                  "routing", "team", "care", "sla", "first_reply_s", 60, "calendar", "apac");
     assert_int_equal(al_engine_apply(&e, 0, p, alerts, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "apac"));
     json_decref(p);
@@ -223,8 +216,8 @@ static void test_engine_pauses(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_zone_offsets),      cmocka_unit_test(test_weekend_and_lunch),
-        cmocka_unit_test(test_holiday_and_dst),   cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_zone_offsets),    cmocka_unit_test(test_weekend_and_lunch),
+        cmocka_unit_test(test_holiday_and_dst), cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_engine_pauses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -277,19 +277,27 @@ static void test_numbers_strict(void **state)
     (void)state;
     static const char *const extra[] = {
         ",\"x\":{\"a\":1,\"b\":-0.5e+3,\"c\":[0,10,1E2],\"d\":\"01 1. \\\" 1.e5\"}",
-        ",\"x\":01", ",\"x\":1.", ",\"x\":1.e5", ",\"x\":-01", ",\"x\":[1,00]",
+        ",\"x\":01",
+        ",\"x\":1.",
+        ",\"x\":1.e5",
+        ",\"x\":-01",
+        ",\"x\":[1,00]",
     };
-    static const char *const followers[] = {"12", "123456789012345", "1234567890123456789",
-                                            "12.0", "1e1"};
+    static const char *const followers[] = {"12", "123456789012345", "1234567890123456789", "12.0",
+                                            "1e1"};
     char buf[1024];
-    for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]) + sizeof(followers) / sizeof(followers[0]); i++) {
+    for (size_t i = 0;
+         i < sizeof(extra) / sizeof(extra[0]) + sizeof(followers) / sizeof(followers[0]); i++) {
         if (i < sizeof(extra) / sizeof(extra[0]))
-            snprintf(buf, sizeof(buf), "{\"schema\":\"outcry.post/v1\",\"id\":\"t:1\","
+            snprintf(buf, sizeof(buf),
+                     "{\"schema\":\"outcry.post/v1\",\"id\":\"t:1\","
                      "\"platform\":\"t\",\"direction\":\"inbound\",\"brand\":\"b\","
                      "\"author\":{\"id\":\"1\"},\"created_at\":\"2026-11-23T10:00:00Z\","
-                     "\"text\":\"x\"%s}", extra[i]);
+                     "\"text\":\"x\"%s}",
+                     extra[i]);
         else
-            snprintf(buf, sizeof(buf), "{\"schema\":\"outcry.post/v1\",\"id\":\"t:1\","
+            snprintf(buf, sizeof(buf),
+                     "{\"schema\":\"outcry.post/v1\",\"id\":\"t:1\","
                      "\"platform\":\"t\",\"direction\":\"inbound\",\"brand\":\"b\","
                      "\"author\":{\"id\":\"1\",\"followers\":%s},"
                      "\"created_at\":\"2026-11-23T10:00:00Z\",\"text\":\"x\"}",

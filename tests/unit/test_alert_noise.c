@@ -29,18 +29,17 @@ static void test_parse_accounts(void **state)
     (void)state;
     al_accounts_t a;
     char err[256];
-    assert_int_equal(al_accounts_parse(&a, "acme:@AcmeNews, 999;other: x", err, sizeof(err)),
-                     0);
+    assert_int_equal(al_accounts_parse(&a, "acme:@AcmeNews, 999;other: x", err, sizeof(err)), 0);
     assert_int_equal(a.n, 3);
     assert_string_equal(a.v[0].brand, "acme");
     assert_string_equal(a.v[0].handle, "AcmeNews");
     assert_string_equal(a.v[1].brand, "acme");
     assert_string_equal(a.v[1].handle, "999");
     assert_int_equal(al_accounts_match(&a, "acme", "@acmenews", "@acmenews"), 1);
-    assert_int_equal(al_accounts_match(&a, "acme", "1", "@acmenews"), 1); /* by handle */
-    assert_int_equal(al_accounts_match(&a, "acme", "999", NULL), 1);       /* by id */
+    assert_int_equal(al_accounts_match(&a, "acme", "1", "@acmenews"), 1);         /* by handle */
+    assert_int_equal(al_accounts_match(&a, "acme", "999", NULL), 1);              /* by id */
     assert_int_equal(al_accounts_match(&a, "zeta", "@acmenews", "@acmenews"), 0); /* acme's only */
-    assert_int_equal(al_accounts_match(&a, "acme", "x", "x"), 0); /* other/x */
+    assert_int_equal(al_accounts_match(&a, "acme", "x", "x"), 0);                 /* other/x */
     assert_int_equal(al_accounts_match(&a, "other", "x", "x"), 1);
     assert_int_equal(al_accounts_match(NULL, "other", "x", "x"), 0);
     al_accounts_free(&a);

@@ -106,8 +106,7 @@ static void test_data_load(void **state)
 }
 
 /* Trains on posts with o; returns the model (caller frees). */
-static void train_posts(const cl_train_opts_t *o, cl_lin_t *lin, cl_dataset_t *d,
-                        cl_model_t **lex)
+static void train_posts(const cl_train_opts_t *o, cl_lin_t *lin, cl_dataset_t *d, cl_model_t **lex)
 {
     char path[] = "/tmp/cl-test-train-XXXXXX";
     int fd = mkstemp(path);
@@ -191,8 +190,7 @@ static void test_file_round_trip_and_checks(void **state)
     close(fd);
     char err[1024];
     assert_int_equal(
-        cl_lin_save(&lin, path, "{\"name\":\"outcry-linear/1-test\",\"x\":1}", err, sizeof err),
-        0);
+        cl_lin_save(&lin, path, "{\"name\":\"outcry-linear/1-test\",\"x\":1}", err, sizeof err), 0);
     assert_int_equal(cl_lin_load(&back, path, err, sizeof err), 0);
     assert_int_equal(back.bits, 10);
     assert_string_equal(back.name, "outcry-linear/1-test");

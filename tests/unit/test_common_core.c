@@ -34,9 +34,14 @@ static void test_time_roundtrip(void **state)
 static void test_time_rejects(void **state)
 {
     int64_t ms;
-    const char *bad[] = {"", "2017-10-31", "2017-13-01T00:00:00Z", "2023-02-29T00:00:00Z",
-                         "2017-10-31T22:10:47", "2017-10-31T22:10:47Zjunk",
-                         "Tue Oct 31 22:10:47 +0000 2017", "2017-10-31T25:00:00Z"};
+    const char *bad[] = {"",
+                         "2017-10-31",
+                         "2017-13-01T00:00:00Z",
+                         "2023-02-29T00:00:00Z",
+                         "2017-10-31T22:10:47",
+                         "2017-10-31T22:10:47Zjunk",
+                         "Tue Oct 31 22:10:47 +0000 2017",
+                         "2017-10-31T25:00:00Z"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(oc_time_parse(bad[i], &ms), -1);
     }
@@ -114,7 +119,7 @@ static void test_config_flags_and_env(void **state)
     assert_int_equal(oc_config_init(&cfg, "test"), 0);
     assert_string_equal(cfg.brokers, "envhost:1");
     assert_string_equal(cfg.group, "outcry-test");
-    char *argv[] = {(char *)"x", (char *)"-b", (char *)"flaghost:2", (char *)"-X",
+    char *argv[] = {(char *)"x",           (char *)"-b",         (char *)"flaghost:2", (char *)"-X",
                     (char *)"linger.ms=7", (char *)"--group=g1", (char *)"--other"};
     int argc = 7, i = 1;
     assert_int_equal(oc_config_flag(&cfg, argc, argv, &i), 1);
@@ -188,8 +193,11 @@ static void test_metrics_render(void **state)
 
 static void test_dlq_entry(void **state)
 {
-    oc_dlq_origin_t o = {.source = "kafka", .topic = "outcry.posts", .partition = 2,
-                         .offset = 41, .key = "twitter:1"};
+    oc_dlq_origin_t o = {.source = "kafka",
+                         .topic = "outcry.posts",
+                         .partition = 2,
+                         .offset = 41,
+                         .key = "twitter:1"};
     json_t *e = oc_dlq_entry("classify", "invalid_json", "bad", &o, "a\0b", 3);
     assert_non_null(e);
     assert_string_equal(json_string_value(json_object_get(e, "payload_b64")), "YQBi");
@@ -206,7 +214,8 @@ static void test_brands_spec(void **state)
     oc_brands_t b;
     char err[256];
     assert_int_equal(oc_brands_parse(&b, " acme: @AcmeHelp, acme_support ;# c\nglobex:GlobexCares",
-                                     err, sizeof err), 0);
+                                     err, sizeof err),
+                     0);
     assert_int_equal(b.n, 3);
     assert_string_equal(oc_brands_brand_of(&b, "@acmehelp", 9), "acme");
     assert_string_equal(oc_brands_brand_of(&b, "GLOBEXCARES", 11), "globex");
@@ -250,11 +259,14 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_emit_hold),
-        cmocka_unit_test(test_time_roundtrip),       cmocka_unit_test(test_time_rejects),
+        cmocka_unit_test(test_time_roundtrip),
+        cmocka_unit_test(test_time_rejects),
         cmocka_unit_test(test_post_valid_keeps_unknown),
         cmocka_unit_test(test_post_invalid_names_field),
-        cmocka_unit_test(test_post_limits),          cmocka_unit_test(test_config_flags_and_env),
-        cmocka_unit_test(test_metrics_render),       cmocka_unit_test(test_dlq_entry),
+        cmocka_unit_test(test_post_limits),
+        cmocka_unit_test(test_config_flags_and_env),
+        cmocka_unit_test(test_metrics_render),
+        cmocka_unit_test(test_dlq_entry),
         cmocka_unit_test(test_brands_spec),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,9 +12,9 @@
 #include "fastpost.h"
 #include "post.h"
 
-#define POST_HEAD                                                                              \
-    "{\"schema\":\"outcry.post/v1\",\"id\":\"twitter:1\",\"platform\":\"twitter\","            \
-    "\"direction\":\"inbound\",\"brand\":\"acme\",\"author\":{\"id\":\"9\",\"followers\":12,"   \
+#define POST_HEAD                                                                                  \
+    "{\"schema\":\"outcry.post/v1\",\"id\":\"twitter:1\",\"platform\":\"twitter\","                \
+    "\"direction\":\"inbound\",\"brand\":\"acme\",\"author\":{\"id\":\"9\",\"followers\":12,"      \
     "\"verified\":false},\"created_at\":\"2026-11-23T10:00:00Z\""
 
 static const char *const good_post = POST_HEAD ",\"text\":\"my bill is wrong \\u00e9\"}";
@@ -37,7 +37,8 @@ static void test_fields(void **state)
     oc_fpost_t p;
     const char *code = NULL;
     char err[256];
-    const char *s = POST_HEAD ",\"text\":\"caf\\u00e9 \\\"ok\\\"\",\"conversation\":\"twitter:0\"}  \n";
+    const char *s =
+        POST_HEAD ",\"text\":\"caf\\u00e9 \\\"ok\\\"\",\"conversation\":\"twitter:0\"}  \n";
     assert_int_equal(oc_fp_parse(&p, s, strlen(s), &code, err, sizeof err), 0);
     assert_string_equal(p.id, "twitter:1");
     assert_string_equal(p.text, "caf\xc3\xa9 \"ok\"");
@@ -93,7 +94,8 @@ static void test_refusals(void **state)
         {POST_HEAD ",\"text\":\"bad \xff byte\"}", "invalid_json", "not UTF-8"},
         {POST_HEAD ",\"text\":\"surrogate \xed\xa0\x80\"}", "invalid_json", "not UTF-8"},
         {POST_HEAD ",\"text\":\"raw\nnewline\"}", "invalid_json", "line 1"},
-        {POST_HEAD ",\"text\":\"x\",\"text\":\"y\"}", "invalid_json", "duplicate object key 'text'"},
+        {POST_HEAD ",\"text\":\"x\",\"text\":\"y\"}", "invalid_json",
+         "duplicate object key 'text'"},
         {POST_HEAD ",\"text\":\"x\",\"raw\":{\"k\":1,\"k\":2}}", "invalid_json", "duplicate"},
         {POST_HEAD ",\"text\":\"nul \\u0000 here\"}", "invalid_post", "NUL"},
         {POST_HEAD ",\"source\":\"\\u0000\",\"text\":\"x\"}", "invalid_post", "NUL"},
@@ -167,7 +169,8 @@ static void test_arena(void **state)
     /* ~6,000 values: more nodes than the arena holds, the rest from malloc */
     char *s = malloc(OC_POST_MAX_MESSAGE);
     assert_non_null(s);
-    size_t o = (size_t)snprintf(s, OC_POST_MAX_MESSAGE, "%s,\"text\":\"big\",\"raw\":[0", POST_HEAD);
+    size_t o =
+        (size_t)snprintf(s, OC_POST_MAX_MESSAGE, "%s,\"text\":\"big\",\"raw\":[0", POST_HEAD);
     int values = 1;
     while (o < 20000) {
         memcpy(s + o, ",1", 2);
@@ -195,18 +198,23 @@ static void test_agrees_with_jansson(void **state)
         POST_HEAD ",\"text\":null}",
         POST_HEAD ",\"text\":\"x\",\"lang\":7}",
         POST_HEAD ",\"text\":\"x\",\"lang\":null}",
-        "{\"schema\":\"outcry.post/v1\",\"id\":\"t:1\",\"platform\":\"t\",\"direction\":\"sideways\","
+        "{\"schema\":\"outcry.post/"
+        "v1\",\"id\":\"t:1\",\"platform\":\"t\",\"direction\":\"sideways\","
         "\"brand\":\"b\",\"author\":{\"id\":\"1\"},\"created_at\":\"2026-11-23T10:00:00Z\","
         "\"text\":\"x\"}",
-        "{\"schema\":\"outcry.post/v1\",\"id\":\"t:1\",\"platform\":\"t\",\"direction\":\"inbound\","
+        "{\"schema\":\"outcry.post/"
+        "v1\",\"id\":\"t:1\",\"platform\":\"t\",\"direction\":\"inbound\","
         "\"brand\":\"b\",\"author\":{\"id\":\"1\",\"followers\":-3},"
         "\"created_at\":\"2026-11-23T10:00:00Z\",\"text\":\"x\"}",
-        "{\"schema\":\"outcry.post/v1\",\"id\":\"t:1\",\"platform\":\"t\",\"direction\":\"inbound\","
+        "{\"schema\":\"outcry.post/"
+        "v1\",\"id\":\"t:1\",\"platform\":\"t\",\"direction\":\"inbound\","
         "\"brand\":\"b\",\"author\":{\"id\":\"1\",\"verified\":\"yes\"},"
         "\"created_at\":\"2026-11-23T10:00:00Z\",\"text\":\"x\"}",
-        "{\"schema\":\"outcry.post/v1\",\"id\":\"t:1\",\"platform\":\"t\",\"direction\":\"inbound\","
+        "{\"schema\":\"outcry.post/"
+        "v1\",\"id\":\"t:1\",\"platform\":\"t\",\"direction\":\"inbound\","
         "\"brand\":\"b\",\"author\":\"me\",\"created_at\":\"2026-11-23T10:00:00Z\",\"text\":\"x\"}",
-        "{\"schema\":\"outcry.post/v1\",\"id\":\"t:1\",\"platform\":\"t\",\"direction\":\"inbound\","
+        "{\"schema\":\"outcry.post/"
+        "v1\",\"id\":\"t:1\",\"platform\":\"t\",\"direction\":\"inbound\","
         "\"brand\":\"b\",\"author\":{\"id\":\"1\"},\"created_at\":\"yesterday\",\"text\":\"x\"}",
         "{\"schema\":\"outcry.post/v1\",\"id\":\"\",\"platform\":\"t\",\"direction\":\"inbound\","
         "\"brand\":\"b\",\"author\":{\"id\":\"1\"},\"created_at\":\"2026-11-23T10:00:00Z\","
@@ -231,10 +239,8 @@ static void test_agrees_with_jansson(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fields),
-        cmocka_unit_test(test_splice),
-        cmocka_unit_test(test_refusals),
-        cmocka_unit_test(test_agrees_with_jansson),
+        cmocka_unit_test(test_fields),   cmocka_unit_test(test_splice),
+        cmocka_unit_test(test_refusals), cmocka_unit_test(test_agrees_with_jansson),
         cmocka_unit_test(test_arena),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -69,9 +69,8 @@ static void test_brands(void **state)
 {
     (void)state;
     char err[256];
-    assert_int_equal(ig_brands_set("acme: AcmeHelp, @acme_support ; globex:GlobexCares", err,
-                                   sizeof err),
-                     0);
+    assert_int_equal(
+        ig_brands_set("acme: AcmeHelp, @acme_support ; globex:GlobexCares", err, sizeof err), 0);
     assert_int_equal(ig_brands_count(), 3);
     assert_string_equal(ig_brand_of("acmehelp", 8), "acme");
     assert_string_equal(ig_brand_of("@ACME_SUPPORT", 13), "acme");
@@ -103,9 +102,14 @@ static void test_build_direction(void **state)
     (void)state;
     char err[256];
     assert_int_equal(ig_brands_set("acme:AcmeHelp", err, sizeof err), 0);
-    ig_src_post_t s = {.platform = "twitter", .native_id = "9", .author_id = "5",
-                       .handle = "cust", .text = "hi @AcmeHelp", .text_len = 12,
-                       .created_ms = 0, .source = "test"};
+    ig_src_post_t s = {.platform = "twitter",
+                       .native_id = "9",
+                       .author_id = "5",
+                       .handle = "cust",
+                       .text = "hi @AcmeHelp",
+                       .text_len = 12,
+                       .created_ms = 0,
+                       .source = "test"};
     ig_result_t res = {0};
     assert_int_equal(ig_post_build(&s, &res), 0);
     assert_string_equal(json_string_value(json_object_get(res.post, "direction")), "inbound");
@@ -137,13 +141,11 @@ static void test_twitter_signatures(void **state)
     assert_int_equal(ig_twitter_crc("consumer-secret", "abc123", out, sizeof out), 0);
     assert_string_equal(out, "sha256=uWCvRjzPn3Ze439/BvadzeJY3nkdXavefSSjmCbY1dY=");
     const char *body = "{\"a\":1}";
-    assert_int_equal(ig_twitter_signature_ok(
-                         "k", body, strlen(body),
-                         "sha256=w6kv+eJ0zczieljBWnjsbcu9vQA4qH56EbrvICj9i/8="),
+    assert_int_equal(ig_twitter_signature_ok("k", body, strlen(body),
+                                             "sha256=w6kv+eJ0zczieljBWnjsbcu9vQA4qH56EbrvICj9i/8="),
                      1);
-    assert_int_equal(ig_twitter_signature_ok(
-                         "k", body, strlen(body) - 1,
-                         "sha256=w6kv+eJ0zczieljBWnjsbcu9vQA4qH56EbrvICj9i/8="),
+    assert_int_equal(ig_twitter_signature_ok("k", body, strlen(body) - 1,
+                                             "sha256=w6kv+eJ0zczieljBWnjsbcu9vQA4qH56EbrvICj9i/8="),
                      0);
     assert_int_equal(ig_twitter_signature_ok("k", body, strlen(body), NULL), 0);
     assert_int_equal(ig_twitter_signature_ok("k", body, strlen(body), ""), 0);
@@ -172,9 +174,12 @@ static void test_reason_field(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_dedup_count_window), cmocka_unit_test(test_dedup_time_window_and_off),
-        cmocka_unit_test(test_brands),             cmocka_unit_test(test_build_direction),
-        cmocka_unit_test(test_twitter_signatures), cmocka_unit_test(test_reason_field),
+        cmocka_unit_test(test_dedup_count_window),
+        cmocka_unit_test(test_dedup_time_window_and_off),
+        cmocka_unit_test(test_brands),
+        cmocka_unit_test(test_build_direction),
+        cmocka_unit_test(test_twitter_signatures),
+        cmocka_unit_test(test_reason_field),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
