@@ -223,6 +223,32 @@ def wait_assigned(services, partitions, timeout=60):
                      % (got, partitions))
 
 
+def perf_summary(data, top=12):
+    """The functions with the most self time in a perf.data file, and the
+    share of each object (binary, library, kernel); None when there is
+    nothing to show."""
+    def report(sort):
+        r = subprocess.run(["perf", "report", "-i", data, "--stdio", "--no-children",
+                            "--sort", sort, "--percent-limit", "0.5"],
+                           capture_output=True, text=True)
+        return [line for line in r.stdout.splitlines() if line and line[0] != "#"]
+
+    rows = []
+    for line in report("dso,sym"):
+        m = re.match(r"\s+([\d.]+)%\s+(\S+)\s+\[[.k]\]\s+(.+)$", line)
+        if m:
+            rows.append({"pct": float(m.group(1)), "dso": m.group(2),
+                         "symbol": m.group(3).strip()})
+    objs = []
+    for line in report("dso"):
+        m = re.match(r"\s+([\d.]+)%\s+(\S+)\s*$", line)
+        if m:
+            objs.append({"pct": float(m.group(1)), "dso": m.group(2)})
+    if not rows:
+        return None
+    return {"by_object": objs, "top": rows[:top]}
+
+
 class Profile:
     """perf record of some processes over the measured interval: the
     functions with the most self time (perf report --sort dso,sym). Absent
@@ -246,26 +272,7 @@ class Profile:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             return None
-        def report(sort):
-            r = subprocess.run(["perf", "report", "-i", self.data, "--stdio", "--no-children",
-                                "--sort", sort, "--percent-limit", "0.5"],
-                               capture_output=True, text=True)
-            return [line for line in r.stdout.splitlines() if line and line[0] != "#"]
-
-        rows = []
-        for line in report("dso,sym"):
-            m = re.match(r"\s+([\d.]+)%\s+(\S+)\s+\[[.k]\]\s+(.+)$", line)
-            if m:
-                rows.append({"pct": float(m.group(1)), "dso": m.group(2),
-                             "symbol": m.group(3).strip()})
-        objs = []
-        for line in report("dso"):
-            m = re.match(r"\s+([\d.]+)%\s+(\S+)\s*$", line)
-            if m:
-                objs.append({"pct": float(m.group(1)), "dso": m.group(2)})
-        if not rows:
-            return None
-        return {"by_object": objs, "top": rows[:top]}
+        return perf_summary(self.data, top)
 
 
 def preload(broker, topic, keyed, timeout=120):

@@ -1,6 +1,7 @@
 """make bench's report: ratios within the run, the issue's targets marked
 met or not, bench/results.json, bench/results.md and bench/results.png
 (gnuplot), and the comparison of every ratio with the previous run."""
+import copy
 import json
 import os
 import subprocess
@@ -24,14 +25,26 @@ def ratio(a, b, digits=3):
     return round(a / b, digits) if a is not None and b else None
 
 
+def paired(a, b, key, digits=3):
+    """a / b for one figure, from runs made in the same round: the mean over
+    rounds of a's run i / b's run i (run.py alternates the targets, so a slow
+    spell of the machine hits both sides of a round alike); a's best / b's
+    best when there are no repetitions."""
+    pairs = [(x[key], y[key]) for x, y in zip(a.get("reps") or [], b.get("reps") or [])
+             if x.get(key) and y.get(key)]
+    if not pairs:
+        return ratio(a[key], b[key], digits)
+    return round(sum(x / y for x, y in pairs) / len(pairs), digits)
+
+
 def compute(doc):
     """Adds the ratios and the targets to doc."""
     stages = doc["stages"]
     ceiling = by_name(stages, "passthrough")
     for r in stages:
         if ceiling and "error" not in r:
-            r["vs_ceiling_wall"] = ratio(r["posts_per_s"], ceiling["posts_per_s"])
-            r["vs_ceiling_cpu"] = ratio(r["posts_per_cpu_s"], ceiling["posts_per_cpu_s"])
+            r["vs_ceiling_wall"] = paired(r, ceiling, "posts_per_s")
+            r["vs_ceiling_cpu"] = paired(r, ceiling, "posts_per_cpu_s")
     classify = by_name(stages, "classify")
     ratios = {}
     for r in stages:
@@ -40,16 +53,16 @@ def compute(doc):
             ratios["%s/passthrough (wall)" % r["name"]] = r["vs_ceiling_wall"]
     peer = doc.get("peer")
     if peer and "error" not in peer and classify:
-        peer["outcry_vs_peer_cpu"] = ratio(classify["posts_per_cpu_s"], peer["posts_per_cpu_s"], 1)
-        peer["outcry_vs_peer_wall"] = ratio(classify["posts_per_s"], peer["posts_per_s"], 1)
+        peer["outcry_vs_peer_cpu"] = paired(classify, peer, "posts_per_cpu_s", 1)
+        peer["outcry_vs_peer_wall"] = paired(classify, peer, "posts_per_s", 1)
         ratios["classify/peer (CPU)"] = peer["outcry_vs_peer_cpu"]
     sc = doc.get("scaling")
     if sc and "error" not in sc.get("two", {"error": 1}) and classify:
         two = sc["two"]
         sc["one"] = {k: classify[k] for k in ("posts_per_s", "posts_per_cpu_s", "cpu_us_per_post",
                                               "peak_rss_mb")}
-        sc["two_vs_one_wall"] = ratio(two["posts_per_s"], classify["posts_per_s"])
-        sc["two_vs_one_cpu"] = ratio(two["posts_per_cpu_s"], classify["posts_per_cpu_s"])
+        sc["two_vs_one_wall"] = paired(two, classify, "posts_per_s")
+        sc["two_vs_one_cpu"] = paired(two, classify, "posts_per_cpu_s")
         ratios["classify 2 instances/1 (wall)"] = sc["two_vs_one_wall"]
         ratios["classify 2 instances/1 (CPU)"] = sc["two_vs_one_cpu"]
     rc = doc.get("redis")
@@ -103,9 +116,12 @@ def compute(doc):
 
 
 def agreement(doc, prev):
-    """Every ratio of this run against the previous run's."""
+    """Every ratio of this run against the previous run's (recomputed from its
+    figures by this code, so that both are the same kind of ratio)."""
     if not prev or prev.get("n") != doc.get("n") or "ratios" not in prev:
         return None
+    prev = copy.deepcopy(prev)
+    compute(prev)
     rows = []
     for k, v in doc["ratios"].items():
         p = prev["ratios"].get(k)
@@ -129,6 +145,65 @@ def alert_wait(doc):
                a["posts"], alerts, alerts / a["posts"])) if alerts else ""
     return ("it is on the CPU %.0f%% of the time;%s redis-server's own CPU per post is in the "
             "Redis section" % (100 * busy, per))
+
+
+def missed(doc):
+    """Where each missed target's biggest cost lies, from this run's figures."""
+    out = []
+    miss = {t["target"] for t in doc["targets"] if not t["met"]}
+    st = {r["name"]: r for r in doc["stages"] if "error" not in r}
+    ceil = st.get("passthrough")
+    if ceil and any("of the passthrough ceiling" in t for t in miss):
+        parts = ", ".join("%s %.1f" % (n, st[n]["cpu_us_per_post"]) for n in
+                          ("classify", "route", "alert") if n in st)
+        out.append("**Share of the ceiling.** The ceiling consumes, decompresses and produces "
+                   "without looking at a post: %.1f CPU µs a post. The stages spend %s µs; "
+                   "what they add is their own work, which the profiles below show: classify's "
+                   "tokeniser, word lists and scoring (the outcry-classify share), route's "
+                   "parse and rule matching, cJSON parsing and copies in both. The librdkafka, "
+                   "lz4 and kernel shares are the ceiling's own costs again."
+                   % (ceil["cpu_us_per_post"], parts))
+    a = st.get("alert")
+    if a and any(t.startswith("alert") for t in miss):
+        alerts = (a.get("counters") or {}).get("outcry_alerts_published_total")
+        out.append("**alert.** Publication-bound: %s each alert is built as a jansson object, "
+                   "published by one Lua script (SET NX, XADD, two PUBLISH) and its clock "
+                   "written back; on a heap holding every open clock of the replay (alert's peak "
+                   "RSS above) the allocator (`_int_malloc`, `malloc_consolidate`) is the "
+                   "largest single cost. "
+                   "Fewer allocations per alert (its JSON written as text, as the stored clocks "
+                   "already are) is the next step." % (
+                       "its posts led to %.2f alerts a post (most complaints of the workload go "
+                       "unanswered: warning, breach, escalation);" % (alerts / a["posts"])
+                       if alerts else ""))
+    if any("RSS" in t for t in miss) and ceil:
+        out.append("**Memory.** librdkafka's consumer prefetch and producer queue: the ceiling, "
+                   "which holds nothing else, peaks at %.0f MB itself. Debian's librdkafka "
+                   "(2.0.2) re-checks a full prefetch queue only once a second, so a queue "
+                   "small enough for 64 MB stalls a stage working through a backlog (71 MB at "
+                   "16,500 posts/s against 162 MB at 82,900 for classify, docs/operations.md); "
+                   "the default keeps throughput, and the queue sizes are settings."
+                   % ceil["peak_rss_mb"])
+    lats = (doc.get("pipeline") or {}).get("latency") or []
+    hi = next((x for x in lats if x.get("offered_rate") == 10000 and "cpu_s" in x), None)
+    lo = next((x for x in lats if x.get("offered_rate") != 10000 and "p99_ms" in x), None)
+    if hi and any("p99" in t for t in miss):
+        wall = hi["send_s"] + hi.get("alert_done_after_last_send_s", 0)
+        tot = sum(hi["cpu_s"].values()) / wall
+        out.append("**Latency at 10,000 posts/s.** With linger.ms=1 and fetch.wait.max.ms=5 "
+                   "every message travels in small batches, and the processes together use "
+                   "%.2f of the %d cores (the dev broker, one thread, %.2f); ingest's producer "
+                   "could only hand over %s posts/s, so posts queued for seconds%s. The dev "
+                   "broker (librdkafka's mock cluster) also finds a fetch's offset by walking "
+                   "the partition's message sets, which is why fewer partitions make it "
+                   "slower. A real Kafka broker on its own machine removes both; on this one "
+                   "the target is not reachable." % (
+                       tot, doc["machine"]["cpus"], hi["cpu_s"].get("devbroker", 0) / wall,
+                       fmt(hi.get("achieved_rate")),
+                       "; at %d posts/s p50 %.1f ms, p99 %.1f ms, most of it the fetch wait and "
+                       "linger of three hops" % (lo["offered_rate"], lo["p50_ms"], lo["p99_ms"])
+                       if lo and lo.get("p99_ms") else ""))
+    return out
 
 
 def fmt(v, spec="%d"):
@@ -163,7 +238,9 @@ def markdown(doc):
     L.append("The input is loaded into the dev broker first; the stage then works through it "
              "as fast as it can (measured from its first input to its last). Each target ran "
              "%d times, alternating with the others; the best rate of each kind is shown (a "
-             "shared machine only ever slows a run down), every run is in results.json. alert "
+             "shared machine only ever slows a run down), every run is in results.json. The "
+             "ratios are taken within a round (a stage's run i against the ceiling's run i) "
+             "and averaged over the rounds: a slow spell of the machine slows both. alert "
              "replays in event time (`--event-time`): clocks fire as the posts' own time passes "
              "their deadlines.\n" % reps)
     L.append("| target | posts | posts/s | posts per CPU-s | CPU µs/post | peak RSS MB | vs ceiling (wall) | vs ceiling (CPU) |")
@@ -314,6 +391,12 @@ def markdown(doc):
             L.append("| 1M / 1k | | | %s | %s | %s | | | |" % (rr["alert_cpu"], rr["redis_cpu"],
                                                             rr["wall"]))
         L.append("")
+
+    why = missed(doc)
+    if why:
+        L.append("## Missed targets: where the cost is\n")
+        for w in why:
+            L.append(w + "\n")
 
     profiled = [r for r in doc["stages"] if r.get("profile")]
     if profiled:

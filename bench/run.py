@@ -85,8 +85,11 @@ def best_of(reps):
     best["posts_per_cpu_s"] = max(r["posts_per_cpu_s"] for r in ok)
     best["cpu_us_per_post"] = min(r["cpu_us_per_post"] for r in ok)
     best["peak_rss_mb"] = max(r["peak_rss_mb"] for r in ok)
-    if "counters" in ok[0]:
-        best["counters"] = ok[0]["counters"]
+    # the profile and the counters come from the run that took them
+    for key in ("profile", "counters"):
+        took = next((r[key] for r in ok if key in r), None)
+        if took is not None:
+            best[key] = took
     best["reps"] = [{k: r.get(k) for k in ("posts_per_s", "posts_per_cpu_s", "cpu_us_per_post",
                                            "peak_rss_mb", "error") if k in r} for r in reps]
     return best
