@@ -9,7 +9,8 @@ Phases, each on a fresh dev broker (64 partitions), in this order:
             works through it; progress and CPU from /metrics and /proc),
             --repeat times, alternating; the best run is reported
   peer      bench/peer_classify.py on the first --peer-n posts
-  scaling   classify with 2 instances in one group (1 instance = stages)
+  scaling   classify with 2 instances in one group, run in each round of
+            the stages right after classify alone (the 1 instance)
   pipeline  ingest -> classify -> route -> alert -> Redis: throughput
             (pipeline.throughput), then latency at each of --rates posts/s
             (pipeline.latency)
@@ -103,33 +104,58 @@ ALERT_REPLAY = ["--event-time"]
 ALERT_COUNTERS = ("outcry_alerts_published_total",)
 
 
-def stages(args, b, inp, redis):
+def mean_of(a, b):
+    """One ceiling run from the two that bracket a round: the mean of their
+    rates (the ceiling is quick and the machine drifts over a round)."""
+    if "error" in a or "error" in b:
+        return a if "error" in b else b
+    m = dict(a)
+    for k in ("posts_per_s", "posts_per_cpu_s"):
+        m[k] = round((a[k] + b[k]) / 2)
+    m["cpu_us_per_post"] = round((a["cpu_us_per_post"] + b["cpu_us_per_post"]) / 2, 2)
+    m["peak_rss_mb"] = max(a["peak_rss_mb"], b["peak_rss_mb"])
+    return m
+
+
+def stages(args, b, inp, redis, scale):
+    """The stages alone and, with scale, classify with 2 instances right
+    after classify alone, so that scaling's 2 / 1 compares runs of one
+    round. Returns (stage results, the 2-instance result or None)."""
     n, nr = args.n, inp["counts"]["routed"]
+    pt = [b("bench/passthrough"), "-i", "outcry.posts", "-o", "bench.out"]
     targets = [
-        ("passthrough", [b("bench/passthrough"), "-i", "outcry.posts", "-o", "bench.out"], {},
-         "outcry.posts", "posts", n),
-        ("classify", [b("outcry-classify")], {}, "outcry.posts", "posts", n),
-        ("route", [b("outcry-route")], {}, "outcry.classified", "classified", n),
-        ("alert", [b("outcry-alert")] + ALERT_REPLAY, {"OUTCRY_REDIS_URL": redis.url},
+        ("passthrough", [pt], {}, "outcry.posts", "posts", n),
+        ("classify", [[b("outcry-classify")]], {}, "outcry.posts", "posts", n),
+        ("route", [[b("outcry-route")]], {}, "outcry.classified", "classified", n),
+        ("alert", [[b("outcry-alert")] + ALERT_REPLAY], {"OUTCRY_REDIS_URL": redis.url},
          "outcry.routed", "routed", nr),
+        ("passthrough-end", [pt], {}, "outcry.posts", "posts", n),
     ]
+    if scale:
+        targets.insert(2, ("classify-x2", [[b("outcry-classify")]] * 2, {}, "outcry.posts",
+                           "posts", n))
     reps = {t[0]: [] for t in targets}
     # repetitions alternate (all targets, then all again) so that a slow
-    # spell of the machine does not land on one target's every run
+    # spell of the machine does not land on one target's every run; the
+    # ceiling runs at the start and at the end of each round
     for rep in range(args.repeat):
-        for name, cmd, env, topic, inp_label, count in targets:
+        for name, cmds, env, topic, inp_label, count in targets:
             if name == "alert":
                 redis.flush()
             with Broker(b("outcry-devbroker"), args.partitions) as broker:
-                log("bench:   %-12s %d posts (run %d of %d) ..." % (name, count, rep + 1,
-                                                                   args.repeat), end="")
-                r = run_target(name, [cmd], env, count, broker, topic, inp["keyed"][inp_label],
-                               args.timeout, args.partitions,
-                               profile=args.profile and name != "passthrough" and rep == 0,
+                log("bench:   %-15s %d posts (run %d of %d) ..." % (name, count, rep + 1,
+                                                                      args.repeat), end="")
+                r = run_target(name.replace("-end", ""), cmds, env, count, broker, topic,
+                               inp["keyed"][inp_label], args.timeout, args.partitions,
+                               profile=(args.profile and not name.startswith("passthrough")
+                                        and len(cmds) == 1 and rep == 0),
                                counters=ALERT_COUNTERS if name == "alert" else ())
                 log(" %s" % r.get("posts_per_cpu_s", r.get("error")))
                 reps[name].append(r)
-    return [best_of(reps[t[0]]) for t in targets]
+    reps["passthrough"] = [mean_of(x, y) for x, y in zip(reps["passthrough"],
+                                                         reps.pop("passthrough-end"))]
+    two = best_of(reps.pop("classify-x2")) if scale else None
+    return [best_of(reps[t[0]]) for t in targets if t[0] in reps], two
 
 
 def peer(args, b, inp):
@@ -147,18 +173,6 @@ def peer(args, b, inp):
     r["batch"] = args.peer_batch
     log("bench:   python peer: %s posts per CPU-second" % r.get("posts_per_cpu_s", r.get("error")))
     return r
-
-
-def scaling(args, b, inp):
-    reps = []
-    for rep in range(args.repeat):
-        with Broker(b("outcry-devbroker"), args.partitions) as broker:
-            r = run_target("classify-x2", [[b("outcry-classify")]] * 2, {}, args.n, broker,
-                           "outcry.posts", inp["keyed"]["posts"], args.timeout, args.partitions)
-        log("bench:   2 instances (run %d of %d): %s posts/s" % (
-            rep + 1, args.repeat, r.get("posts_per_s", r.get("error"))))
-        reps.append(r)
-    return {"two": best_of(reps)}
 
 
 def run_pipeline(args, b, inp, redis):
@@ -258,11 +272,12 @@ def main():
     doc["redis_version"] = redis.version
     try:
         if "stages" in phases:
-            doc["stages"] = timed("each stage alone", stages, args, b, inp, redis)
+            doc["stages"], two = timed("each stage alone (and classify with 2 instances)",
+                                       stages, args, b, inp, redis, "scaling" in phases)
+            if two is not None:
+                doc["scaling"] = {"two": two}
         if "peer" in phases:
             doc["peer"] = timed("Python peer", peer, args, b, inp)
-        if "scaling" in phases:
-            doc["scaling"] = timed("classify, 2 instances", scaling, args, b, inp)
         if "pipeline" in phases:
             doc["pipeline"] = run_pipeline(args, b, inp, redis)
         if "redis" in phases:
