@@ -1,6 +1,12 @@
-/* alertmsg.c -- outcry.alert/v1 objects and their deterministic ids. */
+/* alertmsg.c -- outcry.alert/v1 alerts as JSON text, and their ids.
+ *
+ * An alert is written once and then only published, so it is written as
+ * text into the batch's buffer, like the clocks stored in Redis (state.c),
+ * rather than built as a jansson tree and serialised: building, dumping and
+ * freeing the tree was alert's largest cost (docs/alert.md, "Cost"). */
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sla.h"
@@ -31,52 +37,122 @@ int al_alert_id(const char *type, const char *case_id, const char *start_post, c
     return 0;
 }
 
-/* Seconds as a JSON integer when whole, else a real. New reference. */
-static json_t *seconds(int64_t ms)
+/* Seconds as jansson writes them: an integer when whole, else a real with
+ * 15 significant digits (oc_json_dumps's JSON_REAL_PRECISION(15)), which
+ * always shows a '.' or an exponent, the exponent without '+' or leading
+ * zeros. */
+static int json_seconds(oc_fpbuf_t *b, int64_t ms)
 {
     if (ms % 1000 == 0)
-        return json_integer(ms / 1000);
-    return json_real((double)ms / 1000.0);
+        return al_json_int(b, ms / 1000);
+    char buf[40];
+    int n = snprintf(buf, sizeof(buf), "%.15g", (double)ms / 1000.0);
+    if (n <= 0 || (size_t)n >= sizeof(buf) - 2)
+        return -1;
+    if (strspn(buf, "0123456789-") == (size_t)n) {
+        memcpy(buf + n, ".0", 3);
+        n += 2;
+    }
+    char *e = strchr(buf, 'e');
+    if (e != NULL) {
+        char *from = e + 1, *to = e + 1;
+        if (*from == '-')
+            *to++ = *from++;
+        else if (*from == '+')
+            from++;
+        while (*from == '0' && from[1] != '\0')
+            from++;
+        memmove(to, from, strlen(from) + 1);
+        n = (int)strlen(buf);
+    }
+    return oc_fpbuf_add(b, buf, (size_t)n);
 }
 
-static int set_time(json_t *obj, const char *key, int64_t ms)
+static int json_time(oc_fpbuf_t *b, const char *name, int64_t ms)
 {
     char buf[OC_TIME_BUFSZ];
-    return json_object_set_new(obj, key, json_string(oc_time_format(ms, buf, sizeof(buf))));
+    return al_json_member(b, name, oc_time_format(ms, buf, sizeof(buf)));
 }
 
-json_t *al_alert_new(const al_clock_t *c, al_kind_t kind, int64_t at_ms, const char *post)
+/* Appends s and its NUL to b; *at is where it starts. */
+static int add_cstr(oc_fpbuf_t *b, const char *s, size_t *at)
+{
+    *at = b->len;
+    return oc_fpbuf_add(b, s, strlen(s) + 1);
+}
+
+int al_alerts_add(al_alerts_t *a, const al_clock_t *c, al_kind_t kind, int64_t at_ms,
+                  const char *post)
 {
     const char *type = al_kind_name(kind);
     char id[33];
     if (type == NULL || al_alert_id(type, c->case_id, c->start_post, id) != 0)
-        return NULL;
-    /* Alerts are few: the summary kept as text becomes an object here. */
-    json_t *about = json_loads(post != NULL ? post : c->post, 0, NULL);
-    json_t *a = about != NULL ? json_object() : NULL;
-    if (a == NULL) {
-        json_decref(about);
-        return NULL;
+        return -1;
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? 2 * a->cap : 64;
+        al_alert_rec_t *v = realloc(a->v, cap * sizeof(*v));
+        if (v == NULL)
+            return -1;
+        a->v = v;
+        a->cap = cap;
     }
+    oc_fpbuf_t *b = &a->text;
+    size_t mark = b->len;
+    al_alert_rec_t r = {.kind = kind, .at_ms = at_ms};
+    int rc = add_cstr(b, id, &r.id) | add_cstr(b, c->case_id, &r.case_id) |
+             add_cstr(b, c->team, &r.team);
+    r.json = b->len;
     /* elapsed_s counts whole seconds: "waited 41s", never "40.999s". */
-    int64_t elapsed_ms = at_ms - c->opened_ms;
-    int rc = json_object_set_new(a, "schema", json_string(AL_ALERT_SCHEMA));
-    rc |= json_object_set_new(a, "alert_id", json_string(id));
-    rc |= json_object_set_new(a, "type", json_string(type));
-    rc |= json_object_set_new(a, "case", json_string(c->case_id));
-    rc |= json_object_set_new(a, "clock_start_post", json_string(c->start_post));
-    rc |= json_object_set_new(a, "brand", json_string(c->brand));
-    rc |= json_object_set_new(a, "team", json_string(c->team));
-    rc |= json_object_set_new(a, "priority", json_string(c->priority));
-    rc |= set_time(a, "opened_at", c->opened_ms);
-    rc |= set_time(a, "deadline", c->due[AL_BREACH]);
-    rc |= set_time(a, "at", at_ms);
-    rc |= json_object_set_new(a, "elapsed_s", json_integer(elapsed_ms / 1000));
-    rc |= json_object_set_new(a, "target_s", seconds(c->target_ms));
-    rc |= json_object_set_new(a, "post", about);
+    rc |= al_json_member(b, "{\"schema\":", AL_ALERT_SCHEMA) |
+          al_json_member(b, ",\"alert_id\":", id) | al_json_member(b, ",\"type\":", type) |
+          al_json_member(b, ",\"case\":", c->case_id) |
+          al_json_member(b, ",\"clock_start_post\":", c->start_post) |
+          al_json_member(b, ",\"brand\":", c->brand) | al_json_member(b, ",\"team\":", c->team) |
+          al_json_member(b, ",\"priority\":", c->priority) |
+          json_time(b, ",\"opened_at\":", c->opened_ms) |
+          json_time(b, ",\"deadline\":", c->due[AL_BREACH]) | json_time(b, ",\"at\":", at_ms) |
+          oc_fpbuf_add(b, ",\"elapsed_s\":", 13) | al_json_int(b, (at_ms - c->opened_ms) / 1000) |
+          oc_fpbuf_add(b, ",\"target_s\":", 12) | json_seconds(b, c->target_ms);
+    /* The summary is JSON text that state.c wrote as jansson would. */
+    const char *about = post != NULL ? post : c->post;
+    rc |= oc_fpbuf_add(b, ",\"post\":", 8) | oc_fpbuf_add(b, about, strlen(about)) |
+          oc_fpbuf_add(b, "}", 2);
     if (rc != 0) {
-        json_decref(a);
-        return NULL;
+        b->len = mark;
+        return -1;
     }
-    return a;
+    r.len = b->len - 1 - r.json;
+    a->v[a->n++] = r;
+    return 0;
+}
+
+size_t al_alerts_count(const al_alerts_t *a)
+{
+    return a->n;
+}
+
+al_alert_t al_alerts_get(const al_alerts_t *a, size_t i)
+{
+    const al_alert_rec_t *r = &a->v[i];
+    const char *t = a->text.data;
+    return (al_alert_t){.kind = r->kind,
+                        .at_ms = r->at_ms,
+                        .id = t + r->id,
+                        .case_id = t + r->case_id,
+                        .team = t + r->team,
+                        .json = t + r->json,
+                        .json_len = r->len};
+}
+
+void al_alerts_clear(al_alerts_t *a)
+{
+    a->n = 0;
+    a->text.len = 0;
+}
+
+void al_alerts_free(al_alerts_t *a)
+{
+    free(a->v);
+    oc_fpbuf_free(&a->text);
+    memset(a, 0, sizeof(*a));
 }

@@ -13,7 +13,6 @@ int al_ctx_init(al_ctx_t *ctx, const al_options_t *opt)
 {
     memset(ctx, 0, sizeof(*ctx));
     al_engine_init(&ctx->engine, opt);
-    ctx->batch = json_array();
     ctx->m_open =
         oc_gauge("outcry_alert_clocks_open", "SLA clocks open (cases awaiting a reply)", NULL);
     ctx->m_late = oc_counter("outcry_alert_late_events_total",
@@ -29,7 +28,7 @@ int al_ctx_init(al_ctx_t *ctx, const al_options_t *opt)
     ctx->m_lag_max =
         oc_gauge("outcry_alert_publish_lag_max_ms",
                  "Largest publish lag since start (see outcry_alert_publish_lag_ms)", NULL);
-    return ctx->batch != NULL ? 0 : -1;
+    return 0;
 }
 
 /* Live alerts (fired by the wall clock): how long after its due time each
@@ -37,26 +36,19 @@ int al_ctx_init(al_ctx_t *ctx, const al_options_t *opt)
 static void record_lag(al_ctx_t *ctx)
 {
     int64_t now = oc_now_ms();
-    size_t i;
-    json_t *a;
-    json_array_foreach(ctx->batch, i, a)
-    {
-        int64_t at;
-        const char *s = json_string_value(json_object_get(a, "at"));
-        if (s == NULL || oc_time_parse(s, &at) != 0)
-            continue;
-        int64_t lag = now - at;
+    for (size_t i = 0; i < al_alerts_count(&ctx->batch); i++) {
+        al_alert_t a = al_alerts_get(&ctx->batch, i);
+        const char *type = al_kind_name(a.kind);
+        int64_t lag = now - a.at_ms;
         oc_metric_set(ctx->m_lag, lag);
         if (lag > ctx->max_lag) {
             ctx->max_lag = lag;
             oc_metric_set(ctx->m_lag_max, lag);
         }
-        const char *type = json_string_value(json_object_get(a, "type"));
-        const char *case_id = json_string_value(json_object_get(a, "case"));
         oc_log_fields(
             OC_LOG_INFO, "alert_published",
-            json_pack("{s:s?,s:s?,s:I}", "type", type, "case", case_id, "lag_ms", (json_int_t)lag),
-            "%s %s published %lld ms after it was due", type ? type : "?", case_id ? case_id : "?",
+            json_pack("{s:s?,s:s,s:I}", "type", type, "case", a.case_id, "lag_ms", (json_int_t)lag),
+            "%s %s published %lld ms after it was due", type ? type : "?", a.case_id,
             (long long)lag);
     }
 }
@@ -64,10 +56,9 @@ static void record_lag(al_ctx_t *ctx)
 void al_ctx_free(al_ctx_t *ctx)
 {
     al_engine_free(&ctx->engine);
-    json_decref(ctx->batch);
+    al_alerts_free(&ctx->batch);
     free(ctx->offsets);
     free(ctx->held);
-    ctx->batch = NULL;
     ctx->offsets = NULL;
     ctx->held = NULL;
     ctx->nheld = ctx->held_cap = 0;
@@ -99,13 +90,13 @@ static al_part_offset_t *part_offset(al_ctx_t *ctx, int32_t partition)
 static int flush(al_ctx_t *ctx, int32_t p, int64_t offset)
 {
     int rc = 0;
-    if (json_array_size(ctx->batch) > 0) {
-        rc = al_sink_write(&ctx->sink, ctx->batch);
+    if (al_alerts_count(&ctx->batch) > 0) {
+        rc = al_sink_write(&ctx->sink, &ctx->batch);
         if (rc != 0)
             oc_error("alert_output_failed", "%s", ctx->sink.err);
         else if (p < 0 && offset < 0 && ctx->live_lag)
             record_lag(ctx);
-        json_array_clear(ctx->batch);
+        al_alerts_clear(&ctx->batch);
     }
     ctx->alerts_since_ms = 0;
     if (rc == 0 && ctx->store != NULL && al_store_write(ctx->store, &ctx->engine, p, offset) != 0) {
@@ -155,7 +146,7 @@ static int settle(al_ctx_t *ctx, const oc_msg_t *in, oc_emit_t *out)
     al_store_note(ctx->store, in->partition, in->offset);
     if (ctx->nheld >= AL_WRITE_EVERY)
         return flush(ctx, -1, -1);
-    if (json_array_size(ctx->batch) > 0) {
+    if (al_alerts_count(&ctx->batch) > 0) {
         int64_t now = oc_mono_ms();
         if (ctx->alerts_since_ms == 0)
             ctx->alerts_since_ms = now;
@@ -205,9 +196,9 @@ static int control(al_ctx_t *ctx, const oc_msg_t *in, const json_t *msg, oc_emit
         return oc_emit_dlq(out, "invalid_control",
                            "control message: expected {\"type\": \"end_of_input\", "
                            "\"watermark\": RFC 3339}");
-    if (al_engine_advance(&ctx->engine, in->partition, wm_ms, ctx->batch) != 0) {
+    if (al_engine_advance(&ctx->engine, in->partition, wm_ms, &ctx->batch) != 0) {
         oc_error("oom", "out of memory firing alerts");
-        json_array_clear(ctx->batch);
+        al_alerts_clear(&ctx->batch);
         return -1;
     }
     oc_info("end_of_input", "%s [%d]: watermark %s", in->topic, (int)in->partition, wm);
@@ -310,14 +301,14 @@ int al_process(void *vctx, const oc_msg_t *in, oc_emit_t *out)
     al_event_t ev;
     int rc = al_msg_event(&m, &ctx->engine.opt, &ev, err, sizeof(err));
     if (rc == 0)
-        rc = al_engine_apply_event(&ctx->engine, in->partition, &ev, ctx->batch);
+        rc = al_engine_apply_event(&ctx->engine, in->partition, &ev, &ctx->batch);
     al_msg_free(&m);
     if (rc == -1)
         return oc_emit_dlq(out, "invalid_routed", err);
     if (rc != 0) {
         oc_error("oom", "out of memory applying %s [%d] @%lld", in->topic, (int)in->partition,
                  (long long)in->offset);
-        json_array_clear(ctx->batch);
+        al_alerts_clear(&ctx->batch);
         return -1;
     }
     return settle(ctx, in, out);
@@ -337,9 +328,9 @@ int al_tick(void *vctx, int64_t now_ms, oc_emit_t *out)
     if (ctx->event_time)
         return ctx->nheld > 0 ? flush(ctx, -1, -1) : 0;
     ctx->live_lag = 1;
-    if (al_engine_tick(&ctx->engine, now_ms, ctx->batch) != 0) {
+    if (al_engine_tick(&ctx->engine, now_ms, &ctx->batch) != 0) {
         oc_error("oom", "out of memory firing alerts");
-        json_array_clear(ctx->batch);
+        al_alerts_clear(&ctx->batch);
         return -1;
     }
     return flush(ctx, -1, -1);
@@ -349,9 +340,9 @@ int al_drain(void *vctx, oc_emit_t *out)
 {
     al_ctx_t *ctx = vctx;
     (void)out;
-    if (al_engine_drain(&ctx->engine, ctx->batch) != 0) {
+    if (al_engine_drain(&ctx->engine, &ctx->batch) != 0) {
         oc_error("oom", "out of memory firing alerts");
-        json_array_clear(ctx->batch);
+        al_alerts_clear(&ctx->batch);
         return -1;
     }
     return flush(ctx, -1, -1);

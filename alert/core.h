@@ -28,7 +28,7 @@ typedef struct al_ctx {
     int live_lag;              /* the tick ran: alerts it fires are measured */
     int64_t max_lag;           /* largest publish lag seen, ms */
     al_store_t *store;         /* Kafka mode: the state in Redis (tracking on); NULL: memory only */
-    json_t *batch;             /* alerts fired and not yet sent (see settle()); owned */
+    al_alerts_t batch;         /* alerts fired and not yet sent (see settle()) */
     al_part_offset_t *offsets; /* per partition, indexed by number; owned */
     size_t noffsets;           /* entries in offsets */
     uint64_t late_counted;     /* engine.late_events already added to m_late */

@@ -242,7 +242,7 @@ int al_event_read_json(const al_options_t *opt, const json_t *post, al_event_t *
     return read_event(opt, &jansson_view, post, ev, err, errlen);
 }
 
-int al_engine_apply(al_engine_t *e, int32_t partition, const json_t *post, json_t *alerts,
+int al_engine_apply(al_engine_t *e, int32_t partition, const json_t *post, al_alerts_t *alerts,
                     char *err, size_t errlen)
 {
     al_event_t ev;

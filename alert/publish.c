@@ -152,11 +152,12 @@ int al_sink_connect(al_sink_t *s)
 
 /* One alert's command arguments. */
 typedef struct al_item {
-    char *json;     /* serialised alert; owned */
-    char seen[64];  /* outcry:alert:seen:<alert_id> */
-    char team[192]; /* outcry:alerts:<team> */
-    int kind;       /* al_kind_t, for the counter */
-    int state;      /* 0 not yet known, 1 published, 2 duplicate, 3 needs EVAL */
+    const char *json; /* the alert's JSON text; borrowed from the batch */
+    size_t json_len;  /* its length */
+    char seen[64];    /* outcry:alert:seen:<alert_id> */
+    char team[192];   /* outcry:alerts:<team> */
+    int kind;         /* al_kind_t, for the counter */
+    int state;        /* 0 not yet known, 1 published, 2 duplicate, 3 needs EVAL */
 } al_item_t;
 
 static int append_call(al_sink_t *s, const al_item_t *it, int eval)
@@ -174,7 +175,10 @@ static int append_call(al_sink_t *s, const al_item_t *it, int eval)
                             maxlen,
                             AL_CHANNEL,
                             it->team};
-    return redisAppendCommandArgv(s->rc, 10, argv, NULL) == REDIS_OK ? 0 : -1;
+    size_t len[10];
+    for (int i = 0; i < 10; i++)
+        len[i] = i == 5 ? it->json_len : strlen(argv[i]);
+    return redisAppendCommandArgv(s->rc, 10, argv, len) == REDIS_OK ? 0 : -1;
 }
 
 /* Sends the items in state `want` (0 with EVALSHA, 3 with EVAL) and reads
@@ -251,19 +255,9 @@ static int publish_items(al_sink_t *s, al_item_t *items, size_t n)
     }
 }
 
-static int find_kind(const char *type)
+int al_sink_write(al_sink_t *s, const al_alerts_t *alerts)
 {
-    for (int k = 0; k < AL_KINDS; k++) {
-        const char *name = al_kind_name((al_kind_t)k);
-        if (name != NULL && type != NULL && strcmp(name, type) == 0)
-            return k;
-    }
-    return -1;
-}
-
-int al_sink_write(al_sink_t *s, const json_t *alerts)
-{
-    size_t n = json_array_size(alerts);
+    size_t n = al_alerts_count(alerts);
     if (n == 0)
         return 0;
     int rc = -1;
@@ -273,20 +267,15 @@ int al_sink_write(al_sink_t *s, const json_t *alerts)
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
-        const json_t *a = json_array_get(alerts, i);
-        const char *id = json_string_value(json_object_get(a, "alert_id"));
-        const char *team = json_string_value(json_object_get(a, "team"));
-        items[i].kind = find_kind(json_string_value(json_object_get(a, "type")));
-        items[i].json = oc_json_dumps(a);
-        if (items[i].json == NULL || id == NULL || team == NULL) {
-            snprintf(s->err, sizeof(s->err), "cannot serialise alert %zu", i);
-            goto out;
-        }
-        if ((size_t)snprintf(items[i].seen, sizeof(items[i].seen), "%s%s", AL_SEEN_PREFIX, id) >=
+        al_alert_t a = al_alerts_get(alerts, i);
+        items[i].kind = (int)a.kind;
+        items[i].json = a.json;
+        items[i].json_len = a.json_len;
+        if ((size_t)snprintf(items[i].seen, sizeof(items[i].seen), "%s%s", AL_SEEN_PREFIX, a.id) >=
                 sizeof(items[i].seen) ||
-            (size_t)snprintf(items[i].team, sizeof(items[i].team), "%s:%s", AL_CHANNEL, team) >=
+            (size_t)snprintf(items[i].team, sizeof(items[i].team), "%s:%s", AL_CHANNEL, a.team) >=
                 sizeof(items[i].team)) {
-            snprintf(s->err, sizeof(s->err), "alert id or team name too long: '%s'", team);
+            snprintf(s->err, sizeof(s->err), "alert id or team name too long: '%s'", a.team);
             goto out;
         }
     }
@@ -306,7 +295,8 @@ int al_sink_write(al_sink_t *s, const json_t *alerts)
     }
     if (s->fp != NULL) {
         for (size_t i = 0; i < n; i++) {
-            if (fputs(items[i].json, s->fp) == EOF || fputc('\n', s->fp) == EOF) {
+            if (fwrite(items[i].json, 1, items[i].json_len, s->fp) != items[i].json_len ||
+                fputc('\n', s->fp) == EOF) {
                 snprintf(s->err, sizeof(s->err), "cannot write alerts to the output");
                 goto out;
             }
@@ -318,8 +308,6 @@ int al_sink_write(al_sink_t *s, const json_t *alerts)
     }
     rc = 0;
 out:
-    for (size_t i = 0; i < n; i++)
-        free(items[i].json);
     free(items);
     return rc;
 }

@@ -51,11 +51,11 @@ int al_sink_init(al_sink_t *s, FILE *fp, const char *redis_url, long long stream
                  long long seen_ttl_s, int64_t give_up_ms);
 /* Connects (AUTH, SELECT, SCRIPT LOAD) now. Returns 0, or -1 with s->err. */
 int al_sink_connect(al_sink_t *s);
-/* Publishes (when publishing) then prints every alert of the JSON array
- * alerts (borrowed), in order. Returns 0, or -1 when Redis stayed
+/* Publishes (when publishing) then prints every alert of the batch alerts
+ * (borrowed), in order. Returns 0, or -1 when Redis stayed
  * unavailable until the process was told to stop or give_up_ms passed, or
  * the FILE failed (s->err says which). */
-int al_sink_write(al_sink_t *s, const json_t *alerts);
+int al_sink_write(al_sink_t *s, const al_alerts_t *alerts);
 void al_sink_close(al_sink_t *s);
 
 /* Connects to u with AUTH and SELECT, timeout_ms for connect and commands.

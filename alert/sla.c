@@ -122,10 +122,9 @@ static void clock_stop(al_engine_t *e, al_clock_t *c, int may_compact)
 }
 
 static int emit(al_engine_t *e, al_clock_t *c, al_kind_t kind, int64_t at, const char *post,
-                json_t *alerts)
+                al_alerts_t *alerts)
 {
-    json_t *a = al_alert_new(c, kind, at, post);
-    if (a == NULL || json_array_append_new(alerts, a) != 0)
+    if (al_alerts_add(alerts, c, kind, at, post) != 0)
         return -2;
     c->fired |= 1u << kind;
     mark(e, c);
@@ -157,7 +156,7 @@ static int queue_next(al_partition_t *p, al_clock_t *c, int64_t due, int kind)
 }
 
 /* Fires every queued entry of partition p due strictly before limit. */
-static int fire_due(al_engine_t *e, al_partition_t *p, int64_t limit, json_t *alerts)
+static int fire_due(al_engine_t *e, al_partition_t *p, int64_t limit, al_alerts_t *alerts)
 {
     for (;;) {
         const al_heap_entry_t *top = al_heap_peek(&p->heap);
@@ -192,7 +191,7 @@ static int fire_due(al_engine_t *e, al_partition_t *p, int64_t limit, json_t *al
 
 /* A reply at reply_ms stops c: what was due strictly before the reply fired
  * in event time even if the watermark has not passed it yet. */
-static int clock_answer(al_engine_t *e, al_clock_t *c, int64_t reply_ms, json_t *alerts)
+static int clock_answer(al_engine_t *e, al_clock_t *c, int64_t reply_ms, al_alerts_t *alerts)
 {
     for (;;) {
         int best = -1;
@@ -275,7 +274,8 @@ static al_clock_t *clock_open(al_engine_t *e, int32_t partition, al_partition_t 
     return c;
 }
 
-int al_engine_apply_event(al_engine_t *e, int32_t partition, const al_event_t *ev, json_t *alerts)
+int al_engine_apply_event(al_engine_t *e, int32_t partition, const al_event_t *ev,
+                          al_alerts_t *alerts)
 {
     al_partition_t *p = part_get(e, partition, 1);
     if (p == NULL)
@@ -323,7 +323,7 @@ int al_engine_apply_event(al_engine_t *e, int32_t partition, const al_event_t *e
     return cp != NULL ? fire_due(e, cp, cp->watermark, alerts) : 0;
 }
 
-int al_engine_tick(al_engine_t *e, int64_t now_ms, json_t *alerts)
+int al_engine_tick(al_engine_t *e, int64_t now_ms, al_alerts_t *alerts)
 {
     int64_t wm = now_ms - e->opt.lateness_ms;
     for (size_t i = 0; i < e->nparts; i++) {
@@ -338,7 +338,7 @@ int al_engine_tick(al_engine_t *e, int64_t now_ms, json_t *alerts)
     return 0;
 }
 
-int al_engine_drain(al_engine_t *e, json_t *alerts)
+int al_engine_drain(al_engine_t *e, al_alerts_t *alerts)
 {
     if (e->max_event == AL_NO_TIME)
         return 0;
@@ -354,7 +354,7 @@ int al_engine_drain(al_engine_t *e, json_t *alerts)
     return 0;
 }
 
-int al_engine_advance(al_engine_t *e, int32_t partition, int64_t wm_ms, json_t *alerts)
+int al_engine_advance(al_engine_t *e, int32_t partition, int64_t wm_ms, al_alerts_t *alerts)
 {
     al_partition_t *p = part_get(e, partition, 1);
     if (p == NULL)

@@ -8,8 +8,8 @@
  * heap of the partition the case lives on, ordered by due time, one entry a
  * clock (its next due time; firing it queues the one after); a stopped
  * clock's entry is invalidated lazily and compacted away when such entries
- * make up more than half of a heap. Alerts come out as outcry.alert/v1 objects
- * appended to a caller's JSON array, in the order they fire. */
+ * make up more than half of a heap. Alerts come out as outcry.alert/v1 JSON
+ * text appended to a caller's batch (al_alerts_t), in the order they fire. */
 #ifndef AL_SLA_H
 #define AL_SLA_H
 
@@ -37,6 +37,47 @@ typedef enum {
 
 /* "case.critical", "sla.warning", ...; NULL for AL_EXPIRE. */
 const char *al_kind_name(al_kind_t kind);
+
+/* One alert that fired, as the batch hands it out: the strings point into
+ * the batch and stay valid until it changes (an add, a clear). */
+typedef struct al_alert {
+    al_kind_t kind;      /* what fired */
+    int64_t at_ms;       /* when it was due, in event time */
+    const char *id;      /* alert_id: 32 hex digits */
+    const char *case_id; /* the case */
+    const char *team;    /* the team it goes to */
+    const char *json;    /* the outcry.alert/v1 object, compact JSON text */
+    size_t json_len;     /* its length */
+} al_alert_t;
+
+/* Where one alert's pieces lie in al_alerts_t.text. */
+typedef struct al_alert_rec {
+    al_kind_t kind; /* what fired */
+    int64_t at_ms;  /* when it was due */
+    size_t id;      /* offset of the alert id */
+    size_t case_id; /* offset of the case id */
+    size_t team;    /* offset of the team */
+    size_t json;    /* offset of the JSON text */
+    size_t len;     /* length of the JSON text */
+} al_alert_rec_t;
+
+/* Alerts fired and not yet sent, in the order they fired. Their text is
+ * written straight into one buffer that is reused (no JSON tree, nothing
+ * allocated per alert in the steady state): an alert is published far more
+ * often than it is looked into. Zero-initialise; al_alerts_free() it. */
+typedef struct al_alerts {
+    al_alert_rec_t *v; /* the alerts; owned */
+    size_t n;          /* alerts in v */
+    size_t cap;        /* records allocated */
+    oc_fpbuf_t text;   /* their strings, each NUL-terminated; owned */
+} al_alerts_t;
+
+size_t al_alerts_count(const al_alerts_t *a);
+/* Alert i (< al_alerts_count), its strings borrowed from a. */
+al_alert_t al_alerts_get(const al_alerts_t *a, size_t i);
+/* Forgets the alerts, keeping the memory for the next batch. */
+void al_alerts_clear(al_alerts_t *a);
+void al_alerts_free(al_alerts_t *a); /* leaves a zeroed */
 
 typedef struct al_options {
     int64_t lateness_ms;      /* allowed lateness: watermark = max event time - this */
@@ -144,11 +185,11 @@ void al_engine_free(al_engine_t *e);
 
 /* Applies one routed post (borrowed) read from partition: moves the
  * watermark and fires what it passes, then opens, joins or stops the case's
- * clock. Alerts are appended to alerts (a JSON array).
+ * clock. Alerts are appended to alerts.
  * Returns 0; -1 when the post cannot be used (reason in err, nothing changed,
  * no alert appended); -2 when memory ran out. Reads the post with
  * al_event_read_json(), then al_engine_apply_event(). */
-int al_engine_apply(al_engine_t *e, int32_t partition, const json_t *post, json_t *alerts,
+int al_engine_apply(al_engine_t *e, int32_t partition, const json_t *post, al_alerts_t *alerts,
                     char *err, size_t errlen);
 
 /* Internal (state.c): records case_id (copied) with its partition and team
@@ -158,7 +199,8 @@ void al_dirty_free(al_dirty_t *d);
 
 /* al_engine_apply() of an event already read. Returns 0, or -2 (memory, or
  * partition out of range). */
-int al_engine_apply_event(al_engine_t *e, int32_t partition, const al_event_t *ev, json_t *alerts);
+int al_engine_apply_event(al_engine_t *e, int32_t partition, const al_event_t *ev,
+                          al_alerts_t *alerts);
 
 /* ---- events (event.c; the summary and JSON text in state.c) ---- */
 
@@ -175,18 +217,21 @@ int al_event_read_json(const al_options_t *opt, const json_t *post, al_event_t *
 int al_event_summary(const al_event_t *ev, oc_fpbuf_t *out);
 /* Appends v in decimal, as jansson writes an integer. Returns 0 or -1. */
 int al_json_int(oc_fpbuf_t *b, long long v);
+/* Appends the text name (e.g. ",\"team\":") then s as a JSON string.
+ * Returns 0 or -1. */
+int al_json_member(oc_fpbuf_t *b, const char *name, const char *s);
 
 /* Live mode: every live partition's watermark moves to at least
  * now_ms - lateness; fires what that passes. Returns 0, or -2 (memory). */
-int al_engine_tick(al_engine_t *e, int64_t now_ms, json_t *alerts);
+int al_engine_tick(al_engine_t *e, int64_t now_ms, al_alerts_t *alerts);
 
 /* End of a finite input: every partition's watermark moves to the highest
  * event time of the whole input; fires what that passes. Returns 0 or -2. */
-int al_engine_drain(al_engine_t *e, json_t *alerts);
+int al_engine_drain(al_engine_t *e, al_alerts_t *alerts);
 
 /* End of input on one partition (a control message): its watermark moves to
  * at least wm_ms; fires what that passes. Returns 0 or -2. */
-int al_engine_advance(al_engine_t *e, int32_t partition, int64_t wm_ms, json_t *alerts);
+int al_engine_advance(al_engine_t *e, int32_t partition, int64_t wm_ms, al_alerts_t *alerts);
 
 /* Marks partitions as assigned (live = 1) or revoked (live = 0). State is
  * kept on revocation; see al_engine_drop_partition. */
@@ -240,10 +285,13 @@ size_t al_engine_open_clocks(const al_engine_t *e);
 /* Current watermark of a partition, or AL_NO_TIME. */
 int64_t al_engine_watermark(const al_engine_t *e, int32_t partition);
 
-/* Builds an outcry.alert/v1 object (new reference) for clock c, kind fired
- * at at_ms, about the post whose summary is the JSON text post (the clock's
- * opening post when NULL). NULL when memory ran out. (alertmsg.c) */
-json_t *al_alert_new(const al_clock_t *c, al_kind_t kind, int64_t at_ms, const char *post);
+/* Appends the outcry.alert/v1 alert for clock c, kind fired at at_ms, about
+ * the post whose summary is the JSON text post (the clock's opening post
+ * when NULL), to a. Written as text, byte for byte what jansson would write
+ * (JSON_COMPACT, members in this order). Returns 0 or -1 (memory; a is
+ * unchanged). (alertmsg.c) */
+int al_alerts_add(al_alerts_t *a, const al_clock_t *c, al_kind_t kind, int64_t at_ms,
+                  const char *post);
 /* The deterministic alert id: the first 32 hex digits of SHA-256 over
  * "type|case|clock_start_post". out needs 33 bytes. Returns 0 or -1. */
 int al_alert_id(const char *type, const char *case_id, const char *start_post, char out[33]);

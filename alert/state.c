@@ -161,8 +161,7 @@ int al_json_int(oc_fpbuf_t *b, long long v)
     return oc_fpbuf_add(b, p, (size_t)(buf + sizeof(buf) - p));
 }
 
-/* Appends ,"name": then the string s. */
-static int member_str(oc_fpbuf_t *b, const char *name, const char *s)
+int al_json_member(oc_fpbuf_t *b, const char *name, const char *s)
 {
     return oc_fpbuf_add(b, name, strlen(name)) != 0 ? -1 : oc_fpbuf_json_str(b, s);
 }
@@ -170,15 +169,15 @@ static int member_str(oc_fpbuf_t *b, const char *name, const char *s)
 int al_event_summary(const al_event_t *ev, oc_fpbuf_t *out)
 {
     out->len = 0;
-    int rc = member_str(out, "{\"id\":", ev->post_id) |
-             member_str(out, ",\"author\":{\"id\":", ev->author_id);
+    int rc = al_json_member(out, "{\"id\":", ev->post_id) |
+             al_json_member(out, ",\"author\":{\"id\":", ev->author_id);
     if (ev->handle != NULL)
-        rc |= member_str(out, ",\"handle\":", ev->handle);
+        rc |= al_json_member(out, ",\"handle\":", ev->handle);
     if (ev->has_followers)
         rc |= oc_fpbuf_add(out, ",\"followers\":", 13) | al_json_int(out, ev->followers);
-    rc |= member_str(out, "},\"text\":", ev->text);
+    rc |= al_json_member(out, "},\"text\":", ev->text);
     if (ev->url != NULL)
-        rc |= member_str(out, ",\"url\":", ev->url);
+        rc |= al_json_member(out, ",\"url\":", ev->url);
     rc |= oc_fpbuf_add(out, "}", 1);
     return rc != 0 ? -1 : 0;
 }
@@ -186,13 +185,14 @@ int al_event_summary(const al_event_t *ev, oc_fpbuf_t *out)
 int al_clock_text(const al_clock_t *c, oc_fpbuf_t *out)
 {
     out->len = 0;
-    int rc = member_str(out, "{\"case\":", c->case_id) |
-             member_str(out, ",\"start\":", c->start_post) |
-             member_str(out, ",\"brand\":", c->brand) | member_str(out, ",\"team\":", c->team) |
-             member_str(out, ",\"priority\":", c->priority) | oc_fpbuf_add(out, ",\"post\":", 8) |
-             oc_fpbuf_add(out, c->post, strlen(c->post)) | oc_fpbuf_add(out, ",\"opened\":", 10) |
-             al_json_int(out, c->opened_ms) | oc_fpbuf_add(out, ",\"target\":", 10) |
-             al_json_int(out, c->target_ms) | oc_fpbuf_add(out, ",\"due\":[", 8);
+    int rc =
+        al_json_member(out, "{\"case\":", c->case_id) |
+        al_json_member(out, ",\"start\":", c->start_post) |
+        al_json_member(out, ",\"brand\":", c->brand) | al_json_member(out, ",\"team\":", c->team) |
+        al_json_member(out, ",\"priority\":", c->priority) | oc_fpbuf_add(out, ",\"post\":", 8) |
+        oc_fpbuf_add(out, c->post, strlen(c->post)) | oc_fpbuf_add(out, ",\"opened\":", 10) |
+        al_json_int(out, c->opened_ms) | oc_fpbuf_add(out, ",\"target\":", 10) |
+        al_json_int(out, c->target_ms) | oc_fpbuf_add(out, ",\"due\":[", 8);
     for (int k = AL_WARNING; k < AL_KINDS; k++) {
         if (k > AL_WARNING)
             rc |= oc_fpbuf_add(out, ",", 1);

@@ -84,6 +84,73 @@ static inline int al_test_read(const al_engine_t *e, const json_t *post, al_even
     return 0;
 }
 
+/* The engine writes alerts as text into a batch (al_alerts_t); the tests look
+ * into them as jansson objects. Moves the alerts of b into the JSON array
+ * arr, each parsed from its text (failing the test unless the text is JSON
+ * and its id, case and team are the batch's), and frees b. */
+static inline void al_test_take(al_alerts_t *b, json_t *arr)
+{
+    for (size_t i = 0; i < al_alerts_count(b); i++) {
+        al_alert_t a = al_alerts_get(b, i);
+        json_error_t jerr;
+        json_t *o = json_loadb(a.json, a.json_len, 0, &jerr);
+        if (o == NULL)
+            fail_msg("alert %zu is not JSON (%s, column %d): %s", i, jerr.text, jerr.column,
+                     a.json);
+        assert_int_equal(strlen(a.json), a.json_len);
+        assert_string_equal(json_string_value(json_object_get(o, "alert_id")), a.id);
+        assert_string_equal(json_string_value(json_object_get(o, "case")), a.case_id);
+        assert_string_equal(json_string_value(json_object_get(o, "team")), a.team);
+        assert_string_equal(json_string_value(json_object_get(o, "type")), al_kind_name(a.kind));
+        assert_int_equal(json_array_append_new(arr, o), 0);
+    }
+    al_alerts_free(b);
+}
+
+/* The engine's calls, with what fires appended to the JSON array arr. */
+static inline int al_test_engine_apply(al_engine_t *e, int32_t partition, const json_t *post,
+                                       json_t *arr, char *err, size_t errlen)
+{
+    al_alerts_t b = {0};
+    int rc = al_engine_apply(e, partition, post, &b, err, errlen);
+    al_test_take(&b, arr);
+    return rc;
+}
+
+static inline int al_test_engine_apply_event(al_engine_t *e, int32_t partition,
+                                             const al_event_t *ev, json_t *arr)
+{
+    al_alerts_t b = {0};
+    int rc = al_engine_apply_event(e, partition, ev, &b);
+    al_test_take(&b, arr);
+    return rc;
+}
+
+static inline int al_test_engine_tick(al_engine_t *e, int64_t now_ms, json_t *arr)
+{
+    al_alerts_t b = {0};
+    int rc = al_engine_tick(e, now_ms, &b);
+    al_test_take(&b, arr);
+    return rc;
+}
+
+static inline int al_test_engine_drain(al_engine_t *e, json_t *arr)
+{
+    al_alerts_t b = {0};
+    int rc = al_engine_drain(e, &b);
+    al_test_take(&b, arr);
+    return rc;
+}
+
+static inline int al_test_engine_advance(al_engine_t *e, int32_t partition, int64_t wm_ms,
+                                         json_t *arr)
+{
+    al_alerts_t b = {0};
+    int rc = al_engine_advance(e, partition, wm_ms, &b);
+    al_test_take(&b, arr);
+    return rc;
+}
+
 /* Applies post (stolen) on partition 0, read as the Kafka loop reads it
  * (after checking that both views agree); fails the test on an error. */
 static inline void al_test_apply(al_engine_t *e, json_t *post, json_t *alerts)
@@ -93,7 +160,7 @@ static inline void al_test_apply(al_engine_t *e, json_t *post, json_t *alerts)
     cJSON *tree = NULL;
     if (al_test_read(e, post, &ev, &tree, err, sizeof(err)) != 0)
         fail_msg("read failed: %s", err);
-    int rc = al_engine_apply_event(e, 0, &ev, alerts);
+    int rc = al_test_engine_apply_event(e, 0, &ev, alerts);
     cJSON_Delete(tree);
     if (rc != 0)
         fail_msg("apply failed (%d)", rc);

@@ -10,6 +10,7 @@
 
 #include "alert/calendar.h"
 #include "alert/sla.h"
+#include "alert_fixture.h"
 #include "alert/tzone.h"
 #include "timeutil.h"
 
@@ -182,15 +183,15 @@ static void test_engine_pauses(void **state)
         1, "severity", "high", "routing", "team", "billing", "priority", "p2", "sla",
         "first_reply_s", 3600, "escalate_at");
     assert_non_null(p);
-    assert_int_equal(al_engine_apply(&e, 0, p, alerts, err, sizeof(err)), 0);
+    assert_int_equal(al_test_engine_apply(&e, 0, p, alerts, err, sizeof(err)), 0);
     json_decref(p);
-    assert_int_equal(al_engine_drain(&e, alerts), 0);
+    assert_int_equal(al_test_engine_drain(&e, alerts), 0);
     assert_int_equal(json_array_size(alerts), 0);
-    assert_int_equal(al_engine_tick(&e, t("2024-01-15T09:00:00Z"), alerts), 0); /* not live */
+    assert_int_equal(al_test_engine_tick(&e, t("2024-01-15T09:00:00Z"), alerts), 0); /* not live */
     al_engine_set_live(&e, (int32_t[]){0}, 1, 1);
-    assert_int_equal(al_engine_tick(&e, t("2024-01-14T23:00:00Z"), alerts), 0);
+    assert_int_equal(al_test_engine_tick(&e, t("2024-01-14T23:00:00Z"), alerts), 0);
     assert_int_equal(json_array_size(alerts), 0);
-    assert_int_equal(al_engine_tick(&e, t("2024-01-15T09:00:00Z"), alerts), 0);
+    assert_int_equal(al_test_engine_tick(&e, t("2024-01-15T09:00:00Z"), alerts), 0);
     assert_int_equal(json_array_size(alerts), 2); /* warning (45 min), breach (1 h) */
     const json_t *b = json_array_get(alerts, 1);
     assert_string_equal(json_string_value(json_object_get(b, "type")), "sla.breach");
@@ -205,7 +206,7 @@ static void test_engine_pauses(void **state)
                   "direction", "inbound", "brand", "acme", "author", "id", "u1", "created_at",
                   "2024-01-12T15:30:00Z", "conversation", "t:2", "classification", "complaint", 1,
                   "routing", "team", "care", "sla", "first_reply_s", 60, "calendar", "apac");
-    assert_int_equal(al_engine_apply(&e, 0, p, alerts, err, sizeof(err)), -1);
+    assert_int_equal(al_test_engine_apply(&e, 0, p, alerts, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "apac"));
     json_decref(p);
     json_decref(alerts);

@@ -12,6 +12,7 @@
 
 #include "alert/core.h"
 #include "post.h"
+#include "timeutil.h"
 
 #include "alert_fixture.h"
 
@@ -240,7 +241,7 @@ static void test_clock_text_like_jansson(void **state)
     json_object_set_new(json_object_get(json_object_get(p, "routing"), "sla"), "escalate_at",
                         json_null());
     char err[128];
-    assert_int_equal(al_engine_apply(&e, 0, p, alerts, err, sizeof(err)), 0);
+    assert_int_equal(al_test_engine_apply(&e, 0, p, alerts, err, sizeof(err)), 0);
     json_decref(p);
     /* the warning fires: fired bits in the text */
     al_test_apply(&e, al_test_post("t:9", "t:9", "out", "2024-01-01T10:00:23Z", "b", "b", "x"),
@@ -272,6 +273,75 @@ static void test_clock_text_like_jansson(void **state)
 
 /* Numbers cJSON reads unlike jansson never reach the engine through cJSON:
  * the verdict (and, for a post, the values) is always jansson's. */
+/* The alert as jansson built it before alerts were written as text (the
+ * reference): new string. */
+static char *ref_alert(const al_clock_t *c, al_kind_t kind, int64_t at_ms, const char *post)
+{
+    char id[33], t1[OC_TIME_BUFSZ], t2[OC_TIME_BUFSZ], t3[OC_TIME_BUFSZ];
+    assert_int_equal(al_alert_id(al_kind_name(kind), c->case_id, c->start_post, id), 0);
+    json_t *target = c->target_ms % 1000 == 0 ? json_integer(c->target_ms / 1000)
+                                              : json_real((double)c->target_ms / 1000.0);
+    json_t *a =
+        json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:o,s:o}", "schema",
+                  "outcry.alert/v1", "alert_id", id, "type", al_kind_name(kind), "case", c->case_id,
+                  "clock_start_post", c->start_post, "brand", c->brand, "team", c->team, "priority",
+                  c->priority, "opened_at", oc_time_format(c->opened_ms, t1, sizeof(t1)),
+                  "deadline", oc_time_format(c->due[AL_BREACH], t2, sizeof(t2)), "at",
+                  oc_time_format(at_ms, t3, sizeof(t3)), "elapsed_s",
+                  (json_int_t)((at_ms - c->opened_ms) / 1000), "target_s", target, "post",
+                  json_loads(post != NULL ? post : c->post, 0, NULL));
+    assert_non_null(a);
+    char *s = oc_json_dumps(a);
+    json_decref(a);
+    return s;
+}
+
+/* An alert's text is what jansson would have written: escapes, times,
+ * whole and fractional targets (tiny, huge), the opening post or another. */
+static void test_alert_text_like_jansson(void **state)
+{
+    (void)state;
+    al_clock_t c = {0};
+    assert_int_equal(al_clock_set_strings(&c, "c\\1\n\"q\"", "t:\xc3\xa9\x01", "acme/uk",
+                                          "bill\ting", "p1",
+                                          "{\"id\":\"t:1\",\"author\":{\"id\":\"u\"},"
+                                          "\"text\":\"it \\\"broke\\\" \xe2\x80\xa8\"}"),
+                     0);
+    c.opened_ms = 1704103200250;
+    static const int64_t targets[] = {30000, 1500, 1, 999, 1001, 45250, 31622400123LL};
+    al_alerts_t b = {0};
+    for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+        c.target_ms = targets[i];
+        c.due[AL_BREACH] = c.opened_ms + targets[i];
+        al_kind_t kind = (al_kind_t)(i % 4);
+        int64_t at = c.opened_ms + 41999 * (int64_t)i;
+        const char *post =
+            i == 3 ? "{\"id\":\"t:2\",\"author\":{\"id\":\"v\"},\"text\":\"x\"}" : NULL;
+        al_alerts_clear(&b);
+        assert_int_equal(al_alerts_add(&b, &c, kind, at, post), 0);
+        assert_int_equal(al_alerts_count(&b), 1);
+        al_alert_t a = al_alerts_get(&b, 0);
+        char *want = ref_alert(&c, kind, at, post);
+        assert_string_equal(a.json, want);
+        assert_int_equal(a.json_len, strlen(want));
+        assert_int_equal(a.kind, kind);
+        assert_int_equal(a.at_ms, at);
+        assert_string_equal(a.case_id, c.case_id);
+        assert_string_equal(a.team, c.team);
+        free(want);
+    }
+    /* a batch keeps every alert apart */
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(al_alerts_add(&b, &c, AL_BREACH, c.opened_ms + i, NULL), 0);
+    assert_int_equal(al_alerts_count(&b), 101);
+    al_alert_t last = al_alerts_get(&b, 100);
+    char *want = ref_alert(&c, AL_BREACH, c.opened_ms + 99, NULL);
+    assert_string_equal(last.json, want);
+    free(want);
+    al_alerts_free(&b);
+    free(c.mem);
+}
+
 static void test_numbers_strict(void **state)
 {
     (void)state;
@@ -359,6 +429,7 @@ int main(void)
         cmocka_unit_test(test_parse_like_jansson),
         cmocka_unit_test(test_json_str_like_jansson),
         cmocka_unit_test(test_clock_text_like_jansson),
+        cmocka_unit_test(test_alert_text_like_jansson),
         cmocka_unit_test(test_numbers_strict),
         cmocka_unit_test(test_dirty_records),
     };

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alert/sla.h"
+#include "alert_fixture.h"
 #include "timeutil.h"
 
 #define T0 "2024-01-01T10:00:"
@@ -60,7 +61,7 @@ static void fx_free(fixture_t *f)
 static void apply(fixture_t *f, int32_t p, json_t *post)
 {
     char err[256] = "";
-    int rc = al_engine_apply(&f->e, p, post, f->alerts, err, sizeof(err));
+    int rc = al_test_engine_apply(&f->e, p, post, f->alerts, err, sizeof(err));
     if (rc != 0)
         fail_msg("apply failed (%d): %s", rc, err);
     json_decref(post);
@@ -124,7 +125,7 @@ static void test_answered_before_warning(void **state)
     apply(&f, 0, mkpost("t:2", "t:1", "out", T0 "10Z", 0, NULL, 0));
     assert_int_equal(al_engine_open_clocks(&f.e), 0);
     apply(&f, 0, mkpost("t:5", "t:5", "in", "2024-01-01T12:00:00Z", 0, "low", 0));
-    assert_int_equal(al_engine_drain(&f.e, f.alerts), 0);
+    assert_int_equal(al_test_engine_drain(&f.e, f.alerts), 0);
     assert_int_equal(json_array_size(f.alerts), 0);
     fx_free(&f);
 }
@@ -136,7 +137,7 @@ static void test_answered_exactly_at_deadline(void **state)
     apply(&f, 0, mkpost("t:1", "t:1", "in", T0 "00Z", 1, "high", 30));
     apply(&f, 0, mkpost("t:2", "t:1", "out", T0 "30Z", 0, NULL, 0));
     apply(&f, 0, mkpost("t:5", "t:5", "in", "2024-01-01T12:00:00Z", 0, "low", 0));
-    assert_int_equal(al_engine_drain(&f.e, f.alerts), 0);
+    assert_int_equal(al_test_engine_drain(&f.e, f.alerts), 0);
     assert_int_equal(json_array_size(f.alerts), 1); /* the warning only */
     expect(&f, 0, "sla.warning", "t:1", T0 "22.500Z");
     fx_free(&f);
@@ -271,13 +272,13 @@ static void test_drain_to_highest_event_time(void **state)
     apply(&f, 0, mkpost("t:2", "t:2", "in", T0 "30.400Z", 1, "high", 30));
     /* Watermark 29.9 s: the warning fired, the breach at 30 s not yet. */
     assert_int_equal(json_array_size(f.alerts), 1);
-    assert_int_equal(al_engine_drain(&f.e, f.alerts), 0);
+    assert_int_equal(al_test_engine_drain(&f.e, f.alerts), 0);
     /* Drain: watermark 30.4 s (the highest event, lateness not applied). */
     assert_int_equal(json_array_size(f.alerts), 2);
     expect(&f, 1, "sla.breach", "t:1", T0 "30Z");
     /* The rest lies beyond the data: clocks stay open. */
     assert_int_equal(al_engine_open_clocks(&f.e), 2);
-    assert_int_equal(al_engine_drain(&f.e, f.alerts), 0);
+    assert_int_equal(al_test_engine_drain(&f.e, f.alerts), 0);
     assert_int_equal(json_array_size(f.alerts), 2);
     fx_free(&f);
 }
@@ -310,13 +311,13 @@ static void test_tick_advances_live_partitions(void **state)
     int64_t start;
     assert_int_equal(oc_time_parse(T0 "00Z", &start), 0);
     /* now = deadline + lateness: watermark == deadline, not past it. */
-    assert_int_equal(al_engine_tick(&f.e, start + 30000 + 500, f.alerts), 0);
+    assert_int_equal(al_test_engine_tick(&f.e, start + 30000 + 500, f.alerts), 0);
     assert_int_equal(json_array_size(f.alerts), 1);
-    assert_int_equal(al_engine_tick(&f.e, start + 30000 + 501, f.alerts), 0);
+    assert_int_equal(al_test_engine_tick(&f.e, start + 30000 + 501, f.alerts), 0);
     assert_int_equal(json_array_size(f.alerts), 2);
     expect(&f, 1, "sla.breach", "t:1", T0 "30Z");
     /* Partition 1 is not assigned: the wall clock does not move it. */
-    assert_int_equal(al_engine_tick(&f.e, start + 3600000, f.alerts), 0);
+    assert_int_equal(al_test_engine_tick(&f.e, start + 3600000, f.alerts), 0);
     assert_int_equal(json_array_size(f.alerts), 3);
     assert_string_equal(field(&f, 2, "case"), "t:1");
     fx_free(&f);
@@ -356,17 +357,17 @@ static void test_invalid_input_changes_nothing(void **state)
     fx_init(&f, 0, 0);
     char err[256];
     json_t *p = mkpost("t:1", "t:1", "in", T0 "00Z", 1, "high", 0); /* complaint, no routing */
-    assert_int_equal(al_engine_apply(&f.e, 0, p, f.alerts, err, sizeof(err)), -1);
+    assert_int_equal(al_test_engine_apply(&f.e, 0, p, f.alerts, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "routing"));
     json_decref(p);
     p = mkpost("t:1", "t:1", "in", "yesterday", 1, "high", 30);
-    assert_int_equal(al_engine_apply(&f.e, 0, p, f.alerts, err, sizeof(err)), -1);
+    assert_int_equal(al_test_engine_apply(&f.e, 0, p, f.alerts, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "created_at"));
     json_decref(p);
     p = mkpost("t:1", "t:1", "in", T0 "00Z", 1, "high", 30);
     json_object_set_new(json_object_get(json_object_get(p, "routing"), "sla"), "first_reply_s",
                         json_string("soon"));
-    assert_int_equal(al_engine_apply(&f.e, 0, p, f.alerts, err, sizeof(err)), -1);
+    assert_int_equal(al_test_engine_apply(&f.e, 0, p, f.alerts, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "first_reply_s"));
     json_decref(p);
     assert_int_equal(al_engine_open_clocks(&f.e), 0);
