@@ -17,7 +17,7 @@ import re
 import socket
 import time
 
-from harness import REPO, Broker, run_target
+from harness import REPO, Broker, best_of, run_target
 
 TOPIC = "outcry.routed"
 
@@ -103,24 +103,46 @@ def fill(port, n, partitions, chunk=500):
     s.close()
 
 
-def run(bins, broker_bin, redis, partitions, keyed_routed, n_posts, sizes, timeout):
+def run(bins, broker_bin, redis, partitions, keyed_routed, n_posts, sizes, timeout, repeat=1):
+    """Each size `repeat` times, in rounds (1k, 1M, 1k, 1M: a slow spell of
+    the machine lands on both sizes of a round); per size the best run is
+    reported, every run under "reps", and report.py takes 1M / 1k within a
+    round, averaged over the rounds."""
+    reps = {n: [] for n in sizes}
+    for rep in range(repeat):
+        for n in sizes:
+            reps[n].append(run_one(bins, broker_bin, redis, partitions, keyed_routed, n_posts, n,
+                                   timeout))
     results = []
     for n in sizes:
-        redis.flush()
-        base = redis.client.info("memory")["used_memory"]
-        t0 = time.time()
-        fill(redis.port, n, partitions)
-        fill_s = time.time() - t0
-        per_clock = (redis.client.info("memory")["used_memory"] - base) / n
-        with Broker(broker_bin, partitions) as broker:
-            r = run_target("alert-%d-clocks" % n, [[bins("outcry-alert"), "--event-time"]],
-                           {"OUTCRY_REDIS_URL": redis.url}, n_posts, broker, TOPIC,
-                           keyed_routed, timeout, partitions, ready_timeout=240,
-                           extra_pids=[redis.pid])
-        r.update({"open_clocks": n, "fill_s": round(fill_s, 1),
-                  "redis_bytes_per_clock": round(per_clock)})
-        if "error" not in r:
-            r["redis_cpu_us_per_post"] = r.pop("extra_cpu_us_per_post")[0]
-            r["wall_us_per_post"] = round(1e6 / r["posts_per_s"], 1)
+        ok = [r for r in reps[n] if "error" not in r]
+        r = best_of(reps[n])
+        if ok:
+            for key in ("redis_cpu_us_per_post", "wall_us_per_post"):
+                r[key] = min(x[key] for x in ok)
+            r["reps"] = [{k: x.get(k) for k in ("cpu_us_per_post", "redis_cpu_us_per_post",
+                                                "wall_us_per_post", "ready_s", "error") if k in x}
+                         for x in reps[n]]
         results.append(r)
     return results
+
+
+def run_one(bins, broker_bin, redis, partitions, keyed_routed, n_posts, n, timeout):
+    """alert over n_posts routed posts with n open clocks in Redis."""
+    redis.flush()
+    base = redis.client.info("memory")["used_memory"]
+    t0 = time.time()
+    fill(redis.port, n, partitions)
+    fill_s = time.time() - t0
+    per_clock = (redis.client.info("memory")["used_memory"] - base) / n
+    with Broker(broker_bin, partitions) as broker:
+        r = run_target("alert-%d-clocks" % n, [[bins("outcry-alert"), "--event-time"]],
+                       {"OUTCRY_REDIS_URL": redis.url}, n_posts, broker, TOPIC,
+                       keyed_routed, timeout, partitions, ready_timeout=240,
+                       extra_pids=[redis.pid])
+    r.update({"open_clocks": n, "fill_s": round(fill_s, 1),
+              "redis_bytes_per_clock": round(per_clock)})
+    if "error" not in r:
+        r["redis_cpu_us_per_post"] = r.pop("extra_cpu_us_per_post")[0]
+        r["wall_us_per_post"] = round(1e6 / r["posts_per_s"], 1)
+    return r

@@ -69,9 +69,9 @@ def compute(doc):
     if rc and len(rc) == 2 and all("error" not in r for r in rc):
         small, big = rc
         doc["redis_ratio"] = {
-            "alert_cpu": ratio(big["cpu_us_per_post"], small["cpu_us_per_post"]),
-            "redis_cpu": ratio(big["redis_cpu_us_per_post"], small["redis_cpu_us_per_post"]),
-            "wall": ratio(big["wall_us_per_post"], small["wall_us_per_post"])}
+            "alert_cpu": paired(big, small, "cpu_us_per_post"),
+            "redis_cpu": paired(big, small, "redis_cpu_us_per_post"),
+            "wall": paired(big, small, "wall_us_per_post")}
         ratios["alert CPU/post, 1M/1k clocks"] = doc["redis_ratio"]["alert_cpu"]
         ratios["alert wall/post, 1M/1k clocks"] = doc["redis_ratio"]["wall"]
     doc["ratios"] = ratios

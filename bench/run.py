@@ -29,7 +29,7 @@ import time
 import pipeline
 import rediscost
 import report
-from harness import HERE, OUT, PYTHON, Broker, Redis, keyed_file, log, run_target
+from harness import HERE, OUT, PYTHON, Broker, Redis, best_of, keyed_file, log, run_target
 
 PHASES = ("stages", "peer", "scaling", "pipeline", "redis")
 
@@ -73,27 +73,6 @@ def timed(name, fn, *a, **kw):
     r = fn(*a, **kw)
     log("bench: %s done in %.0f s" % (name, time.time() - t))
     return r
-
-
-def best_of(reps):
-    """One figure per target from its repetitions: the best rate of each
-    kind (noise on a shared machine only ever slows a run down) and the
-    largest peak RSS; every repetition is kept under "reps"."""
-    ok = [r for r in reps if "error" not in r]
-    if not ok:
-        return reps[-1]
-    best = dict(max(ok, key=lambda r: r["posts_per_s"]))
-    best["posts_per_cpu_s"] = max(r["posts_per_cpu_s"] for r in ok)
-    best["cpu_us_per_post"] = min(r["cpu_us_per_post"] for r in ok)
-    best["peak_rss_mb"] = max(r["peak_rss_mb"] for r in ok)
-    # the profile and the counters come from the run that took them
-    for key in ("profile", "counters"):
-        took = next((r[key] for r in ok if key in r), None)
-        if took is not None:
-            best[key] = took
-    best["reps"] = [{k: r.get(k) for k in ("posts_per_s", "posts_per_cpu_s", "cpu_us_per_post",
-                                           "peak_rss_mb", "error") if k in r} for r in reps]
-    return best
 
 
 # alert replays the recorded workload in event time (--event-time, the mode
@@ -200,7 +179,7 @@ def run_redis(args, b, inp, redis):
     keyed_file(inp["routed"], keyed, n)
     sizes = [int(s) for s in args.clocks.split(",")]
     rs = rediscost.run(b, b("outcry-devbroker"), redis, args.partitions, keyed, n, sizes,
-                       args.timeout)
+                       args.timeout, args.repeat)
     for r in rs:
         log("bench:   %d open clocks: %s alert CPU µs/post" % (
             r["open_clocks"], r.get("cpu_us_per_post", r.get("error"))))
@@ -236,7 +215,7 @@ def main():
                     help="seconds of offered load (posts = rate x seconds, at most -n)")
     ap.add_argument("--drain", type=int, default=30,
                     help="seconds after the last send that probes may still arrive")
-    ap.add_argument("--redis-n", type=int, default=200_000,
+    ap.add_argument("--redis-n", type=int, default=300_000,
                     help="routed posts per open-clocks size (at most the routed posts)")
     ap.add_argument("--clocks", default="1000,1000000", help="open-clock sizes")
     ap.add_argument("--no-profile", dest="profile", action="store_false",
