@@ -5,31 +5,21 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 
 import pytest
 import redis
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-BIN = os.environ.get("OUTCRY_BIN", os.path.join(REPO, "build"))
+from stages import BIN, REPO, free_port
 ALERT = os.path.join(BIN, "outcry-alert")
-
-
-def _free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class OwnRedis:
     """A throwaway redis-server on loopback (no persistence)."""
 
     def __init__(self, tmpdir, extra=(), password=None, db=0, port=None):
-        self.port = port or _free_port()
+        self.port = port or free_port()
         args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
                 "--appendonly", "no", "--dir", str(tmpdir)] + list(extra)
         if password:
@@ -214,7 +204,7 @@ def test_auth_and_database_from_url(tmp_path):
 
 
 def test_redis_down_fails_fast_in_stdio_mode():
-    url = "redis://127.0.0.1:%d/0" % _free_port()
+    url = "redis://127.0.0.1:%d/0" % free_port()
     r = run_alert(url, UNANSWERED)
     assert r.returncode == 1
     assert "cannot connect to Redis" in r.stderr.decode()
@@ -302,7 +292,7 @@ def test_kafka_mode_silence_breaches_and_survives_redis_outage(bootstrap, tmp_pa
     from confluent_kafka import Producer
     prefix = "alert%d." % os.getpid()
     own = OwnRedis(tmp_path)
-    http = _free_port()
+    http = free_port()
     log_path = tmp_path / "alert.log"
     env = dict(os.environ, OUTCRY_BROKERS=bootstrap, OUTCRY_REDIS_URL=own.url,
                OUTCRY_TOPIC_PREFIX=prefix, OUTCRY_GROUP=prefix + "alert",
