@@ -326,7 +326,9 @@ def run_target(name, cmds, env, n, broker, input_topic, keyed, timeout, partitio
     sum over the instances; RSS the largest. extra_pids (e.g. redis-server)
     are measured over the same interval and reported apart; counters are
     metrics read (summed over the instances) at the end, for the whole run."""
+    t_load = time.time()
     err = preload(broker, input_topic, keyed)
+    load_s = time.time() - t_load
     if err is not None:
         return {"name": name, "error": err}
     env = dict(env, OUTCRY_BROKERS=broker.bootstrap, OUTCRY_GROUP="bench-" + name)
@@ -372,7 +374,7 @@ def run_target(name, cmds, env, n, broker, input_topic, keyed, timeout, partitio
          "wall_s": round(wall, 3), "cpu_s": round(cpu, 3),
          "posts_per_s": round(posts / wall), "posts_per_cpu_s": round(posts / cpu) if cpu else None,
          "cpu_us_per_post": round(cpu / posts * 1e6, 2), "peak_rss_mb": round(rss, 1),
-         "ready_s": round(ready_s, 1)}
+         "ready_s": round(ready_s, 1), "load_s": round(load_s, 1)}
     if top:
         r["profile"] = top
     if counted:

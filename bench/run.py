@@ -129,7 +129,8 @@ def stages(args, b, inp, redis, scale):
                                profile=(args.profile and not name.startswith("passthrough")
                                         and len(cmds) == 1 and rep == 0),
                                counters=ALERT_COUNTERS if name == "alert" else ())
-                log(" %s" % r.get("posts_per_cpu_s", r.get("error")))
+                log(" %s posts per CPU-s (loaded in %s s, measured over %s s)" % (
+                    r.get("posts_per_cpu_s", r.get("error")), r.get("load_s"), r.get("wall_s")))
                 reps[name].append(r)
     reps["passthrough"] = [mean_of(x, y) for x, y in zip(reps["passthrough"],
                                                          reps.pop("passthrough-end"))]
