@@ -1,6 +1,7 @@
 /* features.c -- the tokeniser behind every classify model (features.h). */
 #include "features.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,35 @@ static int in_list_n(const char *w, size_t n, const word_t *list, size_t count)
     return 0;
 }
 
+/* A filter over the short lists that every word is checked against:
+ * bit (first byte & 63) of filter[len] is set when some entry of that
+ * length starts with that byte. Almost every word fails it at once, so the
+ * lists are only walked for the few that pass. Built once, on first use. */
+#define FILTER_LEN 16
+static uint64_t negator_filter[FILTER_LEN], contrast_filter[FILTER_LEN];
+static pthread_once_t filter_once = PTHREAD_ONCE_INIT;
+
+static void filter_add(uint64_t *filter, const word_t *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (list[i].n < FILTER_LEN) {
+            filter[list[i].n] |= 1ull << ((unsigned char)list[i].s[0] & 63);
+        }
+    }
+}
+
+static void filter_build(void)
+{
+    filter_add(negator_filter, negators, COUNT(negators));
+    filter_add(contrast_filter, contrasts, COUNT(contrasts));
+}
+
+/* 0 when w (n bytes) is surely not in the list behind filter; 1: maybe. */
+static int filter_maybe(const uint64_t *filter, const char *w, size_t n)
+{
+    return n < FILTER_LEN && (filter[n] >> ((unsigned char)w[0] & 63) & 1);
+}
+
 /* cl_is_negator() for a word of known length n. */
 static int is_negator_n(const char *word, size_t n)
 {
@@ -96,6 +126,9 @@ static int is_negator_n(const char *word, size_t n)
     }
     if (n > 2 && word[0] == 'n' && word[1] == '\'') {
         return 1; /* French: n'est, n'ai */
+    }
+    if (pthread_once(&filter_once, filter_build) == 0 && !filter_maybe(negator_filter, word, n)) {
+        return 0;
     }
     return in_list_n(word, n, negators, COUNT(negators));
 }
@@ -255,6 +288,13 @@ static int ci_prefix(const char *s, size_t len, size_t p, const char *prefix)
     return 1;
 }
 
+/* 1 when a link starts at s[p]. */
+static int link_at(const char *s, size_t len, size_t p)
+{
+    return ci_prefix(s, len, p, "http://") || ci_prefix(s, len, p, "https://") ||
+           ci_prefix(s, len, p, "www.");
+}
+
 /* Emoticons, longest first, with the token each one becomes. */
 static const struct {
     const char *as_written; /* the characters in the text */
@@ -307,19 +347,22 @@ static int squeeze(char *w, size_t *len)
  * memory. A full token list is not an error: the rest is ignored. */
 static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, unsigned flags)
 {
-    char raw[128];
-    size_t rn = 0;
-    int letters = 0, upper = 0, lower = 0, digits = 0, ascii = 1;
+    char raw[128], word[sizeof raw];
+    size_t rn = 0, wn = 0;
+    int letters = 0, upper = 0, lower = 0, digits = 0, ascii = 1, squeezed = 0;
     /* Most words are plain ASCII letters and digits: take them a byte at a
-     * time, as the loop below would, without decoding or property lookups. */
+     * time, as the loop below would, without decoding or property lookups,
+     * and lower-case and squeeze them (see squeeze()) on the way. */
     while (*p < len) {
         unsigned char c = (unsigned char)s[*p];
-        if (c >= '0' && c <= '9') {
+        unsigned char lc = c;
+        if ((unsigned)(c - '0') < 10u) {
             digits++;
-        } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
+        } else if ((unsigned)((c | 0x20) - 'a') < 26u) {
             letters++;
             if (c <= 'Z') {
                 upper++;
+                lc = (unsigned char)(c | 0x20);
             } else {
                 lower++;
             }
@@ -328,10 +371,21 @@ static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, uns
         }
         if (rn < sizeof raw) {
             raw[rn++] = (char)c;
+            if (lc >= 'a' && wn >= 2 && word[wn - 1] == (char)lc && word[wn - 2] == (char)lc) {
+                squeezed = 1;
+            } else {
+                word[wn++] = (char)lc;
+            }
         }
         (*p)++;
     }
-    while (*p < len) {
+    /* The word ends here, all ASCII, unless what follows may continue it
+     * (an apostrophe, a hyphen, a separator inside a number, or a byte of
+     * a multi-byte character): then the loop below decides, a code point
+     * at a time. */
+    unsigned char end = *p < len ? (unsigned char)s[*p] : ' ';
+    int done = end < 0x80 && end != '\'' && end != '-' && end != '.' && end != ',' && end != ':';
+    while (!done && *p < len) {
         size_t q = *p;
         int32_t cp = next_cp(s, len, &q);
         int keep = is_word_cp(cp);
@@ -393,14 +447,15 @@ static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, uns
     if (letters == 0 && digits > 0) {
         return add(f, "<num>", 5, CL_TOK_NUM, flags);
     }
-    char word[sizeof raw];
-    size_t wn;
-    if (ascii) {
+    if (done) {
+        /* word and squeezed are already what the lines below would make */
+    } else if (ascii) {
         for (size_t i = 0; i < rn; i++) {
             char c = raw[i];
             word[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
         }
         wn = rn;
+        squeezed = squeeze(word, &wn);
     } else {
         /* utf8proc_map() without its allocation: decompose into code points
          * on the stack, re-encode in place. A word is at most 128 bytes, so
@@ -423,8 +478,9 @@ static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, uns
         if (wn == 0) {
             return 0;
         }
+        squeezed = squeeze(word, &wn);
     }
-    if (squeeze(word, &wn)) {
+    if (squeezed) {
         flags |= CL_TF_ELONGATED;
     }
     size_t sn = wn < sizeof word ? wn : sizeof word - 1; /* strlen(word) */
@@ -437,7 +493,9 @@ static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, uns
     if (is_negator_n(word, sn)) {
         flags |= CL_TF_NEGATOR;
     }
-    if (sn >= 3 && sn <= 8 && in_list_n(word, sn, contrasts, COUNT(contrasts))) {
+    if (sn >= 3 && sn <= 8 && pthread_once(&filter_once, filter_build) == 0 &&
+        filter_maybe(contrast_filter, word, sn) &&
+        in_list_n(word, sn, contrasts, COUNT(contrasts))) {
         flags |= CL_TF_CONTRAST;
     }
     f->words++;
@@ -448,6 +506,14 @@ static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, uns
 static void skip_to_space(const char *s, size_t len, size_t *p)
 {
     while (*p < len) {
+        unsigned char c = (unsigned char)s[*p];
+        if (c < 0x80) {
+            if (c <= 0x20 || c == 0x7f) {
+                return; /* is_space() of an ASCII byte */
+            }
+            (*p)++;
+            continue;
+        }
         size_t q = *p;
         if (is_space(next_cp(s, len, &q))) {
             return;
@@ -507,14 +573,43 @@ int cl_features_extract(cl_features_t *f, const char *s, size_t len)
             p++;
             continue;
         }
-        if ((b >= '0' && b <= '9') ||
-            ((b | 0x20) >= 'a' && (b | 0x20) <= 'z' && (b | 0x20) != 'x' && (b | 0x20) != 'h' &&
-             (b | 0x20) != 'w')) {
+        unsigned char lb = (unsigned char)(b | 0x20);
+        if ((b >= '0' && b <= '9') || (lb >= 'a' && lb <= 'z' &&
+                                       ((lb != 'x' && lb != 'h' && lb != 'w') ||
+                                        (lb == 'x' && (p + 1 >= len || s[p + 1] != 'D')) ||
+                                        (lb != 'x' && (prev_word || !link_at(s, len, p)))))) {
             run = 0;
             if (read_word(f, s, len, &p, 0) != 0) {
                 return -1;
             }
             prev_word = 1;
+            continue;
+        }
+        if (b == '!' || b == '?') {
+            /* what the general code below does for them, in short */
+            run++;
+            if (b == '!') {
+                f->exclaim++;
+            } else {
+                f->question++;
+            }
+            if (run > f->exclaim_run && f->exclaim > 0) {
+                f->exclaim_run = run;
+            }
+            if (add(f, b == '!' ? "!" : "?", 1, CL_TOK_PUNCT, 0) != 0) {
+                return -1;
+            }
+            prev_word = 0;
+            p++;
+            continue;
+        }
+        if (b == ',') {
+            run = 0;
+            if (add(f, ",", 1, CL_TOK_PUNCT, 0) != 0) {
+                return -1;
+            }
+            prev_word = 0;
+            p++;
             continue;
         }
         int32_t cp = next_cp(s, len, &p);
@@ -535,9 +630,7 @@ int cl_features_extract(cl_features_t *f, const char *s, size_t len)
             if (add(f, "@user", 5, CL_TOK_MENTION, 0) != 0) {
                 return -1;
             }
-        } else if (!prev_word &&
-                   (ci_prefix(s, len, start, "http://") || ci_prefix(s, len, start, "https://") ||
-                    ci_prefix(s, len, start, "www."))) {
+        } else if (!prev_word && link_at(s, len, start)) {
             skip_to_space(s, len, &p);
             f->urls++;
             if (add(f, "<url>", 5, CL_TOK_URL, 0) != 0) {
