@@ -76,6 +76,35 @@ static uint32_t term_hash(const char *s)
     return mem_hash(s, strlen(s));
 }
 
+static uint32_t lead_key(uint32_t h)
+{
+    return h != 0 ? h : 1;
+}
+
+static void add_lead(cl_lex_t *lx, uint32_t h)
+{
+    size_t mask = lx->nlead - 1;
+    uint32_t key = lead_key(h);
+    size_t at = key & mask;
+    while (lx->lead[at] != 0 && lx->lead[at] != key) {
+        at = (at + 1) & mask;
+    }
+    lx->lead[at] = key;
+}
+
+/* 0 when no phrase of lx begins with the words whose index hash is h. */
+static int has_lead(const cl_lex_t *lx, uint32_t h)
+{
+    size_t mask = lx->nlead - 1;
+    uint32_t key = lead_key(h);
+    for (size_t at = key & mask; lx->lead[at] != 0; at = (at + 1) & mask) {
+        if (lx->lead[at] == key) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* The hash index over exact terms (sorted: equal terms are adjacent) and
  * the prefix lengths: matching a text costs one hash and about one strcmp
  * per lookup instead of a binary search. */
@@ -128,6 +157,33 @@ static int build_index(cl_lex_t *lx)
         }
         lx->first[at] = (uint32_t)i + 1;
         lx->fhash[at] = h;
+    }
+    /* The leading words of phrases, by hash: a phrase is only tried while
+     * the tokens that follow can still begin one. 0 marks an empty slot,
+     * so a hash of 0 is stored as 1 (a false "maybe" costs a compare). */
+    size_t leads = 0;
+    for (size_t i = 0; i < lx->nexact; i++) {
+        for (const char *sp = strchr(lx->exact[i]->term, ' '); sp != NULL;
+             sp = strchr(sp + 1, ' ')) {
+            leads++;
+        }
+    }
+    lx->nlead = 16;
+    while (lx->nlead < 2 * leads + 2) {
+        lx->nlead *= 2;
+    }
+    lx->lead = calloc(lx->nlead, sizeof *lx->lead);
+    if (lx->lead == NULL) {
+        return -1;
+    }
+    for (size_t i = 0; i < lx->nexact; i++) {
+        const char *t = lx->exact[i]->term;
+        for (const char *sp = strchr(t, ' '); sp != NULL; sp = strchr(sp + 1, ' ')) {
+            add_lead(lx, mem_hash(t, (size_t)(sp - t)));
+        }
+        if (strchr(t, ' ') != NULL) {
+            add_lead(lx, term_hash(t));
+        }
     }
     /* Prefixes chained by their first 4 bytes, in list order (longest
      * first), so a word only tries the prefixes it can match. */
@@ -228,7 +284,9 @@ void cl_lex_free(cl_lex_t *lx)
     free(lx->first);
     free(lx->pslot);
     free(lx->pnext);
-    lx->first = lx->pslot = lx->pnext = NULL;
+    free(lx->lead);
+    lx->nlead = 0;
+    lx->first = lx->pslot = lx->pnext = lx->lead = NULL;
     lx->slot = NULL;
     lx->plen = NULL;
     lx->nslot = 0;
@@ -414,6 +472,9 @@ static size_t match_at(const cl_lex_t *lx, const cl_features_t *f, size_t i, con
         while (kn < kmax && i + kn < f->n && f->tok[i + kn].kind != CL_TOK_PUNCT) {
             const cl_token_t *u = &f->tok[i + kn];
             h[kn + 1] = cl_fnv(cl_fnv(h[kn], " ", 1), u->text, u->len);
+            if (!has_lead(lx, fin(h[kn + 1]))) {
+                break; /* no phrase begins so: none this long or longer matches */
+            }
             kn++;
         }
         for (size_t k = kn; k >= 2 && used == 0; k--) {
@@ -472,5 +533,21 @@ void cl_lex_scan(const cl_lex_t *lx, const cl_features_t *f, const cl_lexw_t *lw
         }
         size_t used = match_at(lx, f, i, lw != NULL ? &lw[i] : NULL, cb, arg);
         i += used ? used : 1;
+    }
+}
+
+void cl_lex_scan_at(const cl_lex_t *lx, const cl_features_t *f, const cl_lexw_t *lw,
+                    const uint16_t *at, size_t n, cl_lex_cb cb, void *arg)
+{
+    /* cl_lex_scan() steps over every other token one at a time, so only
+     * where a match leaves the scan (past the tokens it covered) matters */
+    size_t next = 0;
+    for (size_t j = 0; j < n; j++) {
+        size_t i = at[j];
+        if (i < next) {
+            continue; /* covered by the phrase matched before it */
+        }
+        size_t used = match_at(lx, f, i, &lw[i], cb, arg);
+        next = i + (used ? used : 1);
     }
 }

@@ -44,6 +44,9 @@ typedef struct cl_lex {
     uint32_t *first;          /* hash set: 1 + index of a phrase whose first word it is; owned */
     uint32_t *pslot;          /* prefix index by first 4 bytes: 1 + first prefix; owned */
     uint32_t *pnext;          /* next prefix with the same 4 bytes (1 + index), 0 end; owned */
+    uint32_t *lead;           /* hash set of the index hashes of the first 2, 3.. words of
+                                 each phrase, 0 empty; owned */
+    size_t nlead;             /* its slots, a power of two */
 } cl_lex_t;
 
 /* Indexes a table (borrowed: it must outlive lx) after checking every term.
@@ -81,6 +84,12 @@ int cl_lex_word(const cl_lex_t *lx, const cl_token_t *t, cl_lexw_t *w);
  * entry without CL_LW_KNOWN is looked up): the matches are the same. */
 void cl_lex_scan(const cl_lex_t *lx, const cl_features_t *f, const cl_lexw_t *lw, cl_lex_cb cb,
                  void *arg);
+
+/* cl_lex_scan() that looks only at the tokens at[0..n) (ascending): every
+ * token the scan would not skip at once (see CL_VOCAB_SCAN) must be among
+ * them, and lw[i] set for each. The matches are the same. */
+void cl_lex_scan_at(const cl_lex_t *lx, const cl_features_t *f, const cl_lexw_t *lw,
+                    const uint16_t *at, size_t n, cl_lex_cb cb, void *arg);
 
 /* The tables (wordlists.c) and their sizes. */
 extern const cl_term_t cl_complaint_terms[]; /* w, w_neg; aux CL_TERM_* */

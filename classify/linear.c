@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "sha256.h"
 
@@ -79,6 +80,58 @@ uint32_t cl_lin_bucket(const cl_lin_t *lin, uint32_t h)
     return mix(h) & lin->mask;
 }
 
+/* The whole-text features (tail_features), by index into lin->fixed: their
+ * names are constant, so their buckets are worked out once per model
+ * instead of hashing the names again for every text. */
+enum {
+    FX_BIAS = 0,
+    FX_META, /* m:exclaim m:question m:caps m:url m:mention m:emoji */
+    FX_EXCLAIM_RUN = FX_META + 6,
+    FX_SHOUTING,
+    FX_LEN, /* m:len0 .. m:len4 */
+    FX_LXZ = FX_LEN + 5,
+    FX_LXSENT,
+    FX_NOCAT,
+    FX_CAT,                    /* lx:cat0 .. */
+    FX_SIG = FX_CAT + CL_NCAT, /* lx:sig0 .. */
+    FX_CRITICAL = FX_SIG + CL_NSIG,
+    FX_SARCASM,
+    FX_N
+};
+_Static_assert(FX_N <= CL_LIN_NFIXED, "CL_LIN_NFIXED too small for the whole-text features");
+
+static const char *const meta_names[] = {"m:exclaim", "m:question", "m:caps",
+                                         "m:url",     "m:mention",  "m:emoji"};
+static const char *const len_names[] = {"m:len0", "m:len1", "m:len2", "m:len3", "m:len4"};
+
+/* Fills lin->fixed for lin->mask. */
+static void set_fixed(cl_lin_t *lin)
+{
+    char name[24];
+    lin->fixed[FX_BIAS] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, "m:bias"));
+    for (int i = 0; i < 6; i++) {
+        lin->fixed[FX_META + i] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, meta_names[i]));
+    }
+    lin->fixed[FX_EXCLAIM_RUN] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, "m:exclaim_run"));
+    lin->fixed[FX_SHOUTING] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, "m:shouting"));
+    for (int i = 0; i < 5; i++) {
+        lin->fixed[FX_LEN + i] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, len_names[i]));
+    }
+    lin->fixed[FX_LXZ] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, "lx:z"));
+    lin->fixed[FX_LXSENT] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, "lx:sent"));
+    lin->fixed[FX_NOCAT] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, "lx:nocat"));
+    for (int c = 0; c < CL_NCAT; c++) {
+        snprintf(name, sizeof name, "lx:cat%d", c);
+        lin->fixed[FX_CAT + c] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, name));
+    }
+    for (int b = 0; b < CL_NSIG; b++) {
+        snprintf(name, sizeof name, "lx:sig%d", b);
+        lin->fixed[FX_SIG + b] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, name));
+    }
+    lin->fixed[FX_CRITICAL] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, "lx:critical"));
+    lin->fixed[FX_SARCASM] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, "lx:sarcasm"));
+}
+
 /* The features of token i (not punctuation): its unigram, the opening
  * word when *first is set (then cleared), the bigram with the next token,
  * a word's character n-grams. */
@@ -104,6 +157,12 @@ static void token_features(const cl_features_t *f, size_t i, int *first, cl_hash
 
 static void tail_features(const cl_features_t *f, const cl_lexfeat_t *lx, cl_hash_cb cb, void *arg);
 
+/* The text's length bucket: m:len0 .. m:len4. */
+static int len_bucket(const cl_features_t *f)
+{
+    return f->words < 4 ? 0 : f->words < 8 ? 1 : f->words < 16 ? 2 : f->words < 32 ? 3 : 4;
+}
+
 void cl_lin_features(const cl_features_t *f, const cl_lexfeat_t *lx, cl_hash_cb cb, void *arg)
 {
     int first = 1;
@@ -121,12 +180,10 @@ void cl_lin_features(const cl_features_t *f, const cl_lexfeat_t *lx, cl_hash_cb 
  * scoring sums some as doubles: their order is kept. */
 static void tail_features(const cl_features_t *f, const cl_lexfeat_t *lx, cl_hash_cb cb, void *arg)
 {
-    static const char *const meta[] = {"m:exclaim", "m:question", "m:caps",
-                                       "m:url",     "m:mention",  "m:emoji"};
     int counts[] = {f->exclaim, f->question, f->caps_words, f->urls, f->mentions, f->emoji};
-    for (size_t i = 0; i < sizeof meta / sizeof meta[0]; i++) {
+    for (size_t i = 0; i < sizeof meta_names / sizeof meta_names[0]; i++) {
         if (counts[i] > 0) {
-            cb(fnv_str(FNV_BASIS, meta[i]), (float)cap(counts[i], 3), arg);
+            cb(fnv_str(FNV_BASIS, meta_names[i]), (float)cap(counts[i], 3), arg);
         }
     }
     if (f->exclaim_run >= 3) {
@@ -135,9 +192,7 @@ static void tail_features(const cl_features_t *f, const cl_lexfeat_t *lx, cl_has
     if (f->letters >= 12 && f->upper * 10 >= f->letters * 8) {
         cb(fnv_str(FNV_BASIS, "m:shouting"), 1.0f, arg);
     }
-    static const char *const lens[] = {"m:len0", "m:len1", "m:len2", "m:len3", "m:len4"};
-    int lb = f->words < 4 ? 0 : f->words < 8 ? 1 : f->words < 16 ? 2 : f->words < 32 ? 3 : 4;
-    cb(fnv_str(FNV_BASIS, lens[lb]), 1.0f, arg);
+    cb(fnv_str(FNV_BASIS, len_names[len_bucket(f)]), 1.0f, arg);
     if (lx == NULL) {
         return;
     }
@@ -282,8 +337,10 @@ static void add_gram_row(uint32_t h, float v, void *arg)
 void cl_lin_word(const cl_lin_t *lin, const cl_token_t *t, cl_lin_word_t *w)
 {
     memset(w, 0, sizeof *w);
-    w->bw = mix(fnv_str(fnv_str(FNV_BASIS, "w:"), t->text)) & lin->mask;
-    w->bn = mix(fnv_str(fnv_str(FNV_BASIS, "n:"), t->text)) & lin->mask;
+    uint32_t bw = mix(fnv_str(fnv_str(FNV_BASIS, "w:"), t->text)) & lin->mask;
+    uint32_t bn = mix(fnv_str(fnv_str(FNV_BASIS, "n:"), t->text)) & lin->mask;
+    memcpy(w->rw, lin->q + (size_t)bw * CL_LIN_QSTRIDE, sizeof w->rw);
+    memcpy(w->rn, lin->q + (size_t)bn * CL_LIN_QSTRIDE, sizeof w->rn);
     w->bs = mix(fnv_str(fnv_str(FNV_BASIS, "s:"), t->text)) & lin->mask;
     w->hb = fnv_mem(fnv_str(fnv_str(FNV_BASIS, "b:"), t->text), " ", 1);
     if (t->kind == CL_TOK_WORD) {
@@ -292,14 +349,61 @@ void cl_lin_word(const cl_lin_t *lin, const cl_token_t *t, cl_lin_word_t *w)
     }
 }
 
-/* Adds a bucket of value 1 to a (add_feature_q without the hashing). */
-static void qacc_push(qacc_t *a, uint32_t b)
+/* Adds bucket b of value v to a (add_feature_q without the hashing). */
+static void qacc_add(qacc_t *a, uint32_t b, float v)
 {
     __builtin_prefetch(a->lin->q + (size_t)b * CL_LIN_QSTRIDE);
     a->bucket[a->n] = b;
-    a->value[a->n] = 1.0f;
+    a->value[a->n] = v;
     if (++a->n == QCHUNK) {
         qacc_flush(a);
+    }
+}
+
+/* tail_features() through lin->fixed: the same features, values and order. */
+static void tail_fixed(qacc_t *a, const cl_features_t *f, const cl_lexfeat_t *lx)
+{
+    const uint32_t *fx = a->lin->fixed;
+    int counts[] = {f->exclaim, f->question, f->caps_words, f->urls, f->mentions, f->emoji};
+    for (int i = 0; i < 6; i++) {
+        if (counts[i] > 0) {
+            qacc_add(a, fx[FX_META + i], (float)cap(counts[i], 3));
+        }
+    }
+    if (f->exclaim_run >= 3) {
+        qacc_add(a, fx[FX_EXCLAIM_RUN], 1.0f);
+    }
+    if (f->letters >= 12 && f->upper * 10 >= f->letters * 8) {
+        qacc_add(a, fx[FX_SHOUTING], 1.0f);
+    }
+    qacc_add(a, fx[FX_LEN + len_bucket(f)], 1.0f);
+    if (lx == NULL) {
+        return;
+    }
+    qacc_add(a, fx[FX_LXZ], (float)(clamp(lx->z, -5, 5) / 2));
+    qacc_add(a, fx[FX_LXSENT], (float)lx->sentiment);
+    int any = 0;
+    for (int c = 0; c < CL_NCAT; c++) {
+        any |= lx->catz[c] > 0;
+    }
+    if (!any) {
+        qacc_add(a, fx[FX_NOCAT], 1.0f);
+    }
+    for (int c = 0; c < CL_NCAT; c++) {
+        if (lx->catz[c] > 0) {
+            qacc_add(a, fx[FX_CAT + c], (float)(clamp(lx->catz[c], 0, 5) / 2));
+        }
+    }
+    for (int b = 0; b < CL_NSIG; b++) {
+        if (lx->signals & (1u << b)) {
+            qacc_add(a, fx[FX_SIG + b], 1.0f);
+        }
+    }
+    if (lx->critical) {
+        qacc_add(a, fx[FX_CRITICAL], 1.0f);
+    }
+    if (lx->sarcasm) {
+        qacc_add(a, fx[FX_SARCASM], 1.0f);
     }
 }
 
@@ -318,8 +422,10 @@ void cl_lin_score_words(const cl_lin_t *lin, const cl_features_t *f, const cl_le
     memset(a.other, 0, sizeof a.other);
     /* The features of cl_lin_features() in its order where the order
      * matters (the double sums of the tail); the integer sums of value-1
-     * and n-gram features are exact in any order. */
-    add_feature_q(fnv_str(FNV_BASIS, "m:bias"), 1.0f, &a);
+     * and n-gram features are exact in any order, so a cached word's
+     * unigram row and n-gram sum are added at once, and only the bigrams
+     * (which depend on the next word) are looked up, prefetched first. */
+    qacc_add(&a, lin->fixed[FX_BIAS], 1.0f);
     int first = 1;
     for (size_t i = 0; i < f->n; i++) {
         const cl_token_t *t = &f->tok[i];
@@ -331,13 +437,17 @@ void cl_lin_score_words(const cl_lin_t *lin, const cl_features_t *f, const cl_le
             token_features(f, i, &first, add_feature_q, &a);
             continue;
         }
-        qacc_push(&a, (t->flags & CL_TF_NEGATED) ? w->bn : w->bw);
+        const int16_t *row = (t->flags & CL_TF_NEGATED) ? w->rn : w->rw;
+        for (int k = 0; k < CL_LIN_QSTRIDE; k++) {
+            a.one[k] += row[k];
+        }
         if (first && t->kind != CL_TOK_MENTION && t->kind != CL_TOK_URL) {
-            qacc_push(&a, w->bs);
+            qacc_add(&a, w->bs, 1.0f);
             first = 0;
         }
         if (i + 1 < f->n && f->tok[i + 1].kind != CL_TOK_PUNCT) {
-            qacc_push(&a, mix(fnv_str(w->hb, f->tok[i + 1].text)) & lin->mask);
+            const cl_token_t *u = &f->tok[i + 1];
+            qacc_add(&a, mix(fnv_mem(w->hb, u->text, u->len)) & lin->mask, 1.0f);
         }
         if (t->kind == CL_TOK_WORD) {
             for (int k = 0; k < CL_LIN_QSTRIDE; k++) {
@@ -345,7 +455,7 @@ void cl_lin_score_words(const cl_lin_t *lin, const cl_features_t *f, const cl_le
             }
         }
     }
-    tail_features(f, lx, add_feature_q, &a);
+    tail_fixed(&a, f, lx);
     qacc_flush(&a);
     for (int k = 0; k < CL_LIN_NOUT; k++) {
         z[k] =
@@ -366,6 +476,7 @@ int cl_lin_init(cl_lin_t *lin, unsigned bits)
         lin->scale[k] = 1.0f;
     }
     snprintf(lin->name, sizeof lin->name, "outcry-linear/%u", CL_LIN_VERSION);
+    set_fixed(lin);
     return 0;
 }
 
@@ -389,10 +500,27 @@ static int16_t to_q(float w, float scale)
 /* The scoring copy of the weights: rows of CL_LIN_QSTRIDE int16 (the
  * outputs, then zeros), 32-byte aligned, so that a feature's weights are one
  * aligned half cache line. NULL when out of memory. */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *cl_big_alloc(size_t bytes)
+{
+    /* aligned_alloc() wants a multiple of the alignment */
+    if (bytes < HUGE_PAGE) {
+        return aligned_alloc(64, (bytes + 63) / 64 * 64);
+    }
+    size_t size = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    void *p = aligned_alloc(HUGE_PAGE, size);
+    if (p != NULL && madvise(p, size, MADV_HUGEPAGE) != 0) {
+        /* only advice: without huge pages the lookups are as right, if
+         * slower (a TLB miss each) */
+    }
+    return p;
+}
+
 static int16_t *q_alloc(unsigned bits)
 {
     size_t bytes = sizeof(int16_t) * ((size_t)CL_LIN_QSTRIDE << bits);
-    int16_t *q = aligned_alloc(64, bytes);
+    int16_t *q = cl_big_alloc(bytes);
     if (q != NULL) {
         memset(q, 0, bytes);
     }
@@ -599,6 +727,7 @@ int cl_lin_load(cl_lin_t *lin, const char *path, char *err, size_t errlen)
     }
     lin->bits = bits;
     lin->mask = (1u << bits) - 1;
+    set_fixed(lin);
     memcpy(lin->data_sha, buf + 28, 32);
     lin->meta = malloc(mlen + 1);
     lin->w = malloc(sizeof(float) * ((size_t)CL_LIN_NOUT << bits));

@@ -414,9 +414,27 @@ static double meta_logit(const cl_features_t *f, int asking, json_t *trace)
 
 /* The lexicon passes over f: fills s and returns the lexicon's complaint
  * logit; *sarcasm tells whether its sarcasm rule fired. */
-static double lex_scan(const cl_model_t *m, const cl_features_t *f,
-                       const cl_lexw_t *const lw[CL_VOCAB_NLEX], scan_t *s, int *sarcasm,
-                       int *asking, int *lead_out)
+/* Where the word cache says a table's scan must look (tokens at[k][0..n[k])
+ * for table k, lw[k][i] set for each of them). */
+typedef struct scan_at {
+    const cl_lexw_t *lw[CL_VOCAB_NLEX]; /* per table, per token */
+    const uint16_t *at[CL_VOCAB_NLEX];  /* per table, the tokens to look at */
+    size_t n[CL_VOCAB_NLEX];            /* how many */
+} scan_at_t;
+
+/* One table's scan: over the tokens sa names, or over all of them. */
+static void scan_table(const cl_lex_t *lx, const cl_features_t *f, const scan_at_t *sa, int k,
+                       cl_lex_cb cb, scan_t *s)
+{
+    if (sa != NULL) {
+        cl_lex_scan_at(lx, f, sa->lw[k], sa->at[k], sa->n[k], cb, s);
+    } else {
+        cl_lex_scan(lx, f, NULL, cb, s);
+    }
+}
+
+static double lex_scan(const cl_model_t *m, const cl_features_t *f, const scan_at_t *sa, scan_t *s,
+                       int *sarcasm, int *asking, int *lead_out)
 {
     static const char *const asking_words[] = {"how",  "what",  "when",   "where", "which", "who",
                                                "can",  "could", "does",   "do",    "is",    "are",
@@ -434,10 +452,10 @@ static double lex_scan(const cl_model_t *m, const cl_features_t *f,
         }
         json_object_set_new(s->trace, "tokens", toks);
     }
-    cl_lex_scan(&m->complaint, f, lw ? lw[0] : NULL, on_complaint, s);
-    cl_lex_scan(&m->category, f, lw ? lw[1] : NULL, on_category, s);
-    cl_lex_scan(&m->polarity, f, lw ? lw[2] : NULL, on_polarity, s);
-    cl_lex_scan(&m->signal, f, lw ? lw[3] : NULL, on_signal, s);
+    scan_table(&m->complaint, f, sa, 0, on_complaint, s);
+    scan_table(&m->category, f, sa, 1, on_category, s);
+    scan_table(&m->polarity, f, sa, 2, on_polarity, s);
+    scan_table(&m->signal, f, sa, 3, on_signal, s);
     for (size_t i = 0; i < f->n; i++) {
         if ((f->tok[i].flags & CL_TF_HASHTAG) && strcmp(f->tok[i].text, "not") == 0) {
             s->sarcasm_cue = 1; /* "#not" */
@@ -526,25 +544,37 @@ int cl_model_classify_with(const cl_model_t *m, cl_features_t *fp, const char *t
      * the linear model's per-word parts. explain keeps the direct path: it
      * is for humans, not speed. */
     cl_lexw_t lwbuf[CL_VOCAB_NLEX][CL_MAX_TOKENS];
-    const cl_lexw_t *lw[CL_VOCAB_NLEX] = {lwbuf[0], lwbuf[1], lwbuf[2], lwbuf[3]};
+    uint16_t atbuf[CL_VOCAB_NLEX][CL_MAX_TOKENS];
+    scan_at_t sa = {.lw = {lwbuf[0], lwbuf[1], lwbuf[2], lwbuf[3]},
+                    .at = {atbuf[0], atbuf[1], atbuf[2], atbuf[3]}};
     const cl_lin_word_t *words[CL_MAX_TOKENS];
     int cached = m->vocab.cap > 0 && explain == NULL;
     if (cached) {
         cl_vocab_t *v = (cl_vocab_t *)&m->vocab; /* the cache is the model's memo; see model.h */
+        static const cl_lexw_t unknown = {0};    /* not cached: the scans look it up */
+        cl_vocab_prefetch(v, f.tok, f.n);
         for (size_t i = 0; i < f.n; i++) {
-            const cl_vword_t *e = f.tok[i].kind == CL_TOK_PUNCT ? NULL : cl_vocab_get(v, &f.tok[i]);
+            const cl_token_t *t = &f.tok[i];
+            words[i] = NULL;
+            if (t->kind == CL_TOK_PUNCT) {
+                continue;
+            }
+            const cl_vword_t *e = cl_vocab_get(v, t);
+            /* a table's scan looks at a token only when the token is
+             * something in it (or is not cached, or its letter runs were
+             * cut: "sooo" also tries "so") */
+            unsigned scan = e != NULL && !(t->flags & CL_TF_ELONGATED) ? e->scan : 0xFu;
             for (int k = 0; k < CL_VOCAB_NLEX; k++) {
-                if (e != NULL) {
-                    lwbuf[k][i] = e->lex[k];
-                } else {
-                    memset(&lwbuf[k][i], 0, sizeof lwbuf[k][i]);
+                if (scan & (1u << k)) {
+                    lwbuf[k][i] = e != NULL ? e->lex[k] : unknown;
+                    atbuf[k][sa.n[k]++] = (uint16_t)i;
                 }
             }
             words[i] = e != NULL && v->lin != NULL ? &e->lin : NULL;
         }
     }
     int sarcasm = 0, asking = 0, lead = -1;
-    double z = lex_scan(m, &f, cached ? lw : NULL, &s, &sarcasm, &asking, &lead);
+    double z = lex_scan(m, &f, cached ? &sa : NULL, &s, &sarcasm, &asking, &lead);
     r->sentiment = lex_sentiment(&f, &s, sarcasm);
     double psev[CL_NSEV] = {0};
     if (m->lin != NULL) {
@@ -568,7 +598,10 @@ int cl_model_classify_with(const cl_model_t *m, cl_features_t *fp, const char *t
             r->category = CL_CAT_OTHER;
             r->category_score = pcat[CL_CAT_OTHER];
         }
-        softmax(out + CL_LIN_OUT_SEV, CL_NSEV, psev);
+        if (r->score >= th->complaint) {
+            /* severity is read for complaints only: the exps are spared */
+            softmax(out + CL_LIN_OUT_SEV, CL_NSEV, psev);
+        }
         if (explain != NULL) {
             json_t *o = json_array();
             for (int k = 0; k < CL_LIN_NOUT; k++) {

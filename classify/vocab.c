@@ -23,6 +23,8 @@ static const char *const common_text =
     "another same again i'm i've i'll it's don't can't won't didn't doesn't isn't "
     "@user <url> $5 5 :) :( ! ?";
 
+_Static_assert(sizeof(cl_vword_t) == 192, "a cached word is three cache lines");
+
 /* The cache's index hash: FNV-1a with its high bits folded down, since the
  * slot is the low bits. */
 static size_t slot_of(uint32_t fnv, size_t mask)
@@ -40,6 +42,9 @@ void cl_vocab_word(const cl_vocab_t *v, const cl_token_t *t, cl_vword_t *e)
     for (int k = 0; k < CL_VOCAB_NLEX; k++) {
         if (cl_lex_word(v->lex[k], t, &e->lex[k]) != 0) {
             memset(&e->lex[k], 0, sizeof e->lex[k]); /* looked up at scan time */
+        }
+        if (CL_VOCAB_SCAN(e->lex[k])) {
+            e->scan |= (uint8_t)(1u << k);
         }
     }
     if (v->lin != NULL) {
@@ -60,6 +65,23 @@ static size_t find(const cl_vocab_t *v, const cl_token_t *t)
         }
     }
     return at;
+}
+
+void cl_vocab_prefetch(const cl_vocab_t *v, const cl_token_t *tok, size_t n)
+{
+    size_t mask = v->nslot - 1;
+    for (size_t i = 0; i < n; i++) {
+        __builtin_prefetch(&v->slot[slot_of(tok[i].fnv, mask)]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t s = v->slot[slot_of(tok[i].fnv, mask)];
+        if (s != 0) {
+            const char *e = (const char *)&v->w[s - 1];
+            __builtin_prefetch(e);
+            __builtin_prefetch(e + 64);
+            __builtin_prefetch(e + 128);
+        }
+    }
 }
 
 const cl_vword_t *cl_vocab_get(cl_vocab_t *v, const cl_token_t *t)
@@ -126,7 +148,7 @@ int cl_vocab_init(cl_vocab_t *v, const cl_lex_t *const lex[CL_VOCAB_NLEX], const
     while (nslot < 2 * cap) {
         nslot *= 2;
     }
-    v->w = malloc(cap * sizeof *v->w);
+    v->w = cl_big_alloc(cap * sizeof *v->w);
     v->slot = calloc(nslot, sizeof *v->slot);
     if (v->w == NULL || v->slot == NULL) {
         cl_vocab_free(v);
