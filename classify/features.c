@@ -230,8 +230,15 @@ static void set_hash(cl_token_t *t, size_t len)
     t->fnv = len <= 4 ? t->fnv4 : cl_fnv(t->fnv4, t->text + 4, len - 4);
 }
 
-static cl_token_t *push(cl_features_t *f, const char *text, size_t len, cl_tok_kind_t kind,
-                        unsigned flags)
+/* The hashes of a token's text (set_hash()) when its maker worked them out
+ * on the way, over the bytes the token keeps. */
+typedef struct tok_hash {
+    uint32_t fnv, fnv4;
+} tok_hash_t;
+
+/* Appends a token; hash, when not NULL, holds its hashes. */
+static cl_token_t *push_hashed(cl_features_t *f, const char *text, size_t len, cl_tok_kind_t kind,
+                               unsigned flags, const tok_hash_t *hash)
 {
     if (f->n >= CL_MAX_TOKENS) {
         return NULL;
@@ -256,18 +263,30 @@ static cl_token_t *push(cl_features_t *f, const char *text, size_t len, cl_tok_k
     t->text[len] = '\0';
     t->kind = kind;
     t->flags = flags;
-    set_hash(t, len);
+    if (hash != NULL) {
+        t->len = len;
+        t->fnv = hash->fnv;
+        t->fnv4 = hash->fnv4;
+    } else {
+        set_hash(t, len);
+    }
     return t;
 }
 
-/* push() for callers that only care about running out of memory: a full
+/* push_hashed() for callers that only care about running out of memory: a full
  * token list is not an error, the rest of the text is simply not looked at. */
-static int add(cl_features_t *f, const char *text, size_t len, cl_tok_kind_t kind, unsigned flags)
+static int add_hashed(cl_features_t *f, const char *text, size_t len, cl_tok_kind_t kind,
+                      unsigned flags, const tok_hash_t *hash)
 {
-    if (push(f, text, len, kind, flags) == NULL && f->n < CL_MAX_TOKENS) {
+    if (push_hashed(f, text, len, kind, flags, hash) == NULL && f->n < CL_MAX_TOKENS) {
         return -1;
     }
     return 0;
+}
+
+static int add(cl_features_t *f, const char *text, size_t len, cl_tok_kind_t kind, unsigned flags)
+{
+    return add_hashed(f, text, len, kind, flags, NULL);
 }
 
 static int ci_prefix(const char *s, size_t len, size_t p, const char *prefix)
@@ -343,6 +362,24 @@ static int squeeze(char *w, size_t *len)
     return did;
 }
 
+/* Byte classes of the ASCII fast path: digit, lower-case and upper-case
+ * letter (0 for anything else, bytes of multi-byte characters included). */
+#define BC_DIGIT 1u
+#define BC_LOWER 2u
+#define BC_UPPER 4u
+/* clang-format off */
+static const uint8_t byte_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+    0, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0,
+    0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+/* clang-format on */
+
 /* Reads a word starting at *p; fills the token. Returns 0, or -1 when out of
  * memory. A full token list is not an error: the rest is ignored. */
 static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, unsigned flags)
@@ -353,32 +390,35 @@ static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, uns
     /* Most words are plain ASCII letters and digits: take them a byte at a
      * time, as the loop below would, without decoding or property lookups,
      * and lower-case and squeeze them (see squeeze()) on the way. */
-    while (*p < len) {
-        unsigned char c = (unsigned char)s[*p];
-        unsigned char lc = c;
-        if ((unsigned)(c - '0') < 10u) {
-            digits++;
-        } else if ((unsigned)((c | 0x20) - 'a') < 26u) {
-            letters++;
-            if (c <= 'Z') {
-                upper++;
-                lc = (unsigned char)(c | 0x20);
-            } else {
-                lower++;
-            }
-        } else {
+    uint32_t h = CL_FNV_BASIS, h4 = 0; /* FNV-1a of word[0..wn), of its first 4 bytes */
+    size_t at = *p;                    /* in a register: the stores to raw and word may alias *p */
+    for (; at < len; at++) {
+        unsigned char c = (unsigned char)s[at];
+        unsigned cls = byte_class[c];
+        if (cls == 0) {
             break;
         }
+        digits += (int)(cls & BC_DIGIT);
+        lower += (int)(cls >> 1 & 1u);
+        upper += (int)(cls >> 2 & 1u);
+        unsigned char lc = (unsigned char)(c | (cls & BC_UPPER) << 3); /* 'A' | 0x20 = 'a' */
         if (rn < sizeof raw) {
             raw[rn++] = (char)c;
             if (lc >= 'a' && wn >= 2 && word[wn - 1] == (char)lc && word[wn - 2] == (char)lc) {
                 squeezed = 1;
             } else {
+                if (wn < CL_TOKEN_MAX - 1) {
+                    h = (h ^ lc) * CL_FNV_PRIME;
+                }
+                if (wn == 3) {
+                    h4 = h;
+                }
                 word[wn++] = (char)lc;
             }
         }
-        (*p)++;
     }
+    *p = at;
+    letters = upper + lower;
     /* The word ends here, all ASCII, unless what follows may continue it
      * (an apostrophe, a hyphen, a separator inside a number, or a byte of
      * a multi-byte character): then the loop below decides, a code point
@@ -499,7 +539,8 @@ static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, uns
         flags |= CL_TF_CONTRAST;
     }
     f->words++;
-    return add(f, word, wn, CL_TOK_WORD, flags);
+    tok_hash_t hash = {h, wn >= 4 ? h4 : h};
+    return add_hashed(f, word, wn, CL_TOK_WORD, flags, done ? &hash : NULL);
 }
 
 /* Skips the rest of a URL or mention: everything up to white space. */

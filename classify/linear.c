@@ -426,6 +426,9 @@ void cl_lin_score_words(const cl_lin_t *lin, const cl_features_t *f, const cl_le
      * unigram row and n-gram sum are added at once, and only the bigrams
      * (which depend on the next word) are looked up, prefetched first. */
     qacc_add(&a, lin->fixed[FX_BIAS], 1.0f);
+    /* the cached sums go to local lanes the compiler keeps in registers
+     * (a's escape to the calls below) */
+    int32_t one[CL_LIN_QSTRIDE] = {0}, gram[CL_LIN_QSTRIDE] = {0};
     int first = 1;
     for (size_t i = 0; i < f->n; i++) {
         const cl_token_t *t = &f->tok[i];
@@ -439,7 +442,7 @@ void cl_lin_score_words(const cl_lin_t *lin, const cl_features_t *f, const cl_le
         }
         const int16_t *row = (t->flags & CL_TF_NEGATED) ? w->rn : w->rw;
         for (int k = 0; k < CL_LIN_QSTRIDE; k++) {
-            a.one[k] += row[k];
+            one[k] += row[k];
         }
         if (first && t->kind != CL_TOK_MENTION && t->kind != CL_TOK_URL) {
             qacc_add(&a, w->bs, 1.0f);
@@ -451,12 +454,16 @@ void cl_lin_score_words(const cl_lin_t *lin, const cl_features_t *f, const cl_le
         }
         if (t->kind == CL_TOK_WORD) {
             for (int k = 0; k < CL_LIN_QSTRIDE; k++) {
-                a.gram[k] += w->gram[k];
+                gram[k] += w->gram[k];
             }
         }
     }
     tail_fixed(&a, f, lx);
     qacc_flush(&a);
+    for (int k = 0; k < CL_LIN_QSTRIDE; k++) {
+        a.one[k] += one[k];
+        a.gram[k] += gram[k];
+    }
     for (int k = 0; k < CL_LIN_NOUT; k++) {
         z[k] =
             ((double)a.one[k] + (double)CHAR_GRAM_VALUE * a.gram[k] + a.other[k]) * lin->scale[k];

@@ -420,6 +420,7 @@ typedef struct scan_at {
     const cl_lexw_t *lw[CL_VOCAB_NLEX]; /* per table, per token */
     const uint16_t *at[CL_VOCAB_NLEX];  /* per table, the tokens to look at */
     size_t n[CL_VOCAB_NLEX];            /* how many */
+    const uint8_t *inner;               /* per token, bit k: it may continue a phrase of table k */
 } scan_at_t;
 
 /* One table's scan: over the tokens sa names, or over all of them. */
@@ -427,7 +428,7 @@ static void scan_table(const cl_lex_t *lx, const cl_features_t *f, const scan_at
                        cl_lex_cb cb, scan_t *s)
 {
     if (sa != NULL) {
-        cl_lex_scan_at(lx, f, sa->lw[k], sa->at[k], sa->n[k], cb, s);
+        cl_lex_scan_inner(lx, f, sa->lw[k], sa->at[k], sa->n[k], sa->inner, 1u << k, cb, s);
     } else {
         cl_lex_scan(lx, f, NULL, cb, s);
     }
@@ -545,8 +546,10 @@ int cl_model_classify_with(const cl_model_t *m, cl_features_t *fp, const char *t
      * is for humans, not speed. */
     cl_lexw_t lwbuf[CL_VOCAB_NLEX][CL_MAX_TOKENS];
     uint16_t atbuf[CL_VOCAB_NLEX][CL_MAX_TOKENS];
+    uint8_t inner[CL_MAX_TOKENS];
     scan_at_t sa = {.lw = {lwbuf[0], lwbuf[1], lwbuf[2], lwbuf[3]},
-                    .at = {atbuf[0], atbuf[1], atbuf[2], atbuf[3]}};
+                    .at = {atbuf[0], atbuf[1], atbuf[2], atbuf[3]},
+                    .inner = inner};
     const cl_lin_word_t *words[CL_MAX_TOKENS];
     int cached = m->vocab.cap > 0 && explain == NULL;
     if (cached) {
@@ -556,10 +559,12 @@ int cl_model_classify_with(const cl_model_t *m, cl_features_t *fp, const char *t
         for (size_t i = 0; i < f.n; i++) {
             const cl_token_t *t = &f.tok[i];
             words[i] = NULL;
+            inner[i] = 0; /* punctuation ends a phrase anyway */
             if (t->kind == CL_TOK_PUNCT) {
                 continue;
             }
             const cl_vword_t *e = cl_vocab_get(v, t);
+            inner[i] = e != NULL ? e->inner : 0xFu;
             /* a table's scan looks at a token only when the token is
              * something in it (or is not cached, or its letter runs were
              * cut: "sooo" also tries "so") */

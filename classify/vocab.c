@@ -46,6 +46,9 @@ void cl_vocab_word(const cl_vocab_t *v, const cl_token_t *t, cl_vword_t *e)
         if (CL_VOCAB_SCAN(e->lex[k])) {
             e->scan |= (uint8_t)(1u << k);
         }
+        if (!(e->lex[k].flags & CL_LW_KNOWN) || (e->lex[k].flags & CL_LW_INNER)) {
+            e->inner |= (uint8_t)(1u << k);
+        }
     }
     if (v->lin != NULL) {
         cl_lin_word(v->lin, t, &e->lin);

@@ -40,11 +40,12 @@ typedef struct cl_vword {
     uint8_t kind;                   /* cl_tok_kind_t: prefix terms and n-grams are for words */
     uint8_t scan;                   /* bit k: table k has a term the word is, starts or matches by
                                        prefix (CL_VOCAB_SCAN); clear: its scan skips the word */
+    uint8_t inner;                  /* bit k: CL_LW_INNER in table k */
 } cl_vword_t;
 
 /* 1 when the scan of a table must look at a word whose lookup there is w:
  * what cl_lex_scan() does not skip, the letter-run fallback aside. */
-#define CL_VOCAB_SCAN(w) ((w).flags != CL_LW_KNOWN || (w).n != 0)
+#define CL_VOCAB_SCAN(w) (((w).flags & ~CL_LW_INNER) != CL_LW_KNOWN || (w).n != 0)
 
 typedef struct cl_vocab {
     cl_vword_t *w;                      /* words cached, owned */
