@@ -89,37 +89,53 @@ static int in_list_n(const char *w, size_t n, const word_t *list, size_t count)
     return 0;
 }
 
-/* A filter over the short lists that every word is checked against:
- * bit (first byte & 63) of filter[len] is set when some entry of that
- * length starts with that byte. Almost every word fails it at once, so the
- * lists are only walked for the few that pass. Built once, on first use. */
+/* A filter over the short lists that every word is checked against: bit
+ * (byte & 63) of first[len] is set when some entry of that length starts
+ * with that byte, of last[len] when one ends with it. Almost every word
+ * fails it at once, so the lists are only walked for the few that pass.
+ * Built once (filters_ready()) before the first word is looked at. */
 #define FILTER_LEN 16
-static uint64_t negator_filter[FILTER_LEN], contrast_filter[FILTER_LEN];
+typedef struct filter {
+    uint64_t first[FILTER_LEN];
+    uint64_t last[FILTER_LEN];
+} filter_t;
+static filter_t negator_filter, contrast_filter;
 static pthread_once_t filter_once = PTHREAD_ONCE_INIT;
 
-static void filter_add(uint64_t *filter, const word_t *list, size_t count)
+static void filter_add(filter_t *filter, const word_t *list, size_t count)
 {
     for (size_t i = 0; i < count; i++) {
-        if (list[i].n < FILTER_LEN) {
-            filter[list[i].n] |= 1ull << ((unsigned char)list[i].s[0] & 63);
+        size_t n = list[i].n;
+        if (n < FILTER_LEN) {
+            filter->first[n] |= 1ull << ((unsigned char)list[i].s[0] & 63);
+            filter->last[n] |= 1ull << ((unsigned char)list[i].s[n - 1] & 63);
         }
     }
 }
 
 static void filter_build(void)
 {
-    filter_add(negator_filter, negators, COUNT(negators));
-    filter_add(contrast_filter, contrasts, COUNT(contrasts));
+    filter_add(&negator_filter, negators, COUNT(negators));
+    filter_add(&contrast_filter, contrasts, COUNT(contrasts));
 }
 
-/* 0 when w (n bytes) is surely not in the list behind filter; 1: maybe. */
-static int filter_maybe(const uint64_t *filter, const char *w, size_t n)
+/* Builds the filters if need be. Returns 0, or -1 when that failed (then
+ * the lists are walked for every word: slower, as right). */
+static int filters_ready(void)
 {
-    return n < FILTER_LEN && (filter[n] >> ((unsigned char)w[0] & 63) & 1);
+    return pthread_once(&filter_once, filter_build) == 0 ? 0 : -1;
+}
+
+/* 0 when w (n bytes, n > 0) is surely not in the list behind filter; 1:
+ * maybe. ready: filters_ready() succeeded. */
+static int filter_maybe(const filter_t *filter, const char *w, size_t n, int ready)
+{
+    return !ready || (n < FILTER_LEN && (filter->first[n] >> ((unsigned char)w[0] & 63) & 1) &&
+                      (filter->last[n] >> ((unsigned char)w[n - 1] & 63) & 1));
 }
 
 /* cl_is_negator() for a word of known length n. */
-static int is_negator_n(const char *word, size_t n)
+static int is_negator_n(const char *word, size_t n, int ready)
 {
     if (n > 3 && memcmp(word + n - 3, "n't", 3) == 0) {
         return 1;
@@ -127,15 +143,15 @@ static int is_negator_n(const char *word, size_t n)
     if (n > 2 && word[0] == 'n' && word[1] == '\'') {
         return 1; /* French: n'est, n'ai */
     }
-    if (pthread_once(&filter_once, filter_build) == 0 && !filter_maybe(negator_filter, word, n)) {
-        return 0;
+    if (n == 0 || !filter_maybe(&negator_filter, word, n, ready)) {
+        return 0; /* no negator is empty */
     }
     return in_list_n(word, n, negators, COUNT(negators));
 }
 
 int cl_is_negator(const char *word)
 {
-    return is_negator_n(word, strlen(word));
+    return is_negator_n(word, strlen(word), filters_ready() == 0);
 }
 
 /* Decodes one code point at s[*p..len); returns it and advances *p, or
@@ -259,8 +275,8 @@ static cl_token_t *push_hashed(cl_features_t *f, const char *text, size_t len, c
             len--; /* do not cut a UTF-8 sequence */
         }
     }
+    memset(t->text, 0, sizeof t->text); /* whole: the word cache compares 8 bytes at a time */
     memcpy(t->text, text, len);
-    t->text[len] = '\0';
     t->kind = kind;
     t->flags = flags;
     if (hash != NULL) {
@@ -382,7 +398,8 @@ static const uint8_t byte_class[256] = {
 
 /* Reads a word starting at *p; fills the token. Returns 0, or -1 when out of
  * memory. A full token list is not an error: the rest is ignored. */
-static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, unsigned flags)
+static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, unsigned flags,
+                     int ready)
 {
     char raw[128], word[sizeof raw];
     size_t rn = 0, wn = 0;
@@ -530,11 +547,10 @@ static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, uns
         flags |= CL_TF_CAPS;
         f->caps_words++;
     }
-    if (is_negator_n(word, sn)) {
+    if (is_negator_n(word, sn, ready)) {
         flags |= CL_TF_NEGATOR;
     }
-    if (sn >= 3 && sn <= 8 && pthread_once(&filter_once, filter_build) == 0 &&
-        filter_maybe(contrast_filter, word, sn) &&
+    if (sn >= 3 && sn <= 8 && filter_maybe(&contrast_filter, word, sn, ready) &&
         in_list_n(word, sn, contrasts, COUNT(contrasts))) {
         flags |= CL_TF_CONTRAST;
     }
@@ -599,6 +615,7 @@ int cl_features_extract(cl_features_t *f, const char *s, size_t len)
     f->tok = keep;
     f->cap = cap;
     f->last_contrast = -1;
+    int ready = filters_ready() == 0;
     size_t p = 0;
     int run = 0;       /* current run of ! and ? */
     int prev_word = 0; /* the previous code point was part of a word */
@@ -620,7 +637,7 @@ int cl_features_extract(cl_features_t *f, const char *s, size_t len)
                                         (lb == 'x' && (p + 1 >= len || s[p + 1] != 'D')) ||
                                         (lb != 'x' && (prev_word || !link_at(s, len, p)))))) {
             run = 0;
-            if (read_word(f, s, len, &p, 0) != 0) {
+            if (read_word(f, s, len, &p, 0, ready) != 0) {
                 return -1;
             }
             prev_word = 1;
@@ -678,12 +695,12 @@ int cl_features_extract(cl_features_t *f, const char *s, size_t len)
                 return -1;
             }
         } else if (cp == '#' && !prev_word && is_word_cp(nx)) {
-            if (read_word(f, s, len, &p, CL_TF_HASHTAG) != 0) {
+            if (read_word(f, s, len, &p, CL_TF_HASHTAG, ready) != 0) {
                 return -1;
             }
         } else if (is_currency(cp) && is_digit_cp(nx)) {
             size_t before = f->n;
-            if (read_word(f, s, len, &p, 0) != 0) {
+            if (read_word(f, s, len, &p, 0, ready) != 0) {
                 return -1;
             }
             if (f->n > before && f->tok[f->n - 1].kind == CL_TOK_NUM) {
@@ -698,7 +715,7 @@ int cl_features_extract(cl_features_t *f, const char *s, size_t len)
             }
         } else if (is_word_cp(cp)) {
             p = start;
-            if (read_word(f, s, len, &p, 0) != 0) {
+            if (read_word(f, s, len, &p, 0, ready) != 0) {
                 return -1;
             }
             prev_word = 1;
