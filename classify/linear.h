@@ -103,6 +103,10 @@ void cl_lin_word(const struct cl_lin *lin, const cl_token_t *t, cl_lin_word_t *w
 void cl_lin_score_words(const struct cl_lin *lin, const cl_features_t *f, const cl_lexfeat_t *lx,
                         const cl_lin_word_t *const *words, double z[CL_LIN_NOUT]);
 
+/* Fills lin->fixed, the buckets of the whole-text features' names, for
+ * lin->mask (cl_lin_init and cl_lin_load do). */
+void cl_lin_set_fixed(cl_lin_t *lin);
+
 /* malloc() for the tables scoring reads at random (weights, the word
  * cache): 64-byte aligned and, from 2 MB up, on huge pages where the kernel
  * gives them (fewer TLB misses). Released with free(); NULL when out of

@@ -412,29 +412,22 @@ static double meta_logit(const cl_features_t *f, int asking, json_t *trace)
     return z;
 }
 
-/* The lexicon passes over f: fills s and returns the lexicon's complaint
- * logit; *sarcasm tells whether its sarcasm rule fired. */
-/* Where the word cache says a table's scan must look (tokens at[k][0..n[k])
- * for table k, lw[k][i] set for each of them). */
-typedef struct scan_at {
-    const cl_lexw_t *lw[CL_VOCAB_NLEX]; /* per table, per token */
-    const uint16_t *at[CL_VOCAB_NLEX];  /* per table, the tokens to look at */
-    size_t n[CL_VOCAB_NLEX];            /* how many */
-    const uint8_t *inner;               /* per token, bit k: it may continue a phrase of table k */
-} scan_at_t;
-
-/* One table's scan: over the tokens sa names, or over all of them. */
-static void scan_table(const cl_lex_t *lx, const cl_features_t *f, const scan_at_t *sa, int k,
+/* One table's scan: over the tokens the word cache names (vt), or over all
+ * of them. */
+static void scan_table(const cl_lex_t *lx, const cl_features_t *f, const cl_vtext_t *vt, int k,
                        cl_lex_cb cb, scan_t *s)
 {
-    if (sa != NULL) {
-        cl_lex_scan_inner(lx, f, sa->lw[k], sa->at[k], sa->n[k], sa->inner, 1u << k, cb, s);
+    if (vt != NULL) {
+        cl_lex_scan_inner(lx, f, vt->lw[k], vt->at[k], vt->n[k], vt->inner, 1u << k, cb, s);
     } else {
         cl_lex_scan(lx, f, NULL, cb, s);
     }
 }
 
-static double lex_scan(const cl_model_t *m, const cl_features_t *f, const scan_at_t *sa, scan_t *s,
+/* The lexicon passes over f: fills s and returns the lexicon's complaint
+ * logit; *sarcasm tells whether its sarcasm rule fired. vt: what the word
+ * cache gave f's tokens, or NULL. */
+static double lex_scan(const cl_model_t *m, const cl_features_t *f, const cl_vtext_t *vt, scan_t *s,
                        int *sarcasm, int *asking, int *lead_out)
 {
     static const char *const asking_words[] = {"how",  "what",  "when",   "where", "which", "who",
@@ -453,10 +446,10 @@ static double lex_scan(const cl_model_t *m, const cl_features_t *f, const scan_a
         }
         json_object_set_new(s->trace, "tokens", toks);
     }
-    scan_table(&m->complaint, f, sa, 0, on_complaint, s);
-    scan_table(&m->category, f, sa, 1, on_category, s);
-    scan_table(&m->polarity, f, sa, 2, on_polarity, s);
-    scan_table(&m->signal, f, sa, 3, on_signal, s);
+    scan_table(&m->complaint, f, vt, 0, on_complaint, s);
+    scan_table(&m->category, f, vt, 1, on_category, s);
+    scan_table(&m->polarity, f, vt, 2, on_polarity, s);
+    scan_table(&m->signal, f, vt, 3, on_signal, s);
     for (size_t i = 0; i < f->n; i++) {
         if ((f->tok[i].flags & CL_TF_HASHTAG) && strcmp(f->tok[i].text, "not") == 0) {
             s->sarcasm_cue = 1; /* "#not" */
@@ -544,42 +537,14 @@ int cl_model_classify_with(const cl_model_t *m, cl_features_t *fp, const char *t
     /* Each token's cached entry, spread per table for the scans and as
      * the linear model's per-word parts. explain keeps the direct path: it
      * is for humans, not speed. */
-    cl_lexw_t lwbuf[CL_VOCAB_NLEX][CL_MAX_TOKENS];
-    uint16_t atbuf[CL_VOCAB_NLEX][CL_MAX_TOKENS];
-    uint8_t inner[CL_MAX_TOKENS];
-    scan_at_t sa = {.lw = {lwbuf[0], lwbuf[1], lwbuf[2], lwbuf[3]},
-                    .at = {atbuf[0], atbuf[1], atbuf[2], atbuf[3]},
-                    .inner = inner};
-    const cl_lin_word_t *words[CL_MAX_TOKENS];
+    cl_vtext_t vt;
     int cached = m->vocab.cap > 0 && explain == NULL;
     if (cached) {
-        cl_vocab_t *v = (cl_vocab_t *)&m->vocab; /* the cache is the model's memo; see model.h */
-        static const cl_lexw_t unknown = {0};    /* not cached: the scans look it up */
-        cl_vocab_prefetch(v, f.tok, f.n);
-        for (size_t i = 0; i < f.n; i++) {
-            const cl_token_t *t = &f.tok[i];
-            words[i] = NULL;
-            inner[i] = 0; /* punctuation ends a phrase anyway */
-            if (t->kind == CL_TOK_PUNCT) {
-                continue;
-            }
-            const cl_vword_t *e = cl_vocab_get(v, t);
-            inner[i] = e != NULL ? e->inner : 0xFu;
-            /* a table's scan looks at a token only when the token is
-             * something in it (or is not cached, or its letter runs were
-             * cut: "sooo" also tries "so") */
-            unsigned scan = e != NULL && !(t->flags & CL_TF_ELONGATED) ? e->scan : 0xFu;
-            for (int k = 0; k < CL_VOCAB_NLEX; k++) {
-                if (scan & (1u << k)) {
-                    lwbuf[k][i] = e != NULL ? e->lex[k] : unknown;
-                    atbuf[k][sa.n[k]++] = (uint16_t)i;
-                }
-            }
-            words[i] = e != NULL && v->lin != NULL ? &e->lin : NULL;
-        }
+        /* the cache is the model's memo; see model.h */
+        cl_vocab_text((cl_vocab_t *)&m->vocab, &f, &vt);
     }
     int sarcasm = 0, asking = 0, lead = -1;
-    double z = lex_scan(m, &f, cached ? &sa : NULL, &s, &sarcasm, &asking, &lead);
+    double z = lex_scan(m, &f, cached ? &vt : NULL, &s, &sarcasm, &asking, &lead);
     r->sentiment = lex_sentiment(&f, &s, sarcasm);
     double psev[CL_NSEV] = {0};
     if (m->lin != NULL) {
@@ -591,7 +556,7 @@ int cl_model_classify_with(const cl_model_t *m, cl_features_t *fp, const char *t
         memcpy(lx.catz, s.catz, sizeof lx.catz);
         double out[CL_LIN_NOUT], pcat[CL_NCAT];
         if (cached && m->vocab.lin == m->lin) {
-            cl_lin_score_words(m->lin, &f, &lx, words, out);
+            cl_lin_score_words(m->lin, &f, &lx, vt.words, out);
         } else {
             cl_lin_score(m->lin, &f, &lx, out);
         }

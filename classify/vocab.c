@@ -130,6 +130,34 @@ const cl_vword_t *cl_vocab_get(cl_vocab_t *v, const cl_token_t *t)
     return e;
 }
 
+void cl_vocab_text(cl_vocab_t *v, const cl_features_t *f, cl_vtext_t *vt)
+{
+    static const cl_lexw_t unknown = {0}; /* not cached: the scans look it up */
+    memset(vt->n, 0, sizeof vt->n);
+    cl_vocab_prefetch(v, f->tok, f->n);
+    for (size_t i = 0; i < f->n; i++) {
+        const cl_token_t *t = &f->tok[i];
+        vt->words[i] = NULL;
+        vt->inner[i] = 0; /* punctuation ends a phrase anyway */
+        if (t->kind == CL_TOK_PUNCT) {
+            continue;
+        }
+        const cl_vword_t *e = cl_vocab_get(v, t);
+        vt->inner[i] = e != NULL ? e->inner : 0xFu;
+        /* a table's scan looks at a token only when the token is something
+         * in it (or is not cached, or its letter runs were cut: "sooo"
+         * also tries "so") */
+        unsigned scan = e != NULL && !(t->flags & CL_TF_ELONGATED) ? e->scan : 0xFu;
+        for (int k = 0; k < CL_VOCAB_NLEX; k++) {
+            if (scan & (1u << k)) {
+                vt->lw[k][i] = e != NULL ? e->lex[k] : unknown;
+                vt->at[k][vt->n[k]++] = (uint16_t)i;
+            }
+        }
+        vt->words[i] = e != NULL && v->lin != NULL ? &e->lin : NULL;
+    }
+}
+
 /* Adds the tokens of text to the cache. Returns 0, or -1 when out of
  * memory. */
 static int add_text(cl_vocab_t *v, cl_features_t *f, const char *text)

@@ -80,6 +80,23 @@ const cl_vword_t *cl_vocab_get(cl_vocab_t *v, const cl_token_t *t);
  * slots first, then the entries they point to. Changes nothing. */
 void cl_vocab_prefetch(const cl_vocab_t *v, const cl_token_t *tok, size_t n);
 
+/* What the cache gives the tokens of one text: for each table k, the
+ * tokens its scan must look at (at[k][0..n[k]), with lw[k][i] set for each
+ * token i among them) -- the tokens it has a term for, and those not cached
+ * or with cut letter runs; per token, whether it may continue a phrase of
+ * table k (bit k of inner), and its linear-model part (words, NULL: work it
+ * out directly). ~35 kB: on the stack, nothing allocated. */
+typedef struct cl_vtext {
+    cl_lexw_t lw[CL_VOCAB_NLEX][CL_MAX_TOKENS];
+    uint16_t at[CL_VOCAB_NLEX][CL_MAX_TOKENS];
+    size_t n[CL_VOCAB_NLEX];
+    uint8_t inner[CL_MAX_TOKENS];
+    const cl_lin_word_t *words[CL_MAX_TOKENS];
+} cl_vtext_t;
+
+/* Looks up (and adds) every token of f but punctuation; fills vt. */
+void cl_vocab_text(cl_vocab_t *v, const cl_features_t *f, cl_vtext_t *vt);
+
 /* Works out e for token t without the cache (what cl_vocab_get() stores). */
 void cl_vocab_word(const cl_vocab_t *v, const cl_token_t *t, cl_vword_t *e);
 
