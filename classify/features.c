@@ -6,104 +6,9 @@
 #include <string.h>
 #include <utf8proc.h>
 
-/* A short-list word with its length, so that a lookup skips most entries
- * without a call. */
-typedef struct word {
-    const char *s; /* the word */
-    size_t n;      /* strlen(s) */
-} word_t;
-/* clang-format off */
-#define W(s) {s, sizeof(s) - 1}
-/* clang-format on */
-
-/* Words that open a negation scope, besides anything ending in "n't" and
- * French elisions "n'est". Apostrophe-less spellings are how tweets write. */
-/* clang-format off */
-static const word_t negators[] = {
-    W("not"), W("no"), W("never"), W("cannot"), W("cant"), W("dont"), W("doesnt"), W("didnt"),
-    W("wont"), W("isnt"), W("wasnt"), W("arent"), W("werent"), W("havent"), W("hasnt"), W("hadnt"),
-    W("couldnt"), W("shouldnt"), W("wouldnt"), W("aint"), W("nothing"), W("nobody"), W("noone"),
-    W("nowhere"), W("neither"), W("nor"), W("without"), W("nunca"), W("nada"), W("nadie"), W("ni"),
-    W("jamas"), W("nao"), W("nem"), W("ne"), W("pas"), W("jamais"), W("aucun"), W("aucune"),
-    W("nicht"), W("kein"), W("keine"), W("keinen"), W("keiner"), W("nie"),
-};
-/* clang-format on */
-
-/* Capitalised words that are names, not shouting. */
-/* clang-format off */
-static const word_t acronyms[] = {
-    W("dm"), W("dms"), W("ups"), W("usps"), W("dhl"), W("tnt"), W("fedex"), W("usa"), W("uk"),
-    W("eu"), W("tv"), W("att"), W("isp"), W("lte"), W("sim"), W("pin"), W("sms"), W("otp"),
-    W("atm"), W("ssn"), W("id"), W("gps"), W("fyi"), W("ceo"), W("bbb"), W("fcc"), W("ftc"),
-    W("cfpb"), W("gdpr"), W("ios"), W("pc"), W("mac"), W("psn"), W("xbox"), W("ps4"), W("ps5"),
-    W("hd"), W("uhd"), W("vpn"), W("wifi"), W("dsl"), W("nyc"), W("la"), W("sfo"), W("lax"),
-    W("jfk"), W("lhr"), W("ord"), W("atl"), W("dfw"), W("ba"), W("aa"), W("klm"), W("bt"), W("ee"),
-    W("o2"), W("hbo"), W("nfl"), W("nba"), W("api"), W("url"), W("faq"), W("tsa"), W("nhs"),
-    W("hmrc"), W("irs"), W("pdf"), W("usb"), W("amp"), W("gmt"), W("est"), W("pst"), W("cst"),
-    W("utc"), W("am"), W("pm"), W("mph"), W("kg"),
-};
-/* clang-format on */
-
-/* Three-letter words that, written in capitals, are shouting rather than an
- * acronym or an airport code; shorter words never count, longer ones do. */
-/* clang-format off */
-static const word_t loud3[] = {
-    W("why"), W("not"), W("fix"), W("now"), W("wtf"), W("omg"), W("the"), W("and"), W("you"),
-    W("was"), W("bad"), W("sad"), W("yet"), W("all"), W("are"), W("how"), W("can"), W("too"),
-    W("get"), W("got"), W("has"), W("had"), W("did"), W("for"), W("any"), W("who"), W("her"),
-    W("his"), W("our"), W("out"), W("one"), W("day"), W("ffs"), W("smh"), W("lie"), W("lol"),
-    W("way"), W("off"), W("old"),
-};
-/* clang-format on */
-
-/* clang-format off */
-static const word_t contrasts[] = {
-    W("but"), W("however"), W("although"), W("though"), W("pero"), W("mais"), W("aber"),
-};
-/* clang-format on */
-
-int cl_in_list(const char *w, const char *const *list, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        /* the first byte settles almost every comparison without a call */
-        if (w[0] == list[i][0] && strcmp(w, list[i]) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
+#include "wordshape.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-/* cl_in_list() for a word of known length n: a list entry of another
- * length or first byte costs no call. The lists are short and fixed; their
- * lengths are taken once per call of the tokeniser's hot path otherwise. */
-static int in_list_n(const char *w, size_t n, const word_t *list, size_t count)
-{
-    for (size_t i = 0; i < count; i++) {
-        if (list[i].n == n && w[0] == list[i].s[0] && memcmp(w, list[i].s, n) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* cl_is_negator() for a word of known length n. */
-static int is_negator_n(const char *word, size_t n)
-{
-    if (n > 3 && memcmp(word + n - 3, "n't", 3) == 0) {
-        return 1;
-    }
-    if (n > 2 && word[0] == 'n' && word[1] == '\'') {
-        return 1; /* French: n'est, n'ai */
-    }
-    return in_list_n(word, n, negators, COUNT(negators));
-}
-
-int cl_is_negator(const char *word)
-{
-    return is_negator_n(word, strlen(word));
-}
 
 /* Decodes one code point at s[*p..len); returns it and advances *p, or
  * returns -1 and skips one byte when the bytes are not valid UTF-8. */
@@ -197,8 +102,15 @@ static void set_hash(cl_token_t *t, size_t len)
     t->fnv = len <= 4 ? t->fnv4 : cl_fnv(t->fnv4, t->text + 4, len - 4);
 }
 
-static cl_token_t *push(cl_features_t *f, const char *text, size_t len, cl_tok_kind_t kind,
-                        unsigned flags)
+/* The hashes of a token's text (set_hash()) when its maker worked them out
+ * on the way, over the bytes the token keeps. */
+typedef struct tok_hash {
+    uint32_t fnv, fnv4;
+} tok_hash_t;
+
+/* Appends a token; hash, when not NULL, holds its hashes. */
+static cl_token_t *push_hashed(cl_features_t *f, const char *text, size_t len, cl_tok_kind_t kind,
+                               unsigned flags, const tok_hash_t *hash)
 {
     if (f->n >= CL_MAX_TOKENS) {
         return NULL;
@@ -219,22 +131,34 @@ static cl_token_t *push(cl_features_t *f, const char *text, size_t len, cl_tok_k
             len--; /* do not cut a UTF-8 sequence */
         }
     }
+    memset(t->text, 0, sizeof t->text); /* whole: the word cache compares 8 bytes at a time */
     memcpy(t->text, text, len);
-    t->text[len] = '\0';
     t->kind = kind;
     t->flags = flags;
-    set_hash(t, len);
+    if (hash != NULL) {
+        t->len = len;
+        t->fnv = hash->fnv;
+        t->fnv4 = hash->fnv4;
+    } else {
+        set_hash(t, len);
+    }
     return t;
 }
 
-/* push() for callers that only care about running out of memory: a full
+/* push_hashed() for callers that only care about running out of memory: a full
  * token list is not an error, the rest of the text is simply not looked at. */
-static int add(cl_features_t *f, const char *text, size_t len, cl_tok_kind_t kind, unsigned flags)
+static int add_hashed(cl_features_t *f, const char *text, size_t len, cl_tok_kind_t kind,
+                      unsigned flags, const tok_hash_t *hash)
 {
-    if (push(f, text, len, kind, flags) == NULL && f->n < CL_MAX_TOKENS) {
+    if (push_hashed(f, text, len, kind, flags, hash) == NULL && f->n < CL_MAX_TOKENS) {
         return -1;
     }
     return 0;
+}
+
+static int add(cl_features_t *f, const char *text, size_t len, cl_tok_kind_t kind, unsigned flags)
+{
+    return add_hashed(f, text, len, kind, flags, NULL);
 }
 
 static int ci_prefix(const char *s, size_t len, size_t p, const char *prefix)
@@ -253,6 +177,13 @@ static int ci_prefix(const char *s, size_t len, size_t p, const char *prefix)
         }
     }
     return 1;
+}
+
+/* 1 when a link starts at s[p]. */
+static int link_at(const char *s, size_t len, size_t p)
+{
+    return ci_prefix(s, len, p, "http://") || ci_prefix(s, len, p, "https://") ||
+           ci_prefix(s, len, p, "www.");
 }
 
 /* Emoticons, longest first, with the token each one becomes. */
@@ -303,35 +234,71 @@ static int squeeze(char *w, size_t *len)
     return did;
 }
 
+/* Byte classes of the ASCII fast path: digit, lower-case and upper-case
+ * letter (0 for anything else, bytes of multi-byte characters included). */
+#define BC_DIGIT 1u
+#define BC_LOWER 2u
+#define BC_UPPER 4u
+/* clang-format off */
+static const uint8_t byte_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+    0, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0,
+    0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+/* clang-format on */
+
 /* Reads a word starting at *p; fills the token. Returns 0, or -1 when out of
  * memory. A full token list is not an error: the rest is ignored. */
-static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, unsigned flags)
+static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, unsigned flags,
+                     int ready)
 {
-    char raw[128];
-    size_t rn = 0;
-    int letters = 0, upper = 0, lower = 0, digits = 0, ascii = 1;
+    char raw[128], word[sizeof raw];
+    size_t rn = 0, wn = 0;
+    int letters = 0, upper = 0, lower = 0, digits = 0, ascii = 1, squeezed = 0;
     /* Most words are plain ASCII letters and digits: take them a byte at a
-     * time, as the loop below would, without decoding or property lookups. */
-    while (*p < len) {
-        unsigned char c = (unsigned char)s[*p];
-        if (c >= '0' && c <= '9') {
-            digits++;
-        } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
-            letters++;
-            if (c <= 'Z') {
-                upper++;
-            } else {
-                lower++;
-            }
-        } else {
+     * time, as the loop below would, without decoding or property lookups,
+     * and lower-case and squeeze them (see squeeze()) on the way. */
+    uint32_t h = CL_FNV_BASIS, h4 = 0; /* FNV-1a of word[0..wn), of its first 4 bytes */
+    size_t at = *p;                    /* in a register: the stores to raw and word may alias *p */
+    for (; at < len; at++) {
+        unsigned char c = (unsigned char)s[at];
+        unsigned cls = byte_class[c];
+        if (cls == 0) {
             break;
         }
+        digits += (int)(cls & BC_DIGIT);
+        lower += (int)(cls >> 1 & 1u);
+        upper += (int)(cls >> 2 & 1u);
+        unsigned char lc = (unsigned char)(c | (cls & BC_UPPER) << 3); /* 'A' | 0x20 = 'a' */
         if (rn < sizeof raw) {
             raw[rn++] = (char)c;
+            if (lc >= 'a' && wn >= 2 && word[wn - 1] == (char)lc && word[wn - 2] == (char)lc) {
+                squeezed = 1;
+            } else {
+                if (wn < CL_TOKEN_MAX - 1) {
+                    h = (h ^ lc) * CL_FNV_PRIME;
+                }
+                if (wn == 3) {
+                    h4 = h;
+                }
+                word[wn++] = (char)lc;
+            }
         }
-        (*p)++;
     }
-    while (*p < len) {
+    *p = at;
+    letters = upper + lower;
+    /* The word ends here, all ASCII, unless what follows may continue it
+     * (an apostrophe, a hyphen, a separator inside a number, or a byte of
+     * a multi-byte character): then the loop below decides, a code point
+     * at a time. */
+    unsigned char end = *p < len ? (unsigned char)s[*p] : ' ';
+    int done = end < 0x80 && end != '\'' && end != '-' && end != '.' && end != ',' && end != ':';
+    while (!done && *p < len) {
         size_t q = *p;
         int32_t cp = next_cp(s, len, &q);
         int keep = is_word_cp(cp);
@@ -393,14 +360,15 @@ static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, uns
     if (letters == 0 && digits > 0) {
         return add(f, "<num>", 5, CL_TOK_NUM, flags);
     }
-    char word[sizeof raw];
-    size_t wn;
-    if (ascii) {
+    if (done) {
+        /* word and squeezed are already what the lines below would make */
+    } else if (ascii) {
         for (size_t i = 0; i < rn; i++) {
             char c = raw[i];
             word[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
         }
         wn = rn;
+        squeezed = squeeze(word, &wn);
     } else {
         /* utf8proc_map() without its allocation: decompose into code points
          * on the stack, re-encode in place. A word is at most 128 bytes, so
@@ -423,31 +391,41 @@ static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, uns
         if (wn == 0) {
             return 0;
         }
+        squeezed = squeeze(word, &wn);
     }
-    if (squeeze(word, &wn)) {
+    if (squeezed) {
         flags |= CL_TF_ELONGATED;
     }
     size_t sn = wn < sizeof word ? wn : sizeof word - 1; /* strlen(word) */
     word[sn] = '\0';
-    if (upper >= 3 && lower == 0 && !in_list_n(word, sn, acronyms, COUNT(acronyms)) &&
-        (upper >= 4 || in_list_n(word, sn, loud3, COUNT(loud3)))) {
+    if (upper >= 3 && lower == 0 && !cl_shape_acronym(word, sn) &&
+        (upper >= 4 || cl_shape_loud3(word, sn))) {
         flags |= CL_TF_CAPS;
         f->caps_words++;
     }
-    if (is_negator_n(word, sn)) {
+    if (cl_shape_negator(word, sn, ready)) {
         flags |= CL_TF_NEGATOR;
     }
-    if (sn >= 3 && sn <= 8 && in_list_n(word, sn, contrasts, COUNT(contrasts))) {
+    if (cl_shape_contrast(word, sn, ready)) {
         flags |= CL_TF_CONTRAST;
     }
     f->words++;
-    return add(f, word, wn, CL_TOK_WORD, flags);
+    tok_hash_t hash = {h, wn >= 4 ? h4 : h};
+    return add_hashed(f, word, wn, CL_TOK_WORD, flags, done ? &hash : NULL);
 }
 
 /* Skips the rest of a URL or mention: everything up to white space. */
 static void skip_to_space(const char *s, size_t len, size_t *p)
 {
     while (*p < len) {
+        unsigned char c = (unsigned char)s[*p];
+        if (c < 0x80) {
+            if (c <= 0x20 || c == 0x7f) {
+                return; /* is_space() of an ASCII byte */
+            }
+            (*p)++;
+            continue;
+        }
         size_t q = *p;
         if (is_space(next_cp(s, len, &q))) {
             return;
@@ -492,6 +470,7 @@ int cl_features_extract(cl_features_t *f, const char *s, size_t len)
     f->tok = keep;
     f->cap = cap;
     f->last_contrast = -1;
+    int ready = cl_shape_ready() == 0;
     size_t p = 0;
     int run = 0;       /* current run of ! and ? */
     int prev_word = 0; /* the previous code point was part of a word */
@@ -507,14 +486,43 @@ int cl_features_extract(cl_features_t *f, const char *s, size_t len)
             p++;
             continue;
         }
-        if ((b >= '0' && b <= '9') ||
-            ((b | 0x20) >= 'a' && (b | 0x20) <= 'z' && (b | 0x20) != 'x' && (b | 0x20) != 'h' &&
-             (b | 0x20) != 'w')) {
+        unsigned char lb = (unsigned char)(b | 0x20);
+        if ((b >= '0' && b <= '9') || (lb >= 'a' && lb <= 'z' &&
+                                       ((lb != 'x' && lb != 'h' && lb != 'w') ||
+                                        (lb == 'x' && (p + 1 >= len || s[p + 1] != 'D')) ||
+                                        (lb != 'x' && (prev_word || !link_at(s, len, p)))))) {
             run = 0;
-            if (read_word(f, s, len, &p, 0) != 0) {
+            if (read_word(f, s, len, &p, 0, ready) != 0) {
                 return -1;
             }
             prev_word = 1;
+            continue;
+        }
+        if (b == '!' || b == '?') {
+            /* what the general code below does for them, in short */
+            run++;
+            if (b == '!') {
+                f->exclaim++;
+            } else {
+                f->question++;
+            }
+            if (run > f->exclaim_run && f->exclaim > 0) {
+                f->exclaim_run = run;
+            }
+            if (add(f, b == '!' ? "!" : "?", 1, CL_TOK_PUNCT, 0) != 0) {
+                return -1;
+            }
+            prev_word = 0;
+            p++;
+            continue;
+        }
+        if (b == ',') {
+            run = 0;
+            if (add(f, ",", 1, CL_TOK_PUNCT, 0) != 0) {
+                return -1;
+            }
+            prev_word = 0;
+            p++;
             continue;
         }
         int32_t cp = next_cp(s, len, &p);
@@ -535,21 +543,19 @@ int cl_features_extract(cl_features_t *f, const char *s, size_t len)
             if (add(f, "@user", 5, CL_TOK_MENTION, 0) != 0) {
                 return -1;
             }
-        } else if (!prev_word &&
-                   (ci_prefix(s, len, start, "http://") || ci_prefix(s, len, start, "https://") ||
-                    ci_prefix(s, len, start, "www."))) {
+        } else if (!prev_word && link_at(s, len, start)) {
             skip_to_space(s, len, &p);
             f->urls++;
             if (add(f, "<url>", 5, CL_TOK_URL, 0) != 0) {
                 return -1;
             }
         } else if (cp == '#' && !prev_word && is_word_cp(nx)) {
-            if (read_word(f, s, len, &p, CL_TF_HASHTAG) != 0) {
+            if (read_word(f, s, len, &p, CL_TF_HASHTAG, ready) != 0) {
                 return -1;
             }
         } else if (is_currency(cp) && is_digit_cp(nx)) {
             size_t before = f->n;
-            if (read_word(f, s, len, &p, 0) != 0) {
+            if (read_word(f, s, len, &p, 0, ready) != 0) {
                 return -1;
             }
             if (f->n > before && f->tok[f->n - 1].kind == CL_TOK_NUM) {
@@ -564,7 +570,7 @@ int cl_features_extract(cl_features_t *f, const char *s, size_t len)
             }
         } else if (is_word_cp(cp)) {
             p = start;
-            if (read_word(f, s, len, &p, 0) != 0) {
+            if (read_word(f, s, len, &p, 0, ready) != 0) {
                 return -1;
             }
             prev_word = 1;

@@ -76,6 +76,46 @@ static uint32_t term_hash(const char *s)
     return mem_hash(s, strlen(s));
 }
 
+static uint32_t lead_key(uint32_t h)
+{
+    return h != 0 ? h : 1;
+}
+
+/* A set of hashes in n slots (a power of two, never full). */
+static void hset_add(uint32_t *set, size_t n, uint32_t h)
+{
+    size_t mask = n - 1;
+    uint32_t key = lead_key(h);
+    size_t at = key & mask;
+    while (set[at] != 0 && set[at] != key) {
+        at = (at + 1) & mask;
+    }
+    set[at] = key;
+}
+
+static int hset_has(const uint32_t *set, size_t n, uint32_t h)
+{
+    size_t mask = n - 1;
+    uint32_t key = lead_key(h);
+    for (size_t at = key & mask; set[at] != 0; at = (at + 1) & mask) {
+        if (set[at] == key) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void add_lead(cl_lex_t *lx, uint32_t h)
+{
+    hset_add(lx->lead, lx->nlead, h);
+}
+
+/* 0 when no phrase of lx begins with the words whose index hash is h. */
+static int has_lead(const cl_lex_t *lx, uint32_t h)
+{
+    return hset_has(lx->lead, lx->nlead, h);
+}
+
 /* The hash index over exact terms (sorted: equal terms are adjacent) and
  * the prefix lengths: matching a text costs one hash and about one strcmp
  * per lookup instead of a binary search. */
@@ -128,6 +168,37 @@ static int build_index(cl_lex_t *lx)
         }
         lx->first[at] = (uint32_t)i + 1;
         lx->fhash[at] = h;
+    }
+    /* The leading words of phrases, by hash: a phrase is only tried while
+     * the tokens that follow can still begin one. 0 marks an empty slot,
+     * so a hash of 0 is stored as 1 (a false "maybe" costs a compare). */
+    size_t leads = 0; /* words after the first: as many leads, as many inner words */
+    for (size_t i = 0; i < lx->nexact; i++) {
+        for (const char *sp = strchr(lx->exact[i]->term, ' '); sp != NULL;
+             sp = strchr(sp + 1, ' ')) {
+            leads++;
+        }
+    }
+    lx->nlead = 16;
+    while (lx->nlead < 2 * leads + 2) {
+        lx->nlead *= 2;
+    }
+    lx->lead = calloc(lx->nlead, sizeof *lx->lead);
+    lx->inner = calloc(lx->nlead, sizeof *lx->inner);
+    if (lx->lead == NULL || lx->inner == NULL) {
+        return -1;
+    }
+    for (size_t i = 0; i < lx->nexact; i++) {
+        const char *t = lx->exact[i]->term;
+        for (const char *sp = strchr(t, ' '); sp != NULL; sp = strchr(sp + 1, ' ')) {
+            add_lead(lx, mem_hash(t, (size_t)(sp - t)));
+            const char *end = strchr(sp + 1, ' ');
+            size_t wl = end != NULL ? (size_t)(end - sp - 1) : strlen(sp + 1);
+            hset_add(lx->inner, lx->nlead, mem_hash(sp + 1, wl));
+        }
+        if (strchr(t, ' ') != NULL) {
+            add_lead(lx, term_hash(t));
+        }
     }
     /* Prefixes chained by their first 4 bytes, in list order (longest
      * first), so a word only tries the prefixes it can match. */
@@ -228,7 +299,11 @@ void cl_lex_free(cl_lex_t *lx)
     free(lx->first);
     free(lx->pslot);
     free(lx->pnext);
-    lx->first = lx->pslot = lx->pnext = NULL;
+    free(lx->lead);
+    free(lx->inner);
+    lx->inner = NULL;
+    lx->nlead = 0;
+    lx->first = lx->pslot = lx->pnext = lx->lead = NULL;
     lx->slot = NULL;
     lx->plen = NULL;
     lx->nslot = 0;
@@ -364,6 +439,9 @@ int cl_lex_word(const cl_lex_t *lx, const cl_token_t *t, cl_lexw_t *w)
         return -1;
     }
     unsigned flags = CL_LW_KNOWN | (unsigned)phrase_words(lx, t) << 4;
+    if (hset_has(lx->inner, lx->nlead, fin(t->fnv))) {
+        flags |= CL_LW_INNER;
+    }
     size_t at = lower_bound(lx, t->text, fin(t->fnv)), n = 0;
     while (at + n < lx->nexact && strcmp(lx->exact[at + n]->term, t->text) == 0) {
         n++;
@@ -390,7 +468,7 @@ int cl_lex_word(const cl_lex_t *lx, const cl_token_t *t, cl_lexw_t *w)
  * cb. lw: the token's cl_lex_word(), or NULL. Returns the tokens used, 0
  * when nothing matched. */
 static size_t match_at(const cl_lex_t *lx, const cl_features_t *f, size_t i, const cl_lexw_t *lw,
-                       cl_lex_cb cb, void *arg)
+                       const uint8_t *inner, unsigned bit, cl_lex_cb cb, void *arg)
 {
     char key[CL_LEX_MAX_WORDS * CL_TOKEN_MAX + CL_LEX_MAX_WORDS];
     const cl_token_t *t = &f->tok[i];
@@ -413,7 +491,13 @@ static size_t match_at(const cl_lex_t *lx, const cl_features_t *f, size_t i, con
         h[1] = t->fnv;
         while (kn < kmax && i + kn < f->n && f->tok[i + kn].kind != CL_TOK_PUNCT) {
             const cl_token_t *u = &f->tok[i + kn];
+            if (inner != NULL && !(inner[i + kn] & bit)) {
+                break; /* the word is in no phrase but as its first */
+            }
             h[kn + 1] = cl_fnv(cl_fnv(h[kn], " ", 1), u->text, u->len);
+            if (!has_lead(lx, fin(h[kn + 1]))) {
+                break; /* no phrase begins so: none this long or longer matches */
+            }
             kn++;
         }
         for (size_t k = kn; k >= 2 && used == 0; k--) {
@@ -465,12 +549,35 @@ void cl_lex_scan(const cl_lex_t *lx, const cl_features_t *f, const cl_lexw_t *lw
             i++;
             continue;
         }
-        if (lw != NULL && lw[i].flags == CL_LW_KNOWN && lw[i].n == 0 &&
+        if (lw != NULL && (lw[i].flags & ~CL_LW_INNER) == CL_LW_KNOWN && lw[i].n == 0 &&
             !(f->tok[i].flags & CL_TF_ELONGATED)) {
             i++; /* the common case: a word that is in no term of the table */
             continue;
         }
-        size_t used = match_at(lx, f, i, lw != NULL ? &lw[i] : NULL, cb, arg);
+        size_t used = match_at(lx, f, i, lw != NULL ? &lw[i] : NULL, NULL, 0, cb, arg);
         i += used ? used : 1;
+    }
+}
+
+void cl_lex_scan_at(const cl_lex_t *lx, const cl_features_t *f, const cl_lexw_t *lw,
+                    const uint16_t *at, size_t n, cl_lex_cb cb, void *arg)
+{
+    cl_lex_scan_inner(lx, f, lw, at, n, NULL, 0, cb, arg);
+}
+
+void cl_lex_scan_inner(const cl_lex_t *lx, const cl_features_t *f, const cl_lexw_t *lw,
+                       const uint16_t *at, size_t n, const uint8_t *inner, unsigned bit,
+                       cl_lex_cb cb, void *arg)
+{
+    /* cl_lex_scan() steps over every other token one at a time, so only
+     * where a match leaves the scan (past the tokens it covered) matters */
+    size_t next = 0;
+    for (size_t j = 0; j < n; j++) {
+        size_t i = at[j];
+        if (i < next) {
+            continue; /* covered by the phrase matched before it */
+        }
+        size_t used = match_at(lx, f, i, &lw[i], inner, bit, cb, arg);
+        next = i + (used ? used : 1);
     }
 }

@@ -44,6 +44,11 @@ typedef struct cl_lex {
     uint32_t *first;          /* hash set: 1 + index of a phrase whose first word it is; owned */
     uint32_t *pslot;          /* prefix index by first 4 bytes: 1 + first prefix; owned */
     uint32_t *pnext;          /* next prefix with the same 4 bytes (1 + index), 0 end; owned */
+    uint32_t *lead;           /* hash set of the index hashes of the first 2, 3.. words of
+                                 each phrase, 0 empty; owned */
+    size_t nlead;             /* its slots, a power of two */
+    uint32_t *inner;          /* hash set of the index hashes of phrases' later words, 0
+                                 empty; nlead slots; owned */
 } cl_lex_t;
 
 /* Indexes a table (borrowed: it must outlive lx) after checking every term.
@@ -69,6 +74,7 @@ typedef struct cl_lexw {
 
 #define CL_LW_KNOWN        0x1u /* the fields are filled in; without it the scan looks the token up */
 #define CL_LW_PREFIX       0x4u /* no exact term, but a prefix term matches: look it up */
+#define CL_LW_INNER        0x8u /* may be a later word of a phrase (by hash: maybe) */
 #define CL_LW_WORDS(flags) (((flags) >> 4) & 0x7u) /* words of the longest phrase it starts */
 
 /* Works out *w for token t (whose text, len, fnv and fnv4 are set) in lx.
@@ -81,6 +87,19 @@ int cl_lex_word(const cl_lex_t *lx, const cl_token_t *t, cl_lexw_t *w);
  * entry without CL_LW_KNOWN is looked up): the matches are the same. */
 void cl_lex_scan(const cl_lex_t *lx, const cl_features_t *f, const cl_lexw_t *lw, cl_lex_cb cb,
                  void *arg);
+
+/* cl_lex_scan() that looks only at the tokens at[0..n) (ascending): every
+ * token the scan would not skip at once (see CL_VOCAB_SCAN) must be among
+ * them, and lw[i] set for each. The matches are the same. */
+void cl_lex_scan_at(const cl_lex_t *lx, const cl_features_t *f, const cl_lexw_t *lw,
+                    const uint16_t *at, size_t n, cl_lex_cb cb, void *arg);
+
+/* cl_lex_scan_at() also told, by inner[i] & bit, which tokens may be a
+ * later word of a phrase (their CL_LW_INNER; set for a token not looked up):
+ * a phrase is not tried past a token that cannot continue it. */
+void cl_lex_scan_inner(const cl_lex_t *lx, const cl_features_t *f, const cl_lexw_t *lw,
+                       const uint16_t *at, size_t n, const uint8_t *inner, unsigned bit,
+                       cl_lex_cb cb, void *arg);
 
 /* The tables (wordlists.c) and their sizes. */
 extern const cl_term_t cl_complaint_terms[]; /* w, w_neg; aux CL_TERM_* */

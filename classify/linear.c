@@ -1,14 +1,9 @@
-/* linear.c -- hashed features, scoring and the model file (linear.h). */
+/* linear.c -- hashed features and scoring (linear.h); the model in memory
+ * and its file are linfile.c's. */
 #include "linear.h"
 
-#include <errno.h>
-#include <jansson.h>
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-#include "sha256.h"
 
 #define FNV_BASIS       2166136261u
 #define FNV_PRIME       16777619u
@@ -79,6 +74,57 @@ uint32_t cl_lin_bucket(const cl_lin_t *lin, uint32_t h)
     return mix(h) & lin->mask;
 }
 
+/* The whole-text features (tail_features), by index into lin->fixed: their
+ * names are constant, so their buckets are worked out once per model
+ * instead of hashing the names again for every text. */
+enum {
+    FX_BIAS = 0,
+    FX_META, /* m:exclaim m:question m:caps m:url m:mention m:emoji */
+    FX_EXCLAIM_RUN = FX_META + 6,
+    FX_SHOUTING,
+    FX_LEN, /* m:len0 .. m:len4 */
+    FX_LXZ = FX_LEN + 5,
+    FX_LXSENT,
+    FX_NOCAT,
+    FX_CAT,                    /* lx:cat0 .. */
+    FX_SIG = FX_CAT + CL_NCAT, /* lx:sig0 .. */
+    FX_CRITICAL = FX_SIG + CL_NSIG,
+    FX_SARCASM,
+    FX_N
+};
+_Static_assert(FX_N <= CL_LIN_NFIXED, "CL_LIN_NFIXED too small for the whole-text features");
+
+static const char *const meta_names[] = {"m:exclaim", "m:question", "m:caps",
+                                         "m:url",     "m:mention",  "m:emoji"};
+static const char *const len_names[] = {"m:len0", "m:len1", "m:len2", "m:len3", "m:len4"};
+
+void cl_lin_set_fixed(cl_lin_t *lin)
+{
+    char name[24];
+    lin->fixed[FX_BIAS] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, "m:bias"));
+    for (int i = 0; i < 6; i++) {
+        lin->fixed[FX_META + i] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, meta_names[i]));
+    }
+    lin->fixed[FX_EXCLAIM_RUN] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, "m:exclaim_run"));
+    lin->fixed[FX_SHOUTING] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, "m:shouting"));
+    for (int i = 0; i < 5; i++) {
+        lin->fixed[FX_LEN + i] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, len_names[i]));
+    }
+    lin->fixed[FX_LXZ] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, "lx:z"));
+    lin->fixed[FX_LXSENT] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, "lx:sent"));
+    lin->fixed[FX_NOCAT] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, "lx:nocat"));
+    for (int c = 0; c < CL_NCAT; c++) {
+        snprintf(name, sizeof name, "lx:cat%d", c);
+        lin->fixed[FX_CAT + c] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, name));
+    }
+    for (int b = 0; b < CL_NSIG; b++) {
+        snprintf(name, sizeof name, "lx:sig%d", b);
+        lin->fixed[FX_SIG + b] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, name));
+    }
+    lin->fixed[FX_CRITICAL] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, "lx:critical"));
+    lin->fixed[FX_SARCASM] = cl_lin_bucket(lin, fnv_str(FNV_BASIS, "lx:sarcasm"));
+}
+
 /* The features of token i (not punctuation): its unigram, the opening
  * word when *first is set (then cleared), the bigram with the next token,
  * a word's character n-grams. */
@@ -104,6 +150,12 @@ static void token_features(const cl_features_t *f, size_t i, int *first, cl_hash
 
 static void tail_features(const cl_features_t *f, const cl_lexfeat_t *lx, cl_hash_cb cb, void *arg);
 
+/* The text's length bucket: m:len0 .. m:len4. */
+static int len_bucket(const cl_features_t *f)
+{
+    return f->words < 4 ? 0 : f->words < 8 ? 1 : f->words < 16 ? 2 : f->words < 32 ? 3 : 4;
+}
+
 void cl_lin_features(const cl_features_t *f, const cl_lexfeat_t *lx, cl_hash_cb cb, void *arg)
 {
     int first = 1;
@@ -121,12 +173,10 @@ void cl_lin_features(const cl_features_t *f, const cl_lexfeat_t *lx, cl_hash_cb 
  * scoring sums some as doubles: their order is kept. */
 static void tail_features(const cl_features_t *f, const cl_lexfeat_t *lx, cl_hash_cb cb, void *arg)
 {
-    static const char *const meta[] = {"m:exclaim", "m:question", "m:caps",
-                                       "m:url",     "m:mention",  "m:emoji"};
     int counts[] = {f->exclaim, f->question, f->caps_words, f->urls, f->mentions, f->emoji};
-    for (size_t i = 0; i < sizeof meta / sizeof meta[0]; i++) {
+    for (size_t i = 0; i < sizeof meta_names / sizeof meta_names[0]; i++) {
         if (counts[i] > 0) {
-            cb(fnv_str(FNV_BASIS, meta[i]), (float)cap(counts[i], 3), arg);
+            cb(fnv_str(FNV_BASIS, meta_names[i]), (float)cap(counts[i], 3), arg);
         }
     }
     if (f->exclaim_run >= 3) {
@@ -135,9 +185,7 @@ static void tail_features(const cl_features_t *f, const cl_lexfeat_t *lx, cl_has
     if (f->letters >= 12 && f->upper * 10 >= f->letters * 8) {
         cb(fnv_str(FNV_BASIS, "m:shouting"), 1.0f, arg);
     }
-    static const char *const lens[] = {"m:len0", "m:len1", "m:len2", "m:len3", "m:len4"};
-    int lb = f->words < 4 ? 0 : f->words < 8 ? 1 : f->words < 16 ? 2 : f->words < 32 ? 3 : 4;
-    cb(fnv_str(FNV_BASIS, lens[lb]), 1.0f, arg);
+    cb(fnv_str(FNV_BASIS, len_names[len_bucket(f)]), 1.0f, arg);
     if (lx == NULL) {
         return;
     }
@@ -282,8 +330,10 @@ static void add_gram_row(uint32_t h, float v, void *arg)
 void cl_lin_word(const cl_lin_t *lin, const cl_token_t *t, cl_lin_word_t *w)
 {
     memset(w, 0, sizeof *w);
-    w->bw = mix(fnv_str(fnv_str(FNV_BASIS, "w:"), t->text)) & lin->mask;
-    w->bn = mix(fnv_str(fnv_str(FNV_BASIS, "n:"), t->text)) & lin->mask;
+    uint32_t bw = mix(fnv_str(fnv_str(FNV_BASIS, "w:"), t->text)) & lin->mask;
+    uint32_t bn = mix(fnv_str(fnv_str(FNV_BASIS, "n:"), t->text)) & lin->mask;
+    memcpy(w->rw, lin->q + (size_t)bw * CL_LIN_QSTRIDE, sizeof w->rw);
+    memcpy(w->rn, lin->q + (size_t)bn * CL_LIN_QSTRIDE, sizeof w->rn);
     w->bs = mix(fnv_str(fnv_str(FNV_BASIS, "s:"), t->text)) & lin->mask;
     w->hb = fnv_mem(fnv_str(fnv_str(FNV_BASIS, "b:"), t->text), " ", 1);
     if (t->kind == CL_TOK_WORD) {
@@ -292,14 +342,61 @@ void cl_lin_word(const cl_lin_t *lin, const cl_token_t *t, cl_lin_word_t *w)
     }
 }
 
-/* Adds a bucket of value 1 to a (add_feature_q without the hashing). */
-static void qacc_push(qacc_t *a, uint32_t b)
+/* Adds bucket b of value v to a (add_feature_q without the hashing). */
+static void qacc_add(qacc_t *a, uint32_t b, float v)
 {
     __builtin_prefetch(a->lin->q + (size_t)b * CL_LIN_QSTRIDE);
     a->bucket[a->n] = b;
-    a->value[a->n] = 1.0f;
+    a->value[a->n] = v;
     if (++a->n == QCHUNK) {
         qacc_flush(a);
+    }
+}
+
+/* tail_features() through lin->fixed: the same features, values and order. */
+static void tail_fixed(qacc_t *a, const cl_features_t *f, const cl_lexfeat_t *lx)
+{
+    const uint32_t *fx = a->lin->fixed;
+    int counts[] = {f->exclaim, f->question, f->caps_words, f->urls, f->mentions, f->emoji};
+    for (int i = 0; i < 6; i++) {
+        if (counts[i] > 0) {
+            qacc_add(a, fx[FX_META + i], (float)cap(counts[i], 3));
+        }
+    }
+    if (f->exclaim_run >= 3) {
+        qacc_add(a, fx[FX_EXCLAIM_RUN], 1.0f);
+    }
+    if (f->letters >= 12 && f->upper * 10 >= f->letters * 8) {
+        qacc_add(a, fx[FX_SHOUTING], 1.0f);
+    }
+    qacc_add(a, fx[FX_LEN + len_bucket(f)], 1.0f);
+    if (lx == NULL) {
+        return;
+    }
+    qacc_add(a, fx[FX_LXZ], (float)(clamp(lx->z, -5, 5) / 2));
+    qacc_add(a, fx[FX_LXSENT], (float)lx->sentiment);
+    int any = 0;
+    for (int c = 0; c < CL_NCAT; c++) {
+        any |= lx->catz[c] > 0;
+    }
+    if (!any) {
+        qacc_add(a, fx[FX_NOCAT], 1.0f);
+    }
+    for (int c = 0; c < CL_NCAT; c++) {
+        if (lx->catz[c] > 0) {
+            qacc_add(a, fx[FX_CAT + c], (float)(clamp(lx->catz[c], 0, 5) / 2));
+        }
+    }
+    for (int b = 0; b < CL_NSIG; b++) {
+        if (lx->signals & (1u << b)) {
+            qacc_add(a, fx[FX_SIG + b], 1.0f);
+        }
+    }
+    if (lx->critical) {
+        qacc_add(a, fx[FX_CRITICAL], 1.0f);
+    }
+    if (lx->sarcasm) {
+        qacc_add(a, fx[FX_SARCASM], 1.0f);
     }
 }
 
@@ -318,8 +415,13 @@ void cl_lin_score_words(const cl_lin_t *lin, const cl_features_t *f, const cl_le
     memset(a.other, 0, sizeof a.other);
     /* The features of cl_lin_features() in its order where the order
      * matters (the double sums of the tail); the integer sums of value-1
-     * and n-gram features are exact in any order. */
-    add_feature_q(fnv_str(FNV_BASIS, "m:bias"), 1.0f, &a);
+     * and n-gram features are exact in any order, so a cached word's
+     * unigram row and n-gram sum are added at once, and only the bigrams
+     * (which depend on the next word) are looked up, prefetched first. */
+    qacc_add(&a, lin->fixed[FX_BIAS], 1.0f);
+    /* the cached sums go to local lanes the compiler keeps in registers
+     * (a's escape to the calls below) */
+    int32_t one[CL_LIN_QSTRIDE] = {0}, gram[CL_LIN_QSTRIDE] = {0};
     int first = 1;
     for (size_t i = 0; i < f->n; i++) {
         const cl_token_t *t = &f->tok[i];
@@ -331,296 +433,32 @@ void cl_lin_score_words(const cl_lin_t *lin, const cl_features_t *f, const cl_le
             token_features(f, i, &first, add_feature_q, &a);
             continue;
         }
-        qacc_push(&a, (t->flags & CL_TF_NEGATED) ? w->bn : w->bw);
+        const int16_t *row = (t->flags & CL_TF_NEGATED) ? w->rn : w->rw;
+        for (int k = 0; k < CL_LIN_QSTRIDE; k++) {
+            one[k] += row[k];
+        }
         if (first && t->kind != CL_TOK_MENTION && t->kind != CL_TOK_URL) {
-            qacc_push(&a, w->bs);
+            qacc_add(&a, w->bs, 1.0f);
             first = 0;
         }
         if (i + 1 < f->n && f->tok[i + 1].kind != CL_TOK_PUNCT) {
-            qacc_push(&a, mix(fnv_str(w->hb, f->tok[i + 1].text)) & lin->mask);
+            const cl_token_t *u = &f->tok[i + 1];
+            qacc_add(&a, mix(fnv_mem(w->hb, u->text, u->len)) & lin->mask, 1.0f);
         }
         if (t->kind == CL_TOK_WORD) {
             for (int k = 0; k < CL_LIN_QSTRIDE; k++) {
-                a.gram[k] += w->gram[k];
+                gram[k] += w->gram[k];
             }
         }
     }
-    tail_features(f, lx, add_feature_q, &a);
+    tail_fixed(&a, f, lx);
     qacc_flush(&a);
+    for (int k = 0; k < CL_LIN_QSTRIDE; k++) {
+        a.one[k] += one[k];
+        a.gram[k] += gram[k];
+    }
     for (int k = 0; k < CL_LIN_NOUT; k++) {
         z[k] =
             ((double)a.one[k] + (double)CHAR_GRAM_VALUE * a.gram[k] + a.other[k]) * lin->scale[k];
     }
-}
-
-int cl_lin_init(cl_lin_t *lin, unsigned bits)
-{
-    memset(lin, 0, sizeof *lin);
-    lin->bits = bits;
-    lin->mask = (1u << bits) - 1;
-    lin->w = calloc((size_t)1 << bits, sizeof(float) * CL_LIN_NOUT);
-    if (lin->w == NULL) {
-        return -1;
-    }
-    for (int k = 0; k < CL_LIN_NOUT; k++) {
-        lin->scale[k] = 1.0f;
-    }
-    snprintf(lin->name, sizeof lin->name, "outcry-linear/%u", CL_LIN_VERSION);
-    return 0;
-}
-
-void cl_lin_free(cl_lin_t *lin)
-{
-    if (lin == NULL) {
-        return;
-    }
-    free(lin->w);
-    free(lin->q);
-    free(lin->meta);
-    memset(lin, 0, sizeof *lin);
-}
-
-static int16_t to_q(float w, float scale)
-{
-    long q = lrintf(w / scale);
-    return (int16_t)(q > 32767 ? 32767 : q < -32767 ? -32767 : q);
-}
-
-/* The scoring copy of the weights: rows of CL_LIN_QSTRIDE int16 (the
- * outputs, then zeros), 32-byte aligned, so that a feature's weights are one
- * aligned half cache line. NULL when out of memory. */
-static int16_t *q_alloc(unsigned bits)
-{
-    size_t bytes = sizeof(int16_t) * ((size_t)CL_LIN_QSTRIDE << bits);
-    int16_t *q = aligned_alloc(64, bytes);
-    if (q != NULL) {
-        memset(q, 0, bytes);
-    }
-    return q;
-}
-
-int cl_lin_quantise(cl_lin_t *lin)
-{
-    size_t nb = (size_t)1 << lin->bits;
-    free(lin->q);
-    lin->q = q_alloc(lin->bits);
-    if (lin->q == NULL) {
-        return -1;
-    }
-    for (int k = 0; k < CL_LIN_NOUT; k++) {
-        float max = 0;
-        for (size_t b = 0; b < nb; b++) {
-            float a = fabsf(lin->w[b * CL_LIN_NOUT + (size_t)k]);
-            if (a > max) {
-                max = a;
-            }
-        }
-        float s = max > 0 ? max / 32767.0f : 1.0f;
-        lin->scale[k] = s;
-        for (size_t b = 0; b < nb; b++) {
-            size_t i = b * CL_LIN_NOUT + (size_t)k;
-            int16_t q = to_q(lin->w[i], s);
-            lin->q[b * CL_LIN_QSTRIDE + (size_t)k] = q;
-            lin->w[i] = (float)q * s;
-        }
-    }
-    return 0;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++) {
-        p[i] = (uint8_t)(v >> (8 * i));
-    }
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint32_t float_bits(float f)
-{
-    uint32_t u;
-    memcpy(&u, &f, sizeof u);
-    return u;
-}
-
-static float bits_float(uint32_t u)
-{
-    float f;
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
-
-/* Bytes of a file of 2^bits buckets and mlen bytes of metadata. */
-static size_t file_size(unsigned bits, size_t mlen)
-{
-    return CL_LIN_HEADER_LEN + mlen + 4 * CL_LIN_NOUT + 2 * CL_LIN_NOUT * ((size_t)1 << bits) +
-           CL_SHA256_LEN;
-}
-
-int cl_lin_save(const cl_lin_t *lin, const char *path, const char *meta, char *err, size_t errlen)
-{
-    size_t mlen = strlen(meta);
-    size_t size = file_size(lin->bits, mlen);
-    uint8_t *buf = malloc(size);
-    if (buf == NULL) {
-        snprintf(err, errlen, "model file %s: out of memory", path);
-        return -1;
-    }
-    memcpy(buf, CL_LIN_MAGIC, 8);
-    put32(buf + 8, CL_LIN_VERSION);
-    put32(buf + 12, CL_LIN_FEATSET);
-    put32(buf + 16, lin->bits);
-    put32(buf + 20, CL_LIN_NOUT);
-    put32(buf + 24, (uint32_t)mlen);
-    memcpy(buf + 28, lin->data_sha, 32);
-    uint8_t *p = buf + CL_LIN_HEADER_LEN;
-    memcpy(p, meta, mlen);
-    p += mlen;
-    for (int k = 0; k < CL_LIN_NOUT; k++, p += 4) {
-        put32(p, float_bits(lin->scale[k]));
-    }
-    size_t nw = (size_t)CL_LIN_NOUT << lin->bits;
-    for (size_t i = 0; i < nw; i++, p += 2) {
-        uint16_t u = (uint16_t)to_q(lin->w[i], lin->scale[i % CL_LIN_NOUT]);
-        p[0] = (uint8_t)u;
-        p[1] = (uint8_t)(u >> 8);
-    }
-    cl_sha256(buf, (size_t)(p - buf), p);
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *fp = fopen(tmp, "wb");
-    int ok = fp != NULL && fwrite(buf, 1, size, fp) == size;
-    if (fp != NULL && fclose(fp) != 0) {
-        ok = 0;
-    }
-    free(buf);
-    if (!ok || rename(tmp, path) != 0) {
-        snprintf(err, errlen,
-                 "model file %s: cannot write (%s); check the directory exists and "
-                 "is writable",
-                 path, strerror(errno));
-        remove(tmp);
-        return -1;
-    }
-    return 0;
-}
-
-/* Reads a whole file. Returns the bytes (owned) or NULL with err set. */
-static uint8_t *read_file(const char *path, size_t *len, char *err, size_t errlen)
-{
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL) {
-        snprintf(err, errlen,
-                 "model file %s: cannot open (%s); build it with 'make model' or "
-                 "point OUTCRY_CLASSIFY_MODEL / --model at one",
-                 path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 20, n = 0;
-    uint8_t *buf = malloc(cap);
-    while (buf != NULL) {
-        n += fread(buf + n, 1, cap - n, fp);
-        if (n < cap) {
-            break;
-        }
-        uint8_t *nb = cap < ((size_t)1 << 30) ? realloc(buf, cap * 2) : NULL;
-        if (nb == NULL) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = nb;
-        cap *= 2;
-    }
-    int bad = buf == NULL || ferror(fp);
-    fclose(fp);
-    if (bad) {
-        free(buf);
-        snprintf(err, errlen,
-                 "model file %s: cannot read (too large, out of memory or an I/O "
-                 "error)",
-                 path);
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
-int cl_lin_load(cl_lin_t *lin, const char *path, char *err, size_t errlen)
-{
-    size_t len = 0;
-    memset(lin, 0, sizeof *lin);
-    uint8_t *buf = read_file(path, &len, err, errlen);
-    if (buf == NULL) {
-        return -1;
-    }
-    const char *what = NULL;
-    unsigned bits = 0;
-    size_t mlen = 0;
-    if (len < CL_LIN_HEADER_LEN || memcmp(buf, CL_LIN_MAGIC, 8) != 0) {
-        what = "not an outcry classifier model (bad magic)";
-    } else if (get32(buf + 8) != CL_LIN_VERSION) {
-        what = "unsupported format version (this build reads version 1); retrain with this "
-               "build's 'outcry-classify train'";
-    } else if (get32(buf + 12) != CL_LIN_FEATSET) {
-        what = "trained with another feature set than this build computes; retrain with 'make "
-               "model'";
-    } else if ((bits = get32(buf + 16)) < CL_LIN_BITS_MIN || bits > CL_LIN_BITS_MAX) {
-        what = "feature-hash size out of range (2^10..2^24 buckets)";
-    } else if (get32(buf + 20) != CL_LIN_NOUT) {
-        what = "wrong number of outputs (expected 14: complaint, 9 categories, 4 severities)";
-    } else if ((mlen = get32(buf + 24)) > len || len != file_size(bits, mlen)) {
-        what = "truncated or wrong length for its hash size";
-    } else {
-        uint8_t sum[CL_SHA256_LEN];
-        cl_sha256(buf, len - CL_SHA256_LEN, sum);
-        if (memcmp(sum, buf + len - CL_SHA256_LEN, CL_SHA256_LEN) != 0) {
-            what = "checksum mismatch (corrupt or edited)";
-        }
-    }
-    if (what == NULL) {
-        json_error_t jerr;
-        json_t *m = json_loadb((const char *)buf + CL_LIN_HEADER_LEN, mlen, 0, &jerr);
-        const char *name = json_string_value(json_object_get(m, "name"));
-        if (name == NULL) {
-            what = "metadata is not a JSON object with a \"name\"";
-        } else {
-            snprintf(lin->name, sizeof lin->name, "%s", name);
-        }
-        json_decref(m);
-    }
-    if (what != NULL) {
-        snprintf(err, errlen, "model file %s: %s; rebuild it with 'make model'", path, what);
-        free(buf);
-        return -1;
-    }
-    lin->bits = bits;
-    lin->mask = (1u << bits) - 1;
-    memcpy(lin->data_sha, buf + 28, 32);
-    lin->meta = malloc(mlen + 1);
-    lin->w = malloc(sizeof(float) * ((size_t)CL_LIN_NOUT << bits));
-    lin->q = q_alloc(bits);
-    if (lin->meta == NULL || lin->w == NULL || lin->q == NULL) {
-        snprintf(err, errlen, "model file %s: out of memory", path);
-        free(buf);
-        cl_lin_free(lin);
-        return -1;
-    }
-    memcpy(lin->meta, buf + CL_LIN_HEADER_LEN, mlen);
-    lin->meta[mlen] = '\0';
-    const uint8_t *p = buf + CL_LIN_HEADER_LEN + mlen;
-    for (int k = 0; k < CL_LIN_NOUT; k++, p += 4) {
-        lin->scale[k] = bits_float(get32(p));
-    }
-    size_t nw = (size_t)CL_LIN_NOUT << bits;
-    for (size_t i = 0; i < nw; i++, p += 2) {
-        int16_t q = (int16_t)(uint16_t)(p[0] | p[1] << 8);
-        lin->q[i / CL_LIN_NOUT * CL_LIN_QSTRIDE + i % CL_LIN_NOUT] = q;
-        lin->w[i] = (float)q * lin->scale[i % CL_LIN_NOUT];
-    }
-    free(buf);
-    return 0;
 }

@@ -33,6 +33,7 @@
 #define CL_LIN_BITS_MAX   24
 #define CL_LIN_BITS_DEF   16
 #define CL_LIN_HEADER_LEN 60 /* bytes before the metadata */
+#define CL_LIN_NFIXED     48 /* whole-text feature names whose buckets are kept */
 
 /* What the lexicon passes (model.c) found, fed to the linear model as
  * features: the hand-made knowledge the small training set cannot learn. */
@@ -46,16 +47,17 @@ typedef struct cl_lexfeat {
 } cl_lexfeat_t;
 
 struct cl_lin {
-    unsigned bits;            /* log2 of the number of buckets */
-    uint32_t mask;            /* buckets - 1 */
-    float *w;                 /* [buckets][CL_LIN_NOUT], owned */
-    int16_t *q;               /* the same as stored (w = q * scale), rows of
-                                 CL_LIN_QSTRIDE, owned; NULL until
-                                 quantised; scoring uses it */
-    float scale[CL_LIN_NOUT]; /* int16 -> float factor per output */
-    uint8_t data_sha[32];     /* SHA-256 of the training data */
-    char name[64];            /* e.g. "outcry-linear/1-3fa2c1d0" */
-    char *meta;               /* metadata JSON text, owned */
+    unsigned bits;                 /* log2 of the number of buckets */
+    uint32_t mask;                 /* buckets - 1 */
+    float *w;                      /* [buckets][CL_LIN_NOUT], owned */
+    int16_t *q;                    /* the same as stored (w = q * scale), rows of
+                                      CL_LIN_QSTRIDE, owned; NULL until
+                                      quantised; scoring uses it */
+    float scale[CL_LIN_NOUT];      /* int16 -> float factor per output */
+    uint32_t fixed[CL_LIN_NFIXED]; /* buckets of the whole-text features' names (linear.c) */
+    uint8_t data_sha[32];          /* SHA-256 of the training data */
+    char name[64];                 /* e.g. "outcry-linear/1-3fa2c1d0" */
+    char *meta;                    /* metadata JSON text, owned */
 };
 typedef struct cl_lin cl_lin_t;
 
@@ -86,7 +88,9 @@ void cl_lin_score(const cl_lin_t *lin, const cl_features_t *f, const cl_lexfeat_
  * summed as int32: exact, in any order) and its unigram buckets. */
 typedef struct cl_lin_word {
     int32_t gram[CL_LIN_QSTRIDE]; /* sum of the rows of the word's character n-grams */
-    uint32_t bw, bn, bs;          /* buckets of "w:<text>", "n:<text>", "s:<text>" */
+    int16_t rw[CL_LIN_QSTRIDE];   /* the scoring row of "w:<text>" (a copy: no miss) */
+    int16_t rn[CL_LIN_QSTRIDE];   /* the scoring row of "n:<text>" */
+    uint32_t bs;                  /* bucket of "s:<text>" */
     uint32_t hb;                  /* FNV-1a state after "b:<text> ", for its bigrams */
 } cl_lin_word_t;
 
@@ -98,6 +102,16 @@ void cl_lin_word(const struct cl_lin *lin, const cl_token_t *t, cl_lin_word_t *w
  * lin not quantised, is cl_lin_score(). */
 void cl_lin_score_words(const struct cl_lin *lin, const cl_features_t *f, const cl_lexfeat_t *lx,
                         const cl_lin_word_t *const *words, double z[CL_LIN_NOUT]);
+
+/* Fills lin->fixed, the buckets of the whole-text features' names, for
+ * lin->mask (cl_lin_init and cl_lin_load do). */
+void cl_lin_set_fixed(cl_lin_t *lin);
+
+/* malloc() for the tables scoring reads at random (weights, the word
+ * cache): 64-byte aligned and, from 2 MB up, on huge pages where the kernel
+ * gives them (fewer TLB misses). Released with free(); NULL when out of
+ * memory. */
+void *cl_big_alloc(size_t bytes);
 
 /* A model of 2^bits zero weights. Returns 0, or -1 (out of memory). */
 int cl_lin_init(cl_lin_t *lin, unsigned bits);

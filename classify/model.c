@@ -412,11 +412,23 @@ static double meta_logit(const cl_features_t *f, int asking, json_t *trace)
     return z;
 }
 
+/* One table's scan: over the tokens the word cache names (vt), or over all
+ * of them. */
+static void scan_table(const cl_lex_t *lx, const cl_features_t *f, const cl_vtext_t *vt, int k,
+                       cl_lex_cb cb, scan_t *s)
+{
+    if (vt != NULL) {
+        cl_lex_scan_inner(lx, f, vt->lw[k], vt->at[k], vt->n[k], vt->inner, 1u << k, cb, s);
+    } else {
+        cl_lex_scan(lx, f, NULL, cb, s);
+    }
+}
+
 /* The lexicon passes over f: fills s and returns the lexicon's complaint
- * logit; *sarcasm tells whether its sarcasm rule fired. */
-static double lex_scan(const cl_model_t *m, const cl_features_t *f,
-                       const cl_lexw_t *const lw[CL_VOCAB_NLEX], scan_t *s, int *sarcasm,
-                       int *asking, int *lead_out)
+ * logit; *sarcasm tells whether its sarcasm rule fired. vt: what the word
+ * cache gave f's tokens, or NULL. */
+static double lex_scan(const cl_model_t *m, const cl_features_t *f, const cl_vtext_t *vt, scan_t *s,
+                       int *sarcasm, int *asking, int *lead_out)
 {
     static const char *const asking_words[] = {"how",  "what",  "when",   "where", "which", "who",
                                                "can",  "could", "does",   "do",    "is",    "are",
@@ -434,10 +446,10 @@ static double lex_scan(const cl_model_t *m, const cl_features_t *f,
         }
         json_object_set_new(s->trace, "tokens", toks);
     }
-    cl_lex_scan(&m->complaint, f, lw ? lw[0] : NULL, on_complaint, s);
-    cl_lex_scan(&m->category, f, lw ? lw[1] : NULL, on_category, s);
-    cl_lex_scan(&m->polarity, f, lw ? lw[2] : NULL, on_polarity, s);
-    cl_lex_scan(&m->signal, f, lw ? lw[3] : NULL, on_signal, s);
+    scan_table(&m->complaint, f, vt, 0, on_complaint, s);
+    scan_table(&m->category, f, vt, 1, on_category, s);
+    scan_table(&m->polarity, f, vt, 2, on_polarity, s);
+    scan_table(&m->signal, f, vt, 3, on_signal, s);
     for (size_t i = 0; i < f->n; i++) {
         if ((f->tok[i].flags & CL_TF_HASHTAG) && strcmp(f->tok[i].text, "not") == 0) {
             s->sarcasm_cue = 1; /* "#not" */
@@ -525,26 +537,14 @@ int cl_model_classify_with(const cl_model_t *m, cl_features_t *fp, const char *t
     /* Each token's cached entry, spread per table for the scans and as
      * the linear model's per-word parts. explain keeps the direct path: it
      * is for humans, not speed. */
-    cl_lexw_t lwbuf[CL_VOCAB_NLEX][CL_MAX_TOKENS];
-    const cl_lexw_t *lw[CL_VOCAB_NLEX] = {lwbuf[0], lwbuf[1], lwbuf[2], lwbuf[3]};
-    const cl_lin_word_t *words[CL_MAX_TOKENS];
+    cl_vtext_t vt;
     int cached = m->vocab.cap > 0 && explain == NULL;
     if (cached) {
-        cl_vocab_t *v = (cl_vocab_t *)&m->vocab; /* the cache is the model's memo; see model.h */
-        for (size_t i = 0; i < f.n; i++) {
-            const cl_vword_t *e = f.tok[i].kind == CL_TOK_PUNCT ? NULL : cl_vocab_get(v, &f.tok[i]);
-            for (int k = 0; k < CL_VOCAB_NLEX; k++) {
-                if (e != NULL) {
-                    lwbuf[k][i] = e->lex[k];
-                } else {
-                    memset(&lwbuf[k][i], 0, sizeof lwbuf[k][i]);
-                }
-            }
-            words[i] = e != NULL && v->lin != NULL ? &e->lin : NULL;
-        }
+        /* the cache is the model's memo; see model.h */
+        cl_vocab_text((cl_vocab_t *)&m->vocab, &f, &vt);
     }
     int sarcasm = 0, asking = 0, lead = -1;
-    double z = lex_scan(m, &f, cached ? lw : NULL, &s, &sarcasm, &asking, &lead);
+    double z = lex_scan(m, &f, cached ? &vt : NULL, &s, &sarcasm, &asking, &lead);
     r->sentiment = lex_sentiment(&f, &s, sarcasm);
     double psev[CL_NSEV] = {0};
     if (m->lin != NULL) {
@@ -556,7 +556,7 @@ int cl_model_classify_with(const cl_model_t *m, cl_features_t *fp, const char *t
         memcpy(lx.catz, s.catz, sizeof lx.catz);
         double out[CL_LIN_NOUT], pcat[CL_NCAT];
         if (cached && m->vocab.lin == m->lin) {
-            cl_lin_score_words(m->lin, &f, &lx, words, out);
+            cl_lin_score_words(m->lin, &f, &lx, vt.words, out);
         } else {
             cl_lin_score(m->lin, &f, &lx, out);
         }
@@ -568,7 +568,10 @@ int cl_model_classify_with(const cl_model_t *m, cl_features_t *fp, const char *t
             r->category = CL_CAT_OTHER;
             r->category_score = pcat[CL_CAT_OTHER];
         }
-        softmax(out + CL_LIN_OUT_SEV, CL_NSEV, psev);
+        if (r->score >= th->complaint) {
+            /* severity is read for complaints only: the exps are spared */
+            softmax(out + CL_LIN_OUT_SEV, CL_NSEV, psev);
+        }
         if (explain != NULL) {
             json_t *o = json_array();
             for (int k = 0; k < CL_LIN_NOUT; k++) {

@@ -108,7 +108,7 @@ void cl_model_set_linear(cl_model_t *m, struct cl_lin *lin);
 /* The word cache (vocab.h): what each word contributes, worked out once and
  * kept by the model, filled with the word lists' words when the model is
  * built and with new words as texts come, up to cap words (allocated once;
- * default CL_VOCAB_CAP, ~140 bytes a word). Results are the same with or
+ * default CL_VOCAB_CAP, 192 bytes a word). Results are the same with or
  * without it, bit for bit; cap 0 turns it off (every token worked out
  * directly). Since classifying fills the cache, one model must not classify
  * on two threads at once (each stage classifies on one). Returns 0, or -1

@@ -23,6 +23,8 @@ static const char *const common_text =
     "another same again i'm i've i'll it's don't can't won't didn't doesn't isn't "
     "@user <url> $5 5 :) :( ! ?";
 
+_Static_assert(sizeof(cl_vword_t) == 192, "a cached word is three cache lines");
+
 /* The cache's index hash: FNV-1a with its high bits folded down, since the
  * slot is the low bits. */
 static size_t slot_of(uint32_t fnv, size_t mask)
@@ -41,10 +43,41 @@ void cl_vocab_word(const cl_vocab_t *v, const cl_token_t *t, cl_vword_t *e)
         if (cl_lex_word(v->lex[k], t, &e->lex[k]) != 0) {
             memset(&e->lex[k], 0, sizeof e->lex[k]); /* looked up at scan time */
         }
+        if (CL_VOCAB_SCAN(e->lex[k])) {
+            e->scan |= (uint8_t)(1u << k);
+        }
+        if (!(e->lex[k].flags & CL_LW_KNOWN) || (e->lex[k].flags & CL_LW_INNER)) {
+            e->inner |= (uint8_t)(1u << k);
+        }
     }
     if (v->lin != NULL) {
         cl_lin_word(v->lin, t, &e->lin);
     }
+}
+
+/* memcmp(a, b, n) == 0 for two CL_TOKEN_MAX-byte buffers, without a call
+ * for the short words most are: 8 bytes at a time, the tail masked. */
+static int same_text(const char *a, const char *b, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y) {
+            return 0;
+        }
+    }
+    if (i == n) {
+        return 1;
+    }
+    /* both buffers hold CL_TOKEN_MAX bytes, so 8 from i < n < 32 are there
+     * when i <= 24; the bytes past n are masked off (little or big end) */
+    uint64_t x, y, mask = 0;
+    memcpy(&x, a + i, 8);
+    memcpy(&y, b + i, 8);
+    memset(&mask, 0xff, n - i);
+    return ((x ^ y) & mask) == 0;
 }
 
 /* The slot holding t's word, or the empty slot where it would go. */
@@ -55,11 +88,28 @@ static size_t find(const cl_vocab_t *v, const cl_token_t *t)
     for (; v->slot[at] != 0; at = (at + 1) & mask) {
         const cl_vword_t *e = &v->w[v->slot[at] - 1];
         if (e->fnv == t->fnv && e->len == t->len && e->kind == (uint8_t)t->kind &&
-            memcmp(e->text, t->text, t->len) == 0) {
+            same_text(e->text, t->text, t->len)) {
             break;
         }
     }
     return at;
+}
+
+void cl_vocab_prefetch(const cl_vocab_t *v, const cl_token_t *tok, size_t n)
+{
+    size_t mask = v->nslot - 1;
+    for (size_t i = 0; i < n; i++) {
+        __builtin_prefetch(&v->slot[slot_of(tok[i].fnv, mask)]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t s = v->slot[slot_of(tok[i].fnv, mask)];
+        if (s != 0) {
+            const char *e = (const char *)&v->w[s - 1];
+            __builtin_prefetch(e);
+            __builtin_prefetch(e + 64);
+            __builtin_prefetch(e + 128);
+        }
+    }
 }
 
 const cl_vword_t *cl_vocab_get(cl_vocab_t *v, const cl_token_t *t)
@@ -78,6 +128,34 @@ const cl_vword_t *cl_vocab_get(cl_vocab_t *v, const cl_token_t *t)
     cl_vocab_word(v, t, e);
     v->slot[at] = (uint32_t)++v->n;
     return e;
+}
+
+void cl_vocab_text(cl_vocab_t *v, const cl_features_t *f, cl_vtext_t *vt)
+{
+    static const cl_lexw_t unknown = {0}; /* not cached: the scans look it up */
+    memset(vt->n, 0, sizeof vt->n);
+    cl_vocab_prefetch(v, f->tok, f->n);
+    for (size_t i = 0; i < f->n; i++) {
+        const cl_token_t *t = &f->tok[i];
+        vt->words[i] = NULL;
+        vt->inner[i] = 0; /* punctuation ends a phrase anyway */
+        if (t->kind == CL_TOK_PUNCT) {
+            continue;
+        }
+        const cl_vword_t *e = cl_vocab_get(v, t);
+        vt->inner[i] = e != NULL ? e->inner : 0xFu;
+        /* a table's scan looks at a token only when the token is something
+         * in it (or is not cached, or its letter runs were cut: "sooo"
+         * also tries "so") */
+        unsigned scan = e != NULL && !(t->flags & CL_TF_ELONGATED) ? e->scan : 0xFu;
+        for (int k = 0; k < CL_VOCAB_NLEX; k++) {
+            if (scan & (1u << k)) {
+                vt->lw[k][i] = e != NULL ? e->lex[k] : unknown;
+                vt->at[k][vt->n[k]++] = (uint16_t)i;
+            }
+        }
+        vt->words[i] = e != NULL && v->lin != NULL ? &e->lin : NULL;
+    }
 }
 
 /* Adds the tokens of text to the cache. Returns 0, or -1 when out of
@@ -126,7 +204,7 @@ int cl_vocab_init(cl_vocab_t *v, const cl_lex_t *const lex[CL_VOCAB_NLEX], const
     while (nslot < 2 * cap) {
         nslot *= 2;
     }
-    v->w = malloc(cap * sizeof *v->w);
+    v->w = cl_big_alloc(cap * sizeof *v->w);
     v->slot = calloc(nslot, sizeof *v->slot);
     if (v->w == NULL || v->slot == NULL) {
         cl_vocab_free(v);

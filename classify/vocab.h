@@ -25,17 +25,27 @@
 #include "linear.h"
 
 #define CL_VOCAB_NLEX   4          /* word-list tables, in the model's order */
-#define CL_VOCAB_CAP    (1u << 14) /* default capacity, in words (~2.3 MB) */
+#define CL_VOCAB_CAP    (1u << 14) /* default capacity, in words (3 MB) */
 #define CL_VOCAB_CAPMAX (1u << 24) /* largest capacity accepted */
 
+/* An entry is three cache lines, aligned: the n-gram sum, the two unigram
+ * rows, then the key with the word-list lookups, the bigram state and the
+ * opening-word bucket (what every occurrence reads, and no more). */
 typedef struct cl_vword {
-    cl_lin_word_t lin;            /* the linear model's part; unset without a quantised model */
-    cl_lexw_t lex[CL_VOCAB_NLEX]; /* cl_lex_word() in each table */
-    char text[CL_TOKEN_MAX];      /* the token text, NUL-terminated: the key */
-    uint32_t fnv;                 /* the token's cl_fnv() */
-    uint8_t len;                  /* bytes of text */
-    uint8_t kind;                 /* cl_tok_kind_t: prefix terms and n-grams are for words */
+    _Alignas(64) cl_lin_word_t lin; /* the linear model's part; unset without a quantised model */
+    cl_lexw_t lex[CL_VOCAB_NLEX];   /* cl_lex_word() in each table */
+    char text[CL_TOKEN_MAX];        /* the token text, NUL-terminated: the key */
+    uint32_t fnv;                   /* the token's cl_fnv() */
+    uint8_t len;                    /* bytes of text */
+    uint8_t kind;                   /* cl_tok_kind_t: prefix terms and n-grams are for words */
+    uint8_t scan;                   /* bit k: table k has a term the word is, starts or matches by
+                                       prefix (CL_VOCAB_SCAN); clear: its scan skips the word */
+    uint8_t inner;                  /* bit k: CL_LW_INNER in table k */
 } cl_vword_t;
+
+/* 1 when the scan of a table must look at a word whose lookup there is w:
+ * what cl_lex_scan() does not skip, the letter-run fallback aside. */
+#define CL_VOCAB_SCAN(w) (((w).flags & ~CL_LW_INNER) != CL_LW_KNOWN || (w).n != 0)
 
 typedef struct cl_vocab {
     cl_vword_t *w;                      /* words cached, owned */
@@ -64,6 +74,28 @@ void cl_vocab_free(cl_vocab_t *v); /* leaves v zeroed */
  * NULL when it is not cached and the cache is full: the caller works the
  * token out directly. Counts the lookup in hits, misses or uncached. */
 const cl_vword_t *cl_vocab_get(cl_vocab_t *v, const cl_token_t *t);
+
+/* Starts loading the entries of tok[0..n) into the cache, so that the
+ * cl_vocab_get() of each that follows waits on no memory one at a time: the
+ * slots first, then the entries they point to. Changes nothing. */
+void cl_vocab_prefetch(const cl_vocab_t *v, const cl_token_t *tok, size_t n);
+
+/* What the cache gives the tokens of one text: for each table k, the
+ * tokens its scan must look at (at[k][0..n[k]), with lw[k][i] set for each
+ * token i among them) -- the tokens it has a term for, and those not cached
+ * or with cut letter runs; per token, whether it may continue a phrase of
+ * table k (bit k of inner), and its linear-model part (words, NULL: work it
+ * out directly). ~35 kB: on the stack, nothing allocated. */
+typedef struct cl_vtext {
+    cl_lexw_t lw[CL_VOCAB_NLEX][CL_MAX_TOKENS];
+    uint16_t at[CL_VOCAB_NLEX][CL_MAX_TOKENS];
+    size_t n[CL_VOCAB_NLEX];
+    uint8_t inner[CL_MAX_TOKENS];
+    const cl_lin_word_t *words[CL_MAX_TOKENS];
+} cl_vtext_t;
+
+/* Looks up (and adds) every token of f but punctuation; fills vt. */
+void cl_vocab_text(cl_vocab_t *v, const cl_features_t *f, cl_vtext_t *vt);
 
 /* Works out e for token t without the cache (what cl_vocab_get() stores). */
 void cl_vocab_word(const cl_vocab_t *v, const cl_token_t *t, cl_vword_t *e);

@@ -216,7 +216,8 @@ static void test_words_identical(void **state)
             cl_vword_t e;
             cl_vocab_word(&v, &tok, &e);
             assert_memory_equal(e.lin.gram, a.gram, sizeof a.gram);
-            assert_int_equal(e.lin.bw, a.unigram);
+            assert_memory_equal(e.lin.rw, lin.q + (size_t)a.unigram * CL_LIN_QSTRIDE,
+                                sizeof e.lin.rw);
             assert_string_equal(e.text, tok.text);
             for (int k = 0; k < CL_VOCAB_NLEX; k++) {
                 int direct = 0;
