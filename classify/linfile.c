@@ -57,10 +57,10 @@ void *cl_big_alloc(size_t bytes)
     }
     size_t size = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
     void *p = aligned_alloc(HUGE_PAGE, size);
-    if (p != NULL && madvise(p, size, MADV_HUGEPAGE) != 0) {
-        /* only advice: without huge pages the lookups are as right, if
-         * slower (a TLB miss each) */
-    }
+    /* Only advice, so its failure is not an error: without huge pages the
+     * lookups are as right, if slower (a TLB miss each). */
+    if (p != NULL)
+        (void)madvise(p, size, MADV_HUGEPAGE);
     return p;
 }
 
