@@ -314,7 +314,7 @@ def preload(broker, topic, keyed, timeout=120):
 
 
 def run_target(name, cmds, env, n, broker, input_topic, keyed, timeout, partitions,
-               ready_timeout=30, extra_pids=(), profile=False, counters=()):
+               ready_timeout=30, extra_pids=(), profile=False, counters=(), pin=None):
     """Measures one target: len(cmds) instances in one consumer group.
 
     Loads `keyed` into `input_topic` first (preload), then starts the
@@ -325,12 +325,18 @@ def run_target(name, cmds, env, n, broker, input_topic, keyed, timeout, partitio
     the target then works through a backlog as fast as it can. CPU is the
     sum over the instances; RSS the largest. extra_pids (e.g. redis-server)
     are measured over the same interval and reported apart; counters are
-    metrics read (summed over the instances) at the end, for the whole run."""
+    metrics read (summed over the instances) at the end, for the whole run.
+    pin (broker CPU, target CPU) pins every thread of the broker and of the
+    instances to those CPUs."""
     t_load = time.time()
     err = preload(broker, input_topic, keyed)
     load_s = time.time() - t_load
     if err is not None:
         return {"name": name, "error": err}
+    if pin is not None:
+        subprocess.run(["taskset", "-a", "-p", "-c", str(pin[0]), str(broker.proc.pid)],
+                       stdout=subprocess.DEVNULL, check=True)
+        cmds = [["taskset", "-c", str(pin[1])] + cmd for cmd in cmds]
     env = dict(env, OUTCRY_BROKERS=broker.bootstrap, OUTCRY_GROUP="bench-" + name)
     svcs = [Service(name, cmd, env, log_name=name if len(cmds) == 1 else "%s-%d" % (name, i))
             for i, cmd in enumerate(cmds)]

@@ -57,12 +57,11 @@ def compute(doc):
         peer["outcry_vs_peer_wall"] = paired(classify, peer, "posts_per_s", 1)
         ratios["classify/peer (CPU)"] = peer["outcry_vs_peer_cpu"]
     sc = doc.get("scaling")
-    if sc and "error" not in sc.get("two", {"error": 1}) and classify:
-        two = sc["two"]
-        sc["one"] = {k: classify[k] for k in ("posts_per_s", "posts_per_cpu_s", "cpu_us_per_post",
-                                              "peak_rss_mb")}
-        sc["two_vs_one_wall"] = paired(two, classify, "posts_per_s")
-        sc["two_vs_one_cpu"] = paired(two, classify, "posts_per_cpu_s")
+    if sc and "error" not in sc.get("two", {"error": 1}) and "error" not in sc.get("one",
+                                                                              {"error": 1}):
+        two, one = sc["two"], sc["one"]
+        sc["two_vs_one_wall"] = paired(two, one, "posts_per_s")
+        sc["two_vs_one_cpu"] = paired(two, one, "posts_per_cpu_s")
         ratios["classify 2 instances/1 (wall)"] = sc["two_vs_one_wall"]
         ratios["classify 2 instances/1 (CPU)"] = sc["two_vs_one_cpu"]
     rc = doc.get("redis")
@@ -166,13 +165,15 @@ def missed(doc):
     a = st.get("alert")
     if a and any(t.startswith("alert") for t in miss):
         alerts = (a.get("counters") or {}).get("outcry_alerts_published_total")
-        out.append("**alert.** Publication-bound: %s each alert is built as a jansson object, "
-                   "published by one Lua script (SET NX, XADD, two PUBLISH) and its clock "
-                   "written back; on a heap holding every open clock of the replay (alert's peak "
-                   "RSS above) the allocator (`_int_malloc`, `malloc_consolidate`) is the "
-                   "largest single cost. "
-                   "Fewer allocations per alert (its JSON written as text, as the stored clocks "
-                   "already are) is the next step." % (
+        out.append("**alert.** Bound by Redis and by memory: %s each alert is written once as "
+                   "JSON text (docs/alert.md, \"What an alert costs\"), published by one Lua "
+                   "script (SET NX, XADD, two PUBLISH), and every changed clock is written back "
+                   "in the batch's transaction. The kernel's share in the profile below is the "
+                   "largest: the system calls of those round trips, and page faults of a heap "
+                   "that holds every open clock of the replay (alert's peak RSS above); then "
+                   "copies (`memmove`: the state's commands through hiredis) and the clock "
+                   "map's and heaps' lookups. redis-server's own CPU per post is in the Redis "
+                   "section." % (
                        "its posts led to %.2f alerts a post (most complaints of the workload go "
                        "unanswered: warning, breach, escalation);" % (alerts / a["posts"])
                        if alerts else ""))
@@ -210,6 +211,15 @@ def fmt(v, spec="%d"):
     return spec % v if v is not None else "-"
 
 
+def pinned_text(doc):
+    pin = doc.get("pinned")
+    if not pin:
+        return "Not pinned to CPUs."
+    return ("Pinned: the dev broker's threads on CPU %d, every thread of the target on CPU %d "
+            "(`taskset`), so the scheduler does not move them between the cores they share."
+            % tuple(pin))
+
+
 def markdown(doc):
     L = []
     m = doc["machine"]
@@ -242,7 +252,7 @@ def markdown(doc):
              "ratios are taken within a round (a stage's run i against the ceiling's run i) "
              "and averaged over the rounds: a slow spell of the machine slows both. alert "
              "replays in event time (`--event-time`): clocks fire as the posts' own time passes "
-             "their deadlines.\n" % reps)
+             "their deadlines. %s\n" % (reps, pinned_text(doc)))
     L.append("| target | posts | posts/s | posts per CPU-s | CPU µs/post | peak RSS MB | vs ceiling (wall) | vs ceiling (CPU) |")
     L.append("|---|---|---|---|---|---|---|---|")
     for r in doc["stages"]:
@@ -262,8 +272,9 @@ def markdown(doc):
         else:
             L.append("bench/peer_classify.py (confluent_kafka, json, scikit-learn SGDClassifier over "
                      "hashed word 1-2-grams and char_wb 3-4-grams, batches of %d), on the first %d "
-                     "of the same posts; training excluded. outcry's figures are classify's above "
-                     "(%d posts): the comparison is per CPU-second.\n"
+                     "of the same posts; training excluded; it runs right after classify in each "
+                     "round, pinned like it. outcry's figures are classify's above (%d posts): "
+                     "the comparison is per CPU-second.\n"
                      % (peer.get("batch", 0), peer["posts"], doc["n"]))
             L.append("| | posts/s | posts per CPU-s | CPU µs/post | peak RSS MB |")
             L.append("|---|---|---|---|---|")
@@ -277,10 +288,10 @@ def markdown(doc):
     if sc:
         L.append("## Scaling: classify, 1 and 2 instances in one group\n")
         two = sc["two"]
-        if "error" in two:
-            L.append("failed: %s\n" % two["error"])
-        elif "one" in sc:
-            one = sc["one"]
+        one = sc.get("one", {"error": "not measured"})
+        if "error" in two or "error" in one:
+            L.append("failed: %s\n" % two.get("error", one.get("error")))
+        else:
             L.append("| instances | posts/s | posts per CPU-s (sum of processes) | peak RSS MB (largest) |")
             L.append("|---|---|---|---|")
             L.append("| 1 | %d | %d | %.1f |" % (one["posts_per_s"], one["posts_per_cpu_s"],
@@ -289,8 +300,10 @@ def markdown(doc):
                                               two["peak_rss_mb"]))
             L.append("| 2 / 1 | %s | %s | |\n" % (sc["two_vs_one_wall"], sc["two_vs_one_cpu"]))
             L.append("Same %d posts, loaded before the instances start; measured from the moment "
-                     "both hold partitions. 1 instance is the classify row above. The machine has "
-                     "2 cores, shared by the instances and the broker.\n" % two["posts"])
+                     "both hold partitions. Both runs unpinned (the 2 instances need both "
+                     "cores), the 1-instance run right before the 2-instance one in each round; "
+                     "the machine has 2 cores, shared by the instances and the broker.\n"
+                     % two["posts"])
 
     pipe = doc.get("pipeline")
     if pipe:

@@ -96,29 +96,51 @@ def mean_of(a, b):
     return m
 
 
-def stages(args, b, inp, redis, scale):
-    """The stages alone and, with scale, classify with 2 instances right
-    after classify alone, so that scaling's 2 / 1 compares runs of one
-    round. Returns (stage results, the 2-instance result or None)."""
+def pinning():
+    """(broker CPU, target CPU) for the runs of one target: the broker on
+    CPU 0, the target (every thread) on CPU 1, so that the scheduler does not
+    move a target's threads between the cores it shares with the broker; on
+    this 2-core machine that halved the spread of a stage's posts per
+    CPU-second between runs (bench/README.md). None on one CPU."""
+    return (0, 1) if (os.cpu_count() or 1) >= 2 and shutil.which("taskset") else None
+
+
+def stages(args, b, inp, redis, scale, with_peer):
+    """The stages alone (pinned: see pinning()), the Python peer right after
+    classify, and with scale classify with 1 and 2 instances unpinned (the
+    2 instances need both cores), in rounds, so that every ratio compares
+    runs of one round. Returns (stage results, scaling {"one", "two"} or
+    None, the peer's result or None)."""
     n, nr = args.n, inp["counts"]["routed"]
+    pin = pinning()
     pt = [b("bench/passthrough"), "-i", "outcry.posts", "-o", "bench.out"]
+    cl = [b("outcry-classify")]
+    # name, commands, env, input topic, input, posts, pinned, ready timeout
     targets = [
-        ("passthrough", [pt], {}, "outcry.posts", "posts", n),
-        ("classify", [[b("outcry-classify")]], {}, "outcry.posts", "posts", n),
-        ("route", [[b("outcry-route")]], {}, "outcry.classified", "classified", n),
+        ("passthrough", [pt], {}, "outcry.posts", "posts", n, pin, 30),
+        ("classify", [cl], {}, "outcry.posts", "posts", n, pin, 30),
+        ("route", [[b("outcry-route")]], {}, "outcry.classified", "classified", n, pin, 30),
         ("alert", [[b("outcry-alert")] + ALERT_REPLAY], {"OUTCRY_REDIS_URL": redis.url},
-         "outcry.routed", "routed", nr),
-        ("passthrough-end", [pt], {}, "outcry.posts", "posts", n),
+         "outcry.routed", "routed", nr, pin, 30),
+        ("passthrough-end", [pt], {}, "outcry.posts", "posts", n, pin, 30),
     ]
+    if with_peer:
+        pn = min(args.n, args.peer_n)
+        inp["keyed"]["peer"] = os.path.join(OUT, "peer-posts.keyed")
+        keyed_file(inp["posts"], inp["keyed"]["peer"], pn)
+        targets.insert(2, ("python-peer", [[PYTHON, os.path.join(HERE, "peer_classify.py"),
+                                            "--batch", str(args.peer_batch)]], {},
+                           "outcry.posts", "peer", pn, pin, 60))
     if scale:
-        targets.insert(2, ("classify-x2", [[b("outcry-classify")]] * 2, {}, "outcry.posts",
-                           "posts", n))
+        at = 3 if with_peer else 2
+        targets[at:at] = [("classify-x1", [cl], {}, "outcry.posts", "posts", n, None, 30),
+                        ("classify-x2", [cl] * 2, {}, "outcry.posts", "posts", n, None, 30)]
     reps = {t[0]: [] for t in targets}
     # repetitions alternate (all targets, then all again) so that a slow
     # spell of the machine does not land on one target's every run; the
     # ceiling runs at the start and at the end of each round
     for rep in range(args.repeat):
-        for name, cmds, env, topic, inp_label, count in targets:
+        for name, cmds, env, topic, inp_label, count, cpus, ready in targets:
             if name == "alert":
                 redis.flush()
             with Broker(b("outcry-devbroker"), args.partitions) as broker:
@@ -126,33 +148,25 @@ def stages(args, b, inp, redis, scale):
                                                                       args.repeat), end="")
                 r = run_target(name.replace("-end", ""), cmds, env, count, broker, topic,
                                inp["keyed"][inp_label], args.timeout, args.partitions,
-                               profile=(args.profile and not name.startswith("passthrough")
-                                        and len(cmds) == 1 and rep == 0),
-                               counters=ALERT_COUNTERS if name == "alert" else ())
+                               ready_timeout=ready,
+                               profile=(args.profile and name in ("classify", "route", "alert")
+                                        and rep == 0),
+                               counters=ALERT_COUNTERS if name == "alert" else (), pin=cpus)
                 log(" %s posts per CPU-s (loaded in %s s, measured over %s s)" % (
                     r.get("posts_per_cpu_s", r.get("error")), r.get("load_s"), r.get("wall_s")))
                 reps[name].append(r)
     reps["passthrough"] = [mean_of(x, y) for x, y in zip(reps["passthrough"],
                                                          reps.pop("passthrough-end"))]
-    two = best_of(reps.pop("classify-x2")) if scale else None
-    return [best_of(reps[t[0]]) for t in targets if t[0] in reps], two
-
-
-def peer(args, b, inp):
-    n = min(args.n, args.peer_n)
-    keyed = os.path.join(OUT, "peer-posts.keyed")
-    keyed_file(inp["posts"], keyed, n)
-    reps = []
-    for rep in range(args.repeat):
-        with Broker(b("outcry-devbroker"), args.partitions) as broker:
-            reps.append(run_target("python-peer", [[PYTHON, os.path.join(HERE, "peer_classify.py"),
-                                                    "--batch", str(args.peer_batch)]], {}, n,
-                                   broker, "outcry.posts", keyed, args.timeout, args.partitions,
-                                   ready_timeout=60))
-    r = best_of(reps)
-    r["batch"] = args.peer_batch
-    log("bench:   python peer: %s posts per CPU-second" % r.get("posts_per_cpu_s", r.get("error")))
-    return r
+    scaling = None
+    if scale:
+        scaling = {"one": best_of(reps.pop("classify-x1")), "two": best_of(reps.pop("classify-x2"))}
+    peer = None
+    if with_peer:
+        peer = best_of(reps.pop("python-peer"))
+        peer["batch"] = args.peer_batch
+        log("bench:   python peer: %s posts per CPU-second" % peer.get("posts_per_cpu_s",
+                                                                      peer.get("error")))
+    return [best_of(reps[t[0]]) for t in targets if t[0] in reps], scaling, peer
 
 
 def run_pipeline(args, b, inp, redis):
@@ -252,12 +266,14 @@ def main():
     doc["redis_version"] = redis.version
     try:
         if "stages" in phases:
-            doc["stages"], two = timed("each stage alone (and classify with 2 instances)",
-                                       stages, args, b, inp, redis, "scaling" in phases)
-            if two is not None:
-                doc["scaling"] = {"two": two}
-        if "peer" in phases:
-            doc["peer"] = timed("Python peer", peer, args, b, inp)
+            doc["stages"], scaling, peer = timed(
+                "each stage alone, the Python peer, classify with 1 and 2 instances", stages, args,
+                b, inp, redis, "scaling" in phases, "peer" in phases)
+            doc["pinned"] = pinning()
+            if scaling is not None:
+                doc["scaling"] = scaling
+            if peer is not None:
+                doc["peer"] = peer
         if "pipeline" in phases:
             doc["pipeline"] = run_pipeline(args, b, inp, redis)
         if "redis" in phases:
