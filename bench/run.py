@@ -7,10 +7,13 @@ Phases, each on a fresh dev broker (64 partitions), in this order:
   stages    the passthrough ceiling, then classify, route, alert alone
             (harness.run_target: kcat loads the input, then the target
             works through it; progress and CPU from /metrics and /proc),
-            --repeat times, alternating; the best run is reported
-  peer      bench/peer_classify.py on the first --peer-n posts
-  scaling   classify with 2 instances in one group, run in each round of
-            the stages right after classify alone (the 1 instance)
+            pinned (the broker on CPU 0, the target on CPU 1), --repeat
+            times in rounds; the best run is reported, and ratios are
+            between best runs
+  peer      bench/peer_classify.py on the first --peer-n posts, in each
+            round right after classify
+  scaling   classify with 1 and 2 instances in one group, unpinned, in
+            each round
   pipeline  ingest -> classify -> route -> alert -> Redis: throughput
             (pipeline.throughput), then latency at each of --rates posts/s
             (pipeline.latency)
@@ -83,19 +86,6 @@ ALERT_REPLAY = ["--event-time"]
 ALERT_COUNTERS = ("outcry_alerts_published_total",)
 
 
-def mean_of(a, b):
-    """One ceiling run from the two that bracket a round: the mean of their
-    rates (the ceiling is quick and the machine drifts over a round)."""
-    if "error" in a or "error" in b:
-        return a if "error" in b else b
-    m = dict(a)
-    for k in ("posts_per_s", "posts_per_cpu_s"):
-        m[k] = round((a[k] + b[k]) / 2)
-    m["cpu_us_per_post"] = round((a["cpu_us_per_post"] + b["cpu_us_per_post"]) / 2, 2)
-    m["peak_rss_mb"] = max(a["peak_rss_mb"], b["peak_rss_mb"])
-    return m
-
-
 def pinning():
     """(broker CPU, target CPU) for the runs of one target: the broker on
     CPU 0, the target (every thread) on CPU 1, so that the scheduler does not
@@ -108,8 +98,7 @@ def pinning():
 def stages(args, b, inp, redis, scale, with_peer):
     """The stages alone (pinned: see pinning()), the Python peer right after
     classify, and with scale classify with 1 and 2 instances unpinned (the
-    2 instances need both cores), in rounds, so that every ratio compares
-    runs of one round. Returns (stage results, scaling {"one", "two"} or
+    2 instances need both cores), in rounds. Returns (stage results, scaling {"one", "two"} or
     None, the peer's result or None)."""
     n, nr = args.n, inp["counts"]["routed"]
     pin = pinning()
@@ -155,8 +144,8 @@ def stages(args, b, inp, redis, scale, with_peer):
                 log(" %s posts per CPU-s (loaded in %s s, measured over %s s)" % (
                     r.get("posts_per_cpu_s", r.get("error")), r.get("load_s"), r.get("wall_s")))
                 reps[name].append(r)
-    reps["passthrough"] = [mean_of(x, y) for x, y in zip(reps["passthrough"],
-                                                         reps.pop("passthrough-end"))]
+    # the ceiling's runs at both ends of every round are one target
+    reps["passthrough"] += reps.pop("passthrough-end")
     scaling = None
     if scale:
         scaling = {"one": best_of(reps.pop("classify-x1")), "two": best_of(reps.pop("classify-x2"))}
