@@ -105,9 +105,8 @@ def fill(port, n, partitions, chunk=500):
 
 def run(bins, broker_bin, redis, partitions, keyed_routed, n_posts, sizes, timeout, repeat=1):
     """Each size `repeat` times, in rounds (1k, 1M, 1k, 1M: a slow spell of
-    the machine lands on both sizes of a round); per size the best run is
-    reported, every run under "reps", and report.py takes 1M / 1k within a
-    round, averaged over the rounds."""
+    the machine does not land on one size's every run); per size the best
+    run is reported (1M / 1k is between those), every run under "reps"."""
     reps = {n: [] for n in sizes}
     for rep in range(repeat):
         for n in sizes:
