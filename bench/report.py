@@ -241,7 +241,8 @@ def markdown(doc):
     L.append("")
 
     L.append("## Each stage alone, one instance\n")
-    reps = max((len(r.get("reps", [])) for r in doc["stages"]), default=1)
+    reps = min((len(r.get("reps", [])) for r in doc["stages"] if r.get("name") != "passthrough"),
+               default=1)
     L.append("The input is loaded into the dev broker first; the stage then works through it "
              "as fast as it can (measured from its first input to its last). Each target ran "
              "%d times in rounds, alternating with the others (the ceiling at both ends of "
