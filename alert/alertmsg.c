@@ -38,33 +38,17 @@ int al_alert_id(const char *type, const char *case_id, const char *start_post, c
 }
 
 /* Seconds as jansson writes them: an integer when whole, else a real with
- * 15 significant digits (oc_json_dumps's JSON_REAL_PRECISION(15)), which
- * always shows a '.' or an exponent, the exponent without '+' or leading
- * zeros. */
+ * 15 significant digits (oc_json_dumps's JSON_REAL_PRECISION(15)) and a '.'
+ * always. A fractional target is at most a year (event.c), so "%.15g"
+ * never turns to an exponent here. */
 static int json_seconds(oc_fpbuf_t *b, int64_t ms)
 {
     if (ms % 1000 == 0)
         return al_json_int(b, ms / 1000);
     char buf[40];
     int n = snprintf(buf, sizeof(buf), "%.15g", (double)ms / 1000.0);
-    if (n <= 0 || (size_t)n >= sizeof(buf) - 2)
+    if (n <= 0 || (size_t)n >= sizeof(buf))
         return -1;
-    if (strspn(buf, "0123456789-") == (size_t)n) {
-        memcpy(buf + n, ".0", 3);
-        n += 2;
-    }
-    char *e = strchr(buf, 'e');
-    if (e != NULL) {
-        char *from = e + 1, *to = e + 1;
-        if (*from == '-')
-            *to++ = *from++;
-        else if (*from == '+')
-            from++;
-        while (*from == '0' && from[1] != '\0')
-            from++;
-        memmove(to, from, strlen(from) + 1);
-        n = (int)strlen(buf);
-    }
     return oc_fpbuf_add(b, buf, (size_t)n);
 }
 

@@ -98,8 +98,11 @@ int al_sink_init(al_sink_t *s, FILE *fp, const char *redis_url, long long stream
 {
     memset(s, 0, sizeof(*s));
     s->fp = fp;
-    s->stream_maxlen = stream_maxlen > 0 ? stream_maxlen : AL_DEFAULT_MAXLEN;
-    s->seen_ttl_s = seen_ttl_s > 0 ? seen_ttl_s : AL_DEFAULT_TTL_S;
+    /* written once: every alert's script call passes them as text */
+    snprintf(s->stream_maxlen, sizeof(s->stream_maxlen), "%lld",
+             stream_maxlen > 0 ? stream_maxlen : AL_DEFAULT_MAXLEN);
+    snprintf(s->seen_ttl_s, sizeof(s->seen_ttl_s), "%lld",
+             seen_ttl_s > 0 ? seen_ttl_s : AL_DEFAULT_TTL_S);
     s->give_up_ms = give_up_ms;
     for (int k = 0; k < AL_KINDS; k++) {
         const char *type = al_kind_name((al_kind_t)k);
@@ -162,17 +165,14 @@ typedef struct al_item {
 
 static int append_call(al_sink_t *s, const al_item_t *it, int eval)
 {
-    char ttl[24], maxlen[24];
-    snprintf(ttl, sizeof(ttl), "%lld", s->seen_ttl_s);
-    snprintf(maxlen, sizeof(maxlen), "%lld", s->stream_maxlen);
     const char *argv[10] = {eval ? "EVAL" : "EVALSHA",
                             eval ? publish_lua : s->sha,
                             "2",
                             it->seen,
                             AL_STREAM_KEY,
                             it->json,
-                            ttl,
-                            maxlen,
+                            s->seen_ttl_s,
+                            s->stream_maxlen,
                             AL_CHANNEL,
                             it->team};
     size_t len[10];

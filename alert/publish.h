@@ -34,8 +34,8 @@ typedef struct al_sink {
     al_redis_url_t url;                 /* parsed Redis URL */
     redisContext *rc;                   /* connection, NULL while down */
     char sha[41];                       /* SHA1 of the loaded script */
-    long long stream_maxlen;            /* approximate cap of the stream */
-    long long seen_ttl_s;               /* how long an alert id is remembered */
+    char stream_maxlen[24];             /* approximate cap of the stream, in decimal */
+    char seen_ttl_s[24];                /* seconds an alert id is remembered, in decimal */
     int64_t give_up_ms;                 /* stop retrying after this long; < 0: while running */
     oc_metric_t *m_published[AL_KINDS]; /* outcry_alerts_published_total{type} */
     oc_metric_t *m_duplicate;           /* outcry_alerts_duplicate_total */
