@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sla.h"
+#include "grow.h"
 #include "timeutil.h"
 
 #define AL_ALERT_SCHEMA "outcry.alert/v1"
@@ -72,14 +73,8 @@ int al_alerts_add(al_alerts_t *a, const al_clock_t *c, al_kind_t kind, int64_t a
     char id[33];
     if (type == NULL || al_alert_id(type, c->case_id, c->start_post, id) != 0)
         return -1;
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? 2 * a->cap : 64;
-        al_alert_rec_t *v = realloc(a->v, cap * sizeof(*v));
-        if (v == NULL)
-            return -1;
-        a->v = v;
-        a->cap = cap;
-    }
+    if (oc_grow(&a->v, &a->cap, a->n, sizeof(*a->v), 64) != 0)
+        return -1;
     oc_fpbuf_t *b = &a->text;
     size_t mark = b->len;
     al_alert_rec_t r = {.kind = kind, .at_ms = at_ms};

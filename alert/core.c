@@ -1,5 +1,6 @@
 /* core.c -- the alert stage callbacks (see core.h and docs/alert.md). */
 #include "core.h"
+#include "grow.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -132,15 +133,9 @@ static int settle(al_ctx_t *ctx, const oc_msg_t *in, oc_emit_t *out)
     oc_ticket_t *t = ctx->store != NULL ? oc_emit_hold(out) : NULL;
     if (t == NULL)
         return flush(ctx, in->partition, in->offset);
-    if (ctx->nheld == ctx->held_cap) {
-        size_t cap = ctx->held_cap ? 2 * ctx->held_cap : AL_WRITE_EVERY;
-        oc_ticket_t **h = realloc(ctx->held, cap * sizeof(*h));
-        if (h == NULL) {
-            oc_hold_release(t);
-            return flush(ctx, in->partition, in->offset);
-        }
-        ctx->held = h;
-        ctx->held_cap = cap;
+    if (oc_grow(&ctx->held, &ctx->held_cap, ctx->nheld, sizeof(*ctx->held), AL_WRITE_EVERY) != 0) {
+        oc_hold_release(t);
+        return flush(ctx, in->partition, in->offset);
     }
     ctx->held[ctx->nheld++] = t;
     al_store_note(ctx->store, in->partition, in->offset);

@@ -1,5 +1,6 @@
 /* heap.c -- binary min-heap (see heap.h). */
 #include "heap.h"
+#include "grow.h"
 
 #include <stdlib.h>
 
@@ -44,14 +45,8 @@ static void sift_down(al_heap_t *h, size_t i)
 
 int al_heap_push(al_heap_t *h, const al_heap_entry_t *e)
 {
-    if (h->len == h->cap) {
-        size_t cap = h->cap ? h->cap * 2 : 64;
-        al_heap_entry_t *v = realloc(h->v, cap * sizeof(*v));
-        if (v == NULL)
-            return -1;
-        h->v = v;
-        h->cap = cap;
-    }
+    if (oc_grow(&h->v, &h->cap, h->len, sizeof(*h->v), 64) != 0)
+        return -1;
     h->v[h->len] = *e;
     sift_up(h, h->len);
     h->len++;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "post.h"
+#include "grow.h"
 #include "sla.h"
 
 /* ---- change tracking --------------------------------------------------- */
@@ -67,14 +68,8 @@ int al_dirty_mark(al_dirty_t *d, const char *case_id, int32_t p, const char *tea
     uint32_t h = hash32(case_id);
     if (d->n > 0 && d->slots[dirty_slot(d, case_id, h)] != 0)
         return 0;
-    if (d->n == d->cap) {
-        size_t cap = d->cap ? 2 * d->cap : 256;
-        al_dirty_rec_t *v = realloc(d->v, cap * sizeof(*v));
-        if (v == NULL)
-            return -1;
-        d->v = v;
-        d->cap = cap;
-    }
+    if (oc_grow(&d->v, &d->cap, d->n, sizeof(*d->v), 256) != 0)
+        return -1;
     if ((d->n + 1) * 2 > d->nslots && dirty_grow(d) != 0)
         return -1;
     al_dirty_rec_t r = {.key = d->strs.len, .p = p, .hash = h};

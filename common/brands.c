@@ -1,5 +1,6 @@
 /* brands.c -- the brand accounts spec (brands.h). */
 #include "brands.h"
+#include "grow.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -55,14 +56,8 @@ static char *slurp(const char *path, char *err, size_t errlen)
 
 static int push(oc_brands_t *b, const char *handle, const char *brand)
 {
-    if (b->n == b->cap) {
-        size_t ncap = b->cap ? b->cap * 2 : 16;
-        oc_brand_account_t *nv = realloc(b->v, ncap * sizeof *nv);
-        if (!nv) {
-            return -1;
-        }
-        b->v = nv;
-        b->cap = ncap;
+    if (oc_grow(&b->v, &b->cap, b->n, sizeof *b->v, 16) != 0) {
+        return -1;
     }
     char *h = strdup(handle[0] == '@' ? handle + 1 : handle);
     char *br = strdup(brand);

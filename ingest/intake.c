@@ -7,6 +7,7 @@
  * are durable, and a client that gets anything else may send the same body
  * again: dedup keeps what did get through from being produced twice. */
 #include "canon.h"
+#include "grow.h"
 #include "dlq.h"
 #include "ingest.h"
 #include "log.h"
@@ -92,15 +93,9 @@ void ig_reply_error(oc_http_resp_t *resp, unsigned status, const char *msg)
 
 static item_t *new_item(req_t *r)
 {
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 16;
-        item_t *it = realloc(r->items, cap * sizeof *it);
-        if (!it) {
-            r->oom = 1;
-            return NULL;
-        }
-        r->items = it;
-        r->cap = cap;
+    if (oc_grow(&r->items, &r->cap, r->n, sizeof *r->items, 16) != 0) {
+        r->oom = 1;
+        return NULL;
     }
     item_t *it = &r->items[r->n++];
     memset(it, 0, sizeof *it);

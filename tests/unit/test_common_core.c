@@ -12,9 +12,36 @@
 #include "config.h"
 #include "dlq.h"
 #include "emit.h"
+#include "grow.h"
 #include "metrics.h"
 #include "post.h"
 #include "timeutil.h"
+
+/* The doubling, the first size, indexes past a doubling, and overflow
+ * refused with the array left as it was. */
+static void test_grow(void **state)
+{
+    int *v = NULL;
+    size_t cap = 0;
+    assert_int_equal(oc_grow(&v, &cap, 0, sizeof *v, 4), 0);
+    assert_int_equal(cap, 4);
+    for (int i = 0; i < 4; i++)
+        v[i] = i;
+    assert_int_equal(oc_grow(&v, &cap, 3, sizeof *v, 4), 0);
+    assert_int_equal(cap, 4);
+    assert_int_equal(oc_grow(&v, &cap, 4, sizeof *v, 4), 0);
+    assert_int_equal(cap, 8);
+    assert_int_equal(oc_grow(&v, &cap, 40, sizeof *v, 4), 0);
+    assert_int_equal(cap, 64);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(v[i], i);
+    int *kept = v;
+    assert_int_equal(oc_grow(&v, &cap, SIZE_MAX / 2, sizeof *v, 4), -1);
+    assert_int_equal(oc_grow(&v, &cap, SIZE_MAX - 1, 1, 4), -1);
+    assert_ptr_equal(v, kept);
+    assert_int_equal(cap, 64);
+    free(v);
+}
 
 static void test_time_roundtrip(void **state)
 {
@@ -268,6 +295,7 @@ int main(void)
         cmocka_unit_test(test_metrics_render),
         cmocka_unit_test(test_dlq_entry),
         cmocka_unit_test(test_brands_spec),
+        cmocka_unit_test(test_grow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
