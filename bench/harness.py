@@ -296,12 +296,10 @@ class Profile:
         return perf_summary(self.data, top)
 
 
-def preload(broker, topic, keyed, timeout=120):
-    """Loads `keyed` into `topic` with kcat and waits until it is done, so
-    the loader's CPU is not in any measured interval. The dev broker keeps
-    ~5 MiB a partition after compression: 1,000,000 bench posts take ~110 MiB
-    of the ~320 MiB that 64 partitions hold. Returns an error text or None."""
-    loader = kcat_load(broker.bootstrap, topic, keyed)
+def preload_wait(loader, topic, keyed, timeout=120):
+    """Waits for a kcat_load() loader; returns an error text or None. The dev
+    broker keeps ~5 MiB a partition after compression: 1,000,000 bench posts
+    take ~110 MiB of the ~320 MiB that 64 partitions hold."""
     try:
         _, err = loader.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -313,38 +311,51 @@ def preload(broker, topic, keyed, timeout=120):
     return None
 
 
+def taskset(cpus, pid):
+    """Every thread of pid on `cpus` (taskset's list syntax, e.g. "0" or "0-1")."""
+    subprocess.run(["taskset", "-a", "-p", "-c", cpus, str(pid)], stdout=subprocess.DEVNULL,
+                   check=True)
+
+
 def run_target(name, cmds, env, n, broker, input_topic, keyed, timeout, partitions,
-               ready_timeout=30, extra_pids=(), profile=False, counters=(), pin=None):
+               ready_timeout=30, extra_pids=(), profile=False, counters=(), pin=None,
+               side_pids=()):
     """Measures one target: len(cmds) instances in one consumer group.
 
-    Loads `keyed` into `input_topic` first (preload), then starts the
-    instances and polls their /metrics until n inputs are handled. The
-    measured interval starts at the first input handled (with several
-    instances: once the group has settled, every instance holding
-    partitions), so start-up, the group join and the loader are outside it;
-    the target then works through a backlog as fast as it can. CPU is the
-    sum over the instances; RSS the largest. extra_pids (e.g. redis-server)
-    are measured over the same interval and reported apart; counters are
-    metrics read (summed over the instances) at the end, for the whole run.
-    pin (broker CPU, target CPU) pins every thread of the broker and of the
-    instances to those CPUs."""
-    t_load = time.time()
-    err = preload(broker, input_topic, keyed)
-    load_s = time.time() - t_load
-    if err is not None:
-        return {"name": name, "error": err}
+    Loads `keyed` into `input_topic` with kcat while the instances start
+    (their group join alone takes the dev broker's 3 s initial rebalance
+    delay, about as long as the load), then polls their /metrics until n
+    inputs are handled. The measured interval starts at the first input
+    handled after the load has finished (with several instances: once the
+    group has settled, every instance holding partitions), so start-up, the
+    group join and the loader are outside it; the target then works through
+    a backlog as fast as it can. Inputs handled while the loader still ran
+    (rare: the join is usually the slower) are counted in "during_load" and
+    left out. CPU is the sum over the instances; RSS the largest. extra_pids
+    (e.g. redis-server) are measured over the same interval and reported
+    apart; counters are metrics read (summed over the instances) at the end,
+    for the whole run. pin (broker CPU, target CPU) pins every thread of the
+    broker and of side_pids (e.g. redis-server, given back every CPU
+    afterwards) to the first, and of the instances to the second."""
     if pin is not None:
-        subprocess.run(["taskset", "-a", "-p", "-c", str(pin[0]), str(broker.proc.pid)],
-                       stdout=subprocess.DEVNULL, check=True)
+        for pid in (broker.proc.pid,) + tuple(side_pids):
+            taskset(str(pin[0]), pid)
         cmds = [["taskset", "-c", str(pin[1])] + cmd for cmd in cmds]
+    t_load = time.time()
+    loader = kcat_load(broker.bootstrap, input_topic, keyed)
     env = dict(env, OUTCRY_BROKERS=broker.bootstrap, OUTCRY_GROUP="bench-" + name)
-    svcs = [Service(name, cmd, env, log_name=name if len(cmds) == 1 else "%s-%d" % (name, i))
-            for i, cmd in enumerate(cmds)]
+    svcs = []
     try:
-        t_start = time.time()
+        svcs = [Service(name, cmd, env, log_name=name if len(cmds) == 1 else "%s-%d" % (name, i))
+                for i, cmd in enumerate(cmds)]
+        err = preload_wait(loader, input_topic, keyed)
+        load_s = time.time() - t_load
+        if err is not None:
+            return {"name": name, "error": err}
+        during_load = sum(max(s.metric("outcry_messages_in_total"), 0) for s in svcs)
         for s in svcs:
-            s.wait_ready(ready_timeout)
-        ready_s = time.time() - t_start
+            s.wait_ready(max(ready_timeout - load_s, 1))
+        ready_s = time.time() - t_load
         if len(svcs) > 1:
             wait_assigned(svcs, partitions)
         t_first = None
@@ -353,7 +364,7 @@ def run_target(name, cmds, env, n, broker, input_topic, keyed, timeout, partitio
         while time.time() < deadline:
             done = sum(max(s.metric("outcry_messages_in_total"), 0) for s in svcs)
             now = time.time()
-            if t_first is None and done > 0:
+            if t_first is None and done > during_load:
                 t_first, n_first = now, done
                 cpu_first = sum(s.cpu() for s in svcs)
                 extra_first = [cpu_seconds(p) for p in extra_pids]
@@ -369,8 +380,14 @@ def run_target(name, cmds, env, n, broker, input_topic, keyed, timeout, partitio
         per = [round(s.cpu(), 2) for s in svcs]
         counted = {c: sum(max(s.metric(c), 0) for s in svcs) for c in counters}
     finally:
+        if loader.poll() is None:
+            loader.kill()
+            loader.communicate()
         for s in svcs:
             s.stop()
+        if pin is not None:
+            for pid in side_pids:
+                taskset("0-%d" % ((os.cpu_count() or 1) - 1), pid)
     if done < n or t_first is None:
         return {"name": name, "error": "processed %d of %d posts in %ds" % (done, n, timeout)}
     posts = done - n_first
@@ -381,6 +398,8 @@ def run_target(name, cmds, env, n, broker, input_topic, keyed, timeout, partitio
          "posts_per_s": round(posts / wall), "posts_per_cpu_s": round(posts / cpu) if cpu else None,
          "cpu_us_per_post": round(cpu / posts * 1e6, 2), "peak_rss_mb": round(rss, 1),
          "ready_s": round(ready_s, 1), "load_s": round(load_s, 1)}
+    if during_load:
+        r["during_load"] = during_load
     if top:
         r["profile"] = top
     if counted:

@@ -103,7 +103,8 @@ def fill(port, n, partitions, chunk=500):
     s.close()
 
 
-def run(bins, broker_bin, redis, partitions, keyed_routed, n_posts, sizes, timeout, repeat=1):
+def run(bins, broker_bin, redis, partitions, keyed_routed, n_posts, sizes, timeout, repeat=1,
+        pin=None):
     """Each size `repeat` times, in rounds (1k, 1M, 1k, 1M: a slow spell of
     the machine does not land on one size's every run); per size the best
     run is reported (1M / 1k is between those), every run under "reps"."""
@@ -111,7 +112,7 @@ def run(bins, broker_bin, redis, partitions, keyed_routed, n_posts, sizes, timeo
     for rep in range(repeat):
         for n in sizes:
             reps[n].append(run_one(bins, broker_bin, redis, partitions, keyed_routed, n_posts, n,
-                                   timeout))
+                                   timeout, pin))
     results = []
     for n in sizes:
         ok = [r for r in reps[n] if "error" not in r]
@@ -126,8 +127,9 @@ def run(bins, broker_bin, redis, partitions, keyed_routed, n_posts, sizes, timeo
     return results
 
 
-def run_one(bins, broker_bin, redis, partitions, keyed_routed, n_posts, n, timeout):
-    """alert over n_posts routed posts with n open clocks in Redis."""
+def run_one(bins, broker_bin, redis, partitions, keyed_routed, n_posts, n, timeout, pin):
+    """alert over n_posts routed posts with n open clocks in Redis; pinned
+    as the alert-alone runs are (redis-server beside the broker), if pin."""
     redis.flush()
     base = redis.client.info("memory")["used_memory"]
     t0 = time.time()
@@ -138,7 +140,7 @@ def run_one(bins, broker_bin, redis, partitions, keyed_routed, n_posts, n, timeo
         r = run_target("alert-%d-clocks" % n, [[bins("outcry-alert"), "--event-time"]],
                        {"OUTCRY_REDIS_URL": redis.url}, n_posts, broker, TOPIC,
                        keyed_routed, timeout, partitions, ready_timeout=240,
-                       extra_pids=[redis.pid])
+                       extra_pids=[redis.pid], pin=pin, side_pids=(redis.pid,))
     r.update({"open_clocks": n, "fill_s": round(fill_s, 1),
               "redis_bytes_per_clock": round(per_clock)})
     if "error" not in r:

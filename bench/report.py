@@ -213,8 +213,8 @@ def pinned_text(doc):
     if not pin:
         return "Not pinned to CPUs."
     return ("Pinned: the dev broker's threads on CPU %d, every thread of the target on CPU %d "
-            "(`taskset`), so the scheduler does not move them between the cores they share."
-            % tuple(pin))
+            "(`taskset`), so the scheduler does not move them between the cores they share; "
+            "for alert, redis-server beside the broker." % tuple(pin))
 
 
 def markdown(doc):
@@ -241,16 +241,19 @@ def markdown(doc):
     L.append("")
 
     L.append("## Each stage alone, one instance\n")
-    reps = min((len(r.get("reps", [])) for r in doc["stages"] if r.get("name") != "passthrough"),
-               default=1)
-    L.append("The input is loaded into the dev broker first; the stage then works through it "
-             "as fast as it can (measured from its first input to its last). Each target ran "
-             "%d times in rounds, alternating with the others (the ceiling at both ends of "
-             "each round); the best rate of each kind is shown, and the ratios are between "
-             "best runs: a slow spell of the shared machine only ever slows a run down, and "
-             "the best of the runs leaves it out. Every run is in results.json. alert "
-             "replays in event time (`--event-time`): clocks fire as the posts' own time passes "
-             "their deadlines. %s\n" % (reps, pinned_text(doc)))
+    runs = {r["name"]: len(r.get("reps", [])) for r in doc["stages"]}
+    most = max((v for k, v in runs.items() if k != "passthrough"), default=1)
+    fewer = "".join("; %s ran in the first %d only" % (k, v) for k, v in runs.items()
+                    if 0 < v < most and k != "passthrough")
+    L.append("The input is loaded into the dev broker while the stage starts; the stage then "
+             "works through it as fast as it can (measured from its first input after the "
+             "load to its last). The targets ran in %d rounds, alternating with each other "
+             "(the ceiling at the start of each round and at the end of the last)%s; the best rate of each kind is shown, "
+             "and the ratios are between best runs: a slow spell of the shared machine only "
+             "ever slows a run down, and the best of the runs leaves it out. Every run is in "
+             "results.json. alert replays in event time (`--event-time`): clocks fire as the "
+             "posts' own time passes their deadlines. %s\n"
+             % (most, fewer, pinned_text(doc)))
     L.append("| target | posts | posts/s | posts per CPU-s | CPU µs/post | peak RSS MB | vs ceiling (wall) | vs ceiling (CPU) |")
     L.append("|---|---|---|---|---|---|---|---|")
     for r in doc["stages"]:

@@ -5,10 +5,11 @@ cost, in one run (bench/README.md).
 
 Phases, each on a fresh dev broker (64 partitions), in this order:
   stages    the passthrough ceiling, then classify, route, alert alone
-            (harness.run_target: kcat loads the input, then the target
-            works through it; progress and CPU from /metrics and /proc),
-            pinned (the broker on CPU 0, the target on CPU 1), --repeat
-            times in rounds; the best run is reported, and ratios are
+            (harness.run_target: kcat loads the input while the target
+            starts, then the target works through it; progress and CPU
+            from /metrics and /proc), pinned (the broker on CPU 0, the
+            target on CPU 1), in --repeat rounds (alert in the first
+            --alert-repeat); the best run is reported, and ratios are
             between best runs
   peer      bench/peer_classify.py on the first --peer-n posts, in each
             round right after classify
@@ -18,7 +19,7 @@ Phases, each on a fresh dev broker (64 partitions), in this order:
             (pipeline.throughput), then latency at each of --rates posts/s
             (pipeline.latency)
   redis     alert's cost per post with 1,000 and 1,000,000 open clocks
-            (rediscost.py)
+            (rediscost.py), in --redis-repeat rounds, pinned
 Then report.py writes bench/results.json, results.md and results.png.
 Raw inputs, logs and plot data go to bench/out/ (not committed)."""
 import argparse
@@ -40,15 +41,15 @@ PHASES = ("stages", "peer", "scaling", "pipeline", "redis")
 def prepare(args, b):
     """posts (bench/gen.py), and the later stages' inputs from the earlier
     stages' --stdio, so every stage sees what it would see in the pipeline;
-    the three run as one shell pipeline (both cores)."""
+    the four run as one shell pipeline (both cores: the generator is the
+    slowest, and the stages keep up with it)."""
     posts = os.path.join(OUT, "posts.jsonl")
     classified = os.path.join(OUT, "classified.jsonl")
     routed = os.path.join(OUT, "routed.jsonl")
-    with open(posts, "w") as f:
-        subprocess.run([PYTHON, os.path.join(HERE, "gen.py"), "-n", str(args.n), "--seed",
-                        str(args.seed)], stdout=f, check=True)
-    cmd = ("set -o pipefail; %s --stdio < %s 2>/dev/null | tee %s | %s --stdio 2>/dev/null > %s"
-           % (b("outcry-classify"), posts, classified, b("outcry-route"), routed))
+    cmd = ("set -o pipefail; %s %s -n %d --seed %d | tee %s | %s --stdio 2>/dev/null | tee %s"
+           " | %s --stdio 2>/dev/null > %s"
+           % (PYTHON, os.path.join(HERE, "gen.py"), args.n, args.seed, posts,
+              b("outcry-classify"), classified, b("outcry-route"), routed))
     r = subprocess.run(["bash", "-c", cmd])
     if r.returncode != 0:
         raise SystemExit("bench: preparing the inputs failed (exit %d)" % r.returncode)
@@ -127,24 +128,30 @@ def stages(args, b, inp, redis, scale, with_peer):
     reps = {t[0]: [] for t in targets}
     # repetitions alternate (all targets, then all again) so that a slow
     # spell of the machine does not land on one target's every run; the
-    # ceiling runs at the start and at the end of each round
+    # ceiling runs at the start of each round and at the end of the last
     for rep in range(args.repeat):
         for name, cmds, env, topic, inp_label, count, cpus, ready in targets:
+            runs = args.alert_repeat if name == "alert" else args.repeat
+            # the ceiling starts every round and ends the last one
+            if rep >= runs or (name == "passthrough-end" and rep < args.repeat - 1):
+                continue
             if name == "alert":
                 redis.flush()
             with Broker(b("outcry-devbroker"), args.partitions) as broker:
-                log("bench:   %-15s %d posts (run %d of %d) ..." % (name, count, rep + 1,
-                                                                      args.repeat), end="")
+                log("bench:   %-15s %d posts (round %d of %d) ..." % (name, count, rep + 1,
+                                                                        args.repeat), end="")
                 r = run_target(name.replace("-end", ""), cmds, env, count, broker, topic,
                                inp["keyed"][inp_label], args.timeout, args.partitions,
                                ready_timeout=ready,
                                profile=(args.profile and name in ("classify", "route", "alert")
                                         and rep == 0),
-                               counters=ALERT_COUNTERS if name == "alert" else (), pin=cpus)
+                               counters=ALERT_COUNTERS if name == "alert" else (), pin=cpus,
+                               side_pids=(redis.pid,) if name == "alert" else ())
                 log(" %s posts per CPU-s (loaded in %s s, measured over %s s)" % (
                     r.get("posts_per_cpu_s", r.get("error")), r.get("load_s"), r.get("wall_s")))
                 reps[name].append(r)
-    # the ceiling's runs at both ends of every round are one target
+    # the ceiling's runs at the start of every round and the end of the last
+    # are one target
     reps["passthrough"] += reps.pop("passthrough-end")
     scaling = None
     if scale:
@@ -183,7 +190,7 @@ def run_redis(args, b, inp, redis):
     keyed_file(inp["routed"], keyed, n)
     sizes = [int(s) for s in args.clocks.split(",")]
     rs = rediscost.run(b, b("outcry-devbroker"), redis, args.partitions, keyed, n, sizes,
-                       args.timeout, args.repeat)
+                       args.timeout, args.redis_repeat, pinning())
     for r in rs:
         log("bench:   %d open clocks: %s alert CPU µs/post" % (
             r["open_clocks"], r.get("cpu_us_per_post", r.get("error"))))
@@ -202,8 +209,13 @@ def main():
     ap.add_argument("--partitions", type=int, default=64)
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--timeout", type=int, default=300, help="seconds per target")
-    ap.add_argument("--repeat", type=int, default=2,
-                    help="runs of each stage alone and of the scaling run; the best is reported")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="rounds of the stages alone, the peer and the scaling runs; the best "
+                    "run of each is reported")
+    ap.add_argument("--alert-repeat", type=int, default=2,
+                    help="rounds (the first ones) with alert alone in them, at most --repeat")
+    ap.add_argument("--redis-repeat", type=int, default=2,
+                    help="rounds of the open-clocks runs (1k, 1M, 1k, 1M, ...)")
     ap.add_argument("--peer-n", type=int, default=50_000,
                     help="posts for the Python peer (at most -n)")
     ap.add_argument("--peer-batch", type=int, default=500, help="the peer's consume() batch")
