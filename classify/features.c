@@ -280,7 +280,7 @@ static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, uns
     /* Most words are plain ASCII letters and digits: take them a byte at a
      * time, as the loop below would, without decoding or property lookups,
      * and lower-case and squeeze them (see squeeze()) on the way. */
-    size_t at = *p;                    /* in a register: the stores to raw and word may alias *p */
+    size_t at = *p; /* in a register: the stores to raw and word may alias *p */
     for (; at < len; at++) {
         unsigned char c = (unsigned char)s[at];
         unsigned cls = byte_class[c];

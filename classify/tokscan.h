@@ -63,8 +63,8 @@ static inline size_t cl_tok_ascii_word(const char *s, size_t avail, cl_ascii_wor
      * apostrophe, a hyphen, a separator inside a number, a byte of a
      * multi-byte character): the byte-at-a-time reader decides */
     unsigned char end = (unsigned char)s[n < 16 ? n : 0];
-    if (n == 0 || n >= 16 || end >= 0x80 || end == '\'' || end == '-' || end == '.' ||
-        end == ',' || end == ':') {
+    if (n == 0 || n >= 16 || end >= 0x80 || end == '\'' || end == '-' || end == '.' || end == ',' ||
+        end == ':') {
         return 0;
     }
     unsigned in = (1u << n) - 1; /* lanes of the word */
@@ -78,16 +78,17 @@ static inline size_t cl_tok_ascii_word(const char *s, size_t avail, cl_ascii_wor
         return 0;
     }
     /* keep the word's lanes, zero the rest: the token text is padded */
-    __m128i keep = _mm_cmpgt_epi8(_mm_set1_epi8((char)n),
-                                  _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+    __m128i keep = _mm_cmpgt_epi8(_mm_set1_epi8((char)n), _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8,
+                                                                        9, 10, 11, 12, 13, 14, 15));
     _mm_store_si128((__m128i *)(void *)w->text, _mm_and_si128(lc, keep));
     _mm_store_si128((__m128i *)(void *)(w->text + 16), _mm_setzero_si128());
     /* counts without popcnt (not in the x86-64 baseline): an upper-case
      * lane as 1, a digit as 32, summed; the rest of the word is lower case */
-    __m128i ones = _mm_and_si128(
-        keep, _mm_or_si128(_mm_and_si128(up, _mm_set1_epi8(1)), _mm_and_si128(dg, _mm_set1_epi8(32))));
+    __m128i ones = _mm_and_si128(keep, _mm_or_si128(_mm_and_si128(up, _mm_set1_epi8(1)),
+                                                    _mm_and_si128(dg, _mm_set1_epi8(32))));
     __m128i sum = _mm_sad_epu8(ones, _mm_setzero_si128());
-    unsigned t = (unsigned)_mm_cvtsi128_si32(sum) + (unsigned)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
+    unsigned t =
+        (unsigned)_mm_cvtsi128_si32(sum) + (unsigned)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
     w->upper = t & 31u;
     w->digits = t >> 5;
     w->lower = n - w->upper - w->digits;

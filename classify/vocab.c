@@ -1,6 +1,7 @@
 /* vocab.c -- the model's word cache (vocab.h). */
 #include "vocab.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,8 @@ static const char *const common_text =
     "@user <url> $5 5 :) :( ! ?";
 
 _Static_assert(sizeof(cl_vword_t) == 192, "a cached word is three cache lines");
+_Static_assert(offsetof(cl_vword_t, lin.sn) == 64 && offsetof(cl_vword_t, lin.bs) == 128,
+               "a token reads the key line and one sum line");
 
 /* The cache's index hash: FNV-1a with its high bits folded down, since the
  * slot is the low bits. */
@@ -104,10 +107,10 @@ void cl_vocab_prefetch(const cl_vocab_t *v, const cl_token_t *tok, size_t n)
     for (size_t i = 0; i < n; i++) {
         uint32_t s = v->slot[slot_of(tok[i].fnv, mask)];
         if (s != 0) {
+            /* the key line, and the sum line the token will read */
             const char *e = (const char *)&v->w[s - 1];
-            __builtin_prefetch(e);
-            __builtin_prefetch(e + 64);
             __builtin_prefetch(e + 128);
+            __builtin_prefetch(e + ((tok[i].flags & CL_TF_NEGATED) ? 64 : 0));
         }
     }
 }
