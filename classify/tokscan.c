@@ -1,16 +1,6 @@
 /* tokscan.c -- the tokens' hashes, four at a time (tokscan.h). */
 #include "tokscan.h"
 
-/* One FNV-1a step of lane h over byte c, taken only when the lane's token
- * still has bytes (i < len): a select, not a branch, so that the four lanes
- * run in step to the longest. */
-static inline uint32_t step(uint32_t h, unsigned char c, size_t i, size_t len)
-{
-    uint32_t x = (h ^ c) * CL_FNV_PRIME;
-    uint32_t take = 0u - (uint32_t)(i < len); /* all ones or zero: no branch to mispredict */
-    return (x & take) | (h & ~take);
-}
-
 void cl_tok_hash(cl_token_t *tok, size_t n)
 {
     size_t k = 0;
@@ -24,10 +14,10 @@ void cl_tok_hash(cl_token_t *tok, size_t n)
         uint32_t h0 = CL_FNV_BASIS, h1 = CL_FNV_BASIS, h2 = CL_FNV_BASIS, h3 = CL_FNV_BASIS;
         /* the padding makes bytes up to CL_TOKEN_MAX readable in any lane */
         for (size_t i = 0; i < 4; i++) {
-            h0 = step(h0, s0[i], i, l0);
-            h1 = step(h1, s1[i], i, l1);
-            h2 = step(h2, s2[i], i, l2);
-            h3 = step(h3, s3[i], i, l3);
+            h0 = cl_fnv_step_if(h0, s0[i], i, l0);
+            h1 = cl_fnv_step_if(h1, s1[i], i, l1);
+            h2 = cl_fnv_step_if(h2, s2[i], i, l2);
+            h3 = cl_fnv_step_if(h3, s3[i], i, l3);
         }
         t[0].fnv4 = h0;
         t[1].fnv4 = h1;
@@ -37,10 +27,10 @@ void cl_tok_hash(cl_token_t *tok, size_t n)
         max = max > l2 ? max : l2;
         max = max > l3 ? max : l3;
         for (size_t i = 4; i < max; i++) {
-            h0 = step(h0, s0[i], i, l0);
-            h1 = step(h1, s1[i], i, l1);
-            h2 = step(h2, s2[i], i, l2);
-            h3 = step(h3, s3[i], i, l3);
+            h0 = cl_fnv_step_if(h0, s0[i], i, l0);
+            h1 = cl_fnv_step_if(h1, s1[i], i, l1);
+            h2 = cl_fnv_step_if(h2, s2[i], i, l2);
+            h3 = cl_fnv_step_if(h3, s3[i], i, l3);
         }
         t[0].fnv = h0;
         t[1].fnv = h1;

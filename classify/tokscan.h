@@ -33,6 +33,15 @@ typedef struct cl_ascii_word {
  * independent ones keep it busy. */
 void cl_tok_hash(cl_token_t *tok, size_t n);
 
+/* One FNV-1a step of state h over byte c, taken only when i < len: a
+ * select, not a branch, so that chains of different lengths run in step. */
+static inline uint32_t cl_fnv_step_if(uint32_t h, unsigned char c, size_t i, size_t len)
+{
+    uint32_t x = (h ^ c) * CL_FNV_PRIME;
+    uint32_t take = 0u - (uint32_t)(i < len); /* all ones or zero: no branch to mispredict */
+    return (x & take) | (h & ~take);
+}
+
 #if defined(__SSE2__) && !defined(CL_NO_SIMD)
 #include <emmintrin.h>
 
@@ -59,15 +68,28 @@ static inline size_t cl_tok_ascii_word(const char *s, size_t avail, cl_ascii_wor
     __m128i dg = cl_tok_in_range(v, '0', '9');
     unsigned word = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(up, lo), dg));
     unsigned n = (unsigned)__builtin_ctz(~word); /* bit 16 up is clear in word */
-    /* what follows may continue the word (features.c read_word(): an
-     * apostrophe, a hyphen, a separator inside a number, a byte of a
-     * multi-byte character): the byte-at-a-time reader decides */
-    unsigned char end = (unsigned char)s[n < 16 ? n : 0];
-    if (n == 0 || n >= 16 || end >= 0x80 || end == '\'' || end == '-' || end == '.' || end == ',' ||
-        end == ':') {
+    if (n == 0 || n >= 16) {
         return 0;
     }
     unsigned in = (1u << n) - 1; /* lanes of the word */
+    /* what follows may continue the word (features.c read_word()): a byte
+     * of a multi-byte character; an apostrophe or a hyphen before a
+     * letter or digit; '.', ',' or ':' after a number. The byte-at-a-time
+     * reader decides those. */
+    unsigned char end = (unsigned char)s[n];
+    if (end >= 0x80) {
+        return 0;
+    }
+    if (end == '\'' || end == '-') {
+        unsigned char nx = (unsigned char)s[n + 1]; /* n + 1 < 16 <= avail */
+        unsigned char lx = (unsigned char)(nx | 0x20);
+        if (nx >= 0x80 || (nx >= '0' && nx <= '9') || (lx >= 'a' && lx <= 'z')) {
+            return 0;
+        }
+    } else if ((end == '.' || end == ',' || end == ':') &&
+               ((unsigned)_mm_movemask_epi8(dg) & in) == in) {
+        return 0;
+    }
     /* 'A' | 0x20 = 'a'; digits stay as they are */
     __m128i lc = _mm_or_si128(v, _mm_and_si128(up, _mm_set1_epi8(0x20)));
     /* a letter equal to the two before it: a run to squeeze ("sooo") */
