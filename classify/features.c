@@ -245,10 +245,11 @@ static int ascii_word(cl_features_t *f, const cl_ascii_word_t *w, size_t n, unsi
         flags |= CL_TF_CAPS;
         f->caps_words++;
     }
-    if (cl_shape_negator(w->text, n, ready)) {
+    unsigned shape = cl_shape_plain(w->text, n, ready);
+    if (shape & CL_SHAPE_NEGATOR) {
         flags |= CL_TF_NEGATOR;
     }
-    if (cl_shape_contrast(w->text, n, ready)) {
+    if (shape & CL_SHAPE_CONTRAST) {
         flags |= CL_TF_CONTRAST;
     }
     f->words++;
@@ -268,12 +269,6 @@ static int ascii_word(cl_features_t *f, const cl_ascii_word_t *w, size_t n, unsi
 static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, unsigned flags,
                      int ready)
 {
-    cl_ascii_word_t aw;
-    size_t an = cl_tok_ascii_word(s + *p, len - *p, &aw);
-    if (an > 0) {
-        *p += an;
-        return ascii_word(f, &aw, an, flags, ready);
-    }
     char raw[128], word[sizeof raw];
     size_t rn = 0, wn = 0;
     int letters = 0, upper = 0, lower = 0, digits = 0, ascii = 1, squeezed = 0;
@@ -501,7 +496,15 @@ int cl_features_extract(cl_features_t *f, const char *s, size_t len)
                                         (lb == 'x' && (p + 1 >= len || s[p + 1] != 'D')) ||
                                         (lb != 'x' && (prev_word || !link_at(s, len, p)))))) {
             run = 0;
-            if (read_word(f, s, len, &p, 0, ready) != 0) {
+            /* most words: read 16 bytes at a time (tokscan.h) */
+            cl_ascii_word_t aw;
+            size_t an = cl_tok_ascii_word(s + p, len - p, &aw);
+            if (an > 0) {
+                p += an;
+                if (ascii_word(f, &aw, an, 0, ready) != 0) {
+                    return -1;
+                }
+            } else if (read_word(f, s, len, &p, 0, ready) != 0) {
                 return -1;
             }
             prev_word = 1;
