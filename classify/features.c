@@ -96,10 +96,9 @@ static int is_currency(int32_t cp)
     return cp == '$' || cp == 0xA3 || cp == 0x20AC || cp == 0xA5 || cp == 0x20B9;
 }
 
-/* A new token at the end of f (its text, kind and flags for the caller to
- * set), or NULL when the list is full or out of memory. Its hashes are
- * worked out for all tokens at once when the text is read (cl_tok_hash). */
-static cl_token_t *push_slot(cl_features_t *f)
+/* See tokscan.h. Its hashes are worked out for all tokens at once when
+ * the text is read (cl_tok_hash). */
+cl_token_t *cl_tok_slot(cl_features_t *f)
 {
     if (f->n >= CL_MAX_TOKENS) {
         return NULL;
@@ -121,7 +120,7 @@ static cl_token_t *push_slot(cl_features_t *f)
  * text is simply not looked at. */
 static int add(cl_features_t *f, const char *text, size_t len, cl_tok_kind_t kind, unsigned flags)
 {
-    cl_token_t *t = push_slot(f);
+    cl_token_t *t = cl_tok_slot(f);
     if (t == NULL) {
         return f->n < CL_MAX_TOKENS ? -1 : 0;
     }
@@ -229,40 +228,6 @@ static const uint8_t byte_class[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 /* clang-format on */
-
-/* The end of read_word() for a word cl_tok_ascii_word() read (n bytes):
- * the same counts, flags and token as the byte-at-a-time path gives it. */
-static int ascii_word(cl_features_t *f, const cl_ascii_word_t *w, size_t n, unsigned flags,
-                      int ready)
-{
-    f->letters += (int)(w->upper + w->lower);
-    f->upper += (int)w->upper;
-    if (w->upper + w->lower == 0) {
-        return add(f, "<num>", 5, CL_TOK_NUM, flags);
-    }
-    if (w->upper >= 3 && w->lower == 0 && !cl_shape_acronym(w->text, n) &&
-        (w->upper >= 4 || cl_shape_loud3(w->text, n))) {
-        flags |= CL_TF_CAPS;
-        f->caps_words++;
-    }
-    unsigned shape = cl_shape_plain(w->text, n, ready);
-    if (shape & CL_SHAPE_NEGATOR) {
-        flags |= CL_TF_NEGATOR;
-    }
-    if (shape & CL_SHAPE_CONTRAST) {
-        flags |= CL_TF_CONTRAST;
-    }
-    f->words++;
-    cl_token_t *t = push_slot(f);
-    if (t == NULL) {
-        return f->n < CL_MAX_TOKENS ? -1 : 0;
-    }
-    memcpy(t->text, w->text, sizeof t->text); /* padded already */
-    t->len = n;
-    t->kind = CL_TOK_WORD;
-    t->flags = flags;
-    return 0;
-}
 
 /* Reads a word starting at *p; fills the token. Returns 0, or -1 when out of
  * memory. A full token list is not an error: the rest is ignored. */
@@ -501,7 +466,7 @@ int cl_features_extract(cl_features_t *f, const char *s, size_t len)
             size_t an = cl_tok_ascii_word(s + p, len - p, &aw);
             if (an > 0) {
                 p += an;
-                if (ascii_word(f, &aw, an, 0, ready) != 0) {
+                if (cl_tok_ascii_push(f, &aw, an, 0, ready) != 0) {
                     return -1;
                 }
             } else if (read_word(f, s, len, &p, 0, ready) != 0) {

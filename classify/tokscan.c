@@ -1,5 +1,52 @@
-/* tokscan.c -- the tokens' hashes, four at a time (tokscan.h). */
+/* tokscan.c -- the plain ASCII words' tokens, and the tokens' hashes four
+ * at a time (tokscan.h). */
 #include "tokscan.h"
+
+#include <string.h>
+
+#include "wordshape.h"
+
+int cl_tok_ascii_push(cl_features_t *f, const cl_ascii_word_t *w, size_t n, unsigned flags,
+                      int ready)
+{
+    f->letters += (int)(w->upper + w->lower);
+    f->upper += (int)w->upper;
+    cl_token_t *t;
+    if (w->upper + w->lower == 0) {
+        t = cl_tok_slot(f); /* digits alone: a number */
+        if (t == NULL) {
+            return f->n < CL_MAX_TOKENS ? -1 : 0;
+        }
+        memset(t->text, 0, sizeof t->text);
+        memcpy(t->text, "<num>", 5);
+        t->len = 5;
+        t->kind = CL_TOK_NUM;
+        t->flags = flags;
+        return 0;
+    }
+    if (w->upper >= 3 && w->lower == 0 && !cl_shape_acronym(w->text, n) &&
+        (w->upper >= 4 || cl_shape_loud3(w->text, n))) {
+        flags |= CL_TF_CAPS;
+        f->caps_words++;
+    }
+    unsigned shape = cl_shape_plain(w->text, n, ready);
+    if (shape & CL_SHAPE_NEGATOR) {
+        flags |= CL_TF_NEGATOR;
+    }
+    if (shape & CL_SHAPE_CONTRAST) {
+        flags |= CL_TF_CONTRAST;
+    }
+    f->words++;
+    t = cl_tok_slot(f);
+    if (t == NULL) {
+        return f->n < CL_MAX_TOKENS ? -1 : 0;
+    }
+    memcpy(t->text, w->text, sizeof t->text); /* padded already */
+    t->len = n;
+    t->kind = CL_TOK_WORD;
+    t->flags = flags;
+    return 0;
+}
 
 void cl_tok_hash(cl_token_t *tok, size_t n)
 {

@@ -27,6 +27,18 @@ typedef struct cl_ascii_word {
     unsigned digits;                      /* digits */
 } cl_ascii_word_t;
 
+/* A new token at the end of f, its text, len, kind and flags for the
+ * caller to set, or NULL when the list is full or out of memory
+ * (features.c). */
+cl_token_t *cl_tok_slot(cl_features_t *f);
+
+/* Appends the token of a word cl_tok_ascii_word() read (n bytes) and
+ * counts it in f: the same counts, flags and token as features.c's
+ * byte-at-a-time reader gives it. flags: the token's flags so far.
+ * Returns 0, or -1 when out of memory (a full list is not an error). */
+int cl_tok_ascii_push(cl_features_t *f, const cl_ascii_word_t *w, size_t n, unsigned flags,
+                      int ready);
+
 /* Sets fnv and fnv4 of tok[0..n) from their text and len (text padded with
  * zeros to CL_TOKEN_MAX bytes), four tokens at a time: FNV-1a multiplies
  * one byte after another, so one chain keeps the multiplier waiting; four
@@ -38,8 +50,14 @@ void cl_tok_hash(cl_token_t *tok, size_t n);
 static inline uint32_t cl_fnv_step_if(uint32_t h, unsigned char c, size_t i, size_t len)
 {
     uint32_t x = (h ^ c) * CL_FNV_PRIME;
+#if defined(__x86_64__) && !defined(CL_NO_SIMD)
+    /* a conditional move (the compiler makes a branch of the select) */
+    __asm__("cmpq %2, %3\n\tcmovb %1, %0" : "+r"(h) : "r"(x), "r"(len), "r"(i) : "cc");
+    return h;
+#else
     uint32_t take = 0u - (uint32_t)(i < len); /* all ones or zero: no branch to mispredict */
     return (x & take) | (h & ~take);
+#endif
 }
 
 #if defined(__SSE2__) && !defined(CL_NO_SIMD)
