@@ -6,6 +6,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "tokscan.h"
 #include "wordshape.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -95,22 +96,9 @@ static int is_currency(int32_t cp)
     return cp == '$' || cp == 0xA3 || cp == 0x20AC || cp == 0xA5 || cp == 0x20B9;
 }
 
-static void set_hash(cl_token_t *t, size_t len)
-{
-    t->len = len;
-    t->fnv4 = cl_fnv(CL_FNV_BASIS, t->text, len < 4 ? len : 4);
-    t->fnv = len <= 4 ? t->fnv4 : cl_fnv(t->fnv4, t->text + 4, len - 4);
-}
-
-/* The hashes of a token's text (set_hash()) when its maker worked them out
- * on the way, over the bytes the token keeps. */
-typedef struct tok_hash {
-    uint32_t fnv, fnv4;
-} tok_hash_t;
-
-/* Appends a token; hash, when not NULL, holds its hashes. */
-static cl_token_t *push_hashed(cl_features_t *f, const char *text, size_t len, cl_tok_kind_t kind,
-                               unsigned flags, const tok_hash_t *hash)
+/* See tokscan.h. Its hashes are worked out for all tokens at once when
+ * the text is read (cl_tok_hash). */
+cl_token_t *cl_tok_slot(cl_features_t *f)
 {
     if (f->n >= CL_MAX_TOKENS) {
         return NULL;
@@ -124,7 +112,18 @@ static cl_token_t *push_hashed(cl_features_t *f, const char *text, size_t len, c
         f->tok = t;
         f->cap = cap;
     }
-    cl_token_t *t = &f->tok[f->n++];
+    return &f->tok[f->n++];
+}
+
+/* Appends a token, text cut to CL_TOKEN_MAX - 1 bytes. Returns 0, or -1
+ * when out of memory; a full token list is not an error, the rest of the
+ * text is simply not looked at. */
+static int add(cl_features_t *f, const char *text, size_t len, cl_tok_kind_t kind, unsigned flags)
+{
+    cl_token_t *t = cl_tok_slot(f);
+    if (t == NULL) {
+        return f->n < CL_MAX_TOKENS ? -1 : 0;
+    }
     if (len >= CL_TOKEN_MAX) {
         len = CL_TOKEN_MAX - 1;
         while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80) {
@@ -133,32 +132,10 @@ static cl_token_t *push_hashed(cl_features_t *f, const char *text, size_t len, c
     }
     memset(t->text, 0, sizeof t->text); /* whole: the word cache compares 8 bytes at a time */
     memcpy(t->text, text, len);
+    t->len = len;
     t->kind = kind;
     t->flags = flags;
-    if (hash != NULL) {
-        t->len = len;
-        t->fnv = hash->fnv;
-        t->fnv4 = hash->fnv4;
-    } else {
-        set_hash(t, len);
-    }
-    return t;
-}
-
-/* push_hashed() for callers that only care about running out of memory: a full
- * token list is not an error, the rest of the text is simply not looked at. */
-static int add_hashed(cl_features_t *f, const char *text, size_t len, cl_tok_kind_t kind,
-                      unsigned flags, const tok_hash_t *hash)
-{
-    if (push_hashed(f, text, len, kind, flags, hash) == NULL && f->n < CL_MAX_TOKENS) {
-        return -1;
-    }
     return 0;
-}
-
-static int add(cl_features_t *f, const char *text, size_t len, cl_tok_kind_t kind, unsigned flags)
-{
-    return add_hashed(f, text, len, kind, flags, NULL);
 }
 
 static int ci_prefix(const char *s, size_t len, size_t p, const char *prefix)
@@ -263,8 +240,7 @@ static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, uns
     /* Most words are plain ASCII letters and digits: take them a byte at a
      * time, as the loop below would, without decoding or property lookups,
      * and lower-case and squeeze them (see squeeze()) on the way. */
-    uint32_t h = CL_FNV_BASIS, h4 = 0; /* FNV-1a of word[0..wn), of its first 4 bytes */
-    size_t at = *p;                    /* in a register: the stores to raw and word may alias *p */
+    size_t at = *p; /* in a register: the stores to raw and word may alias *p */
     for (; at < len; at++) {
         unsigned char c = (unsigned char)s[at];
         unsigned cls = byte_class[c];
@@ -280,12 +256,6 @@ static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, uns
             if (lc >= 'a' && wn >= 2 && word[wn - 1] == (char)lc && word[wn - 2] == (char)lc) {
                 squeezed = 1;
             } else {
-                if (wn < CL_TOKEN_MAX - 1) {
-                    h = (h ^ lc) * CL_FNV_PRIME;
-                }
-                if (wn == 3) {
-                    h4 = h;
-                }
                 word[wn++] = (char)lc;
             }
         }
@@ -410,8 +380,7 @@ static int read_word(cl_features_t *f, const char *s, size_t len, size_t *p, uns
         flags |= CL_TF_CONTRAST;
     }
     f->words++;
-    tok_hash_t hash = {h, wn >= 4 ? h4 : h};
-    return add_hashed(f, word, wn, CL_TOK_WORD, flags, done ? &hash : NULL);
+    return add(f, word, wn, CL_TOK_WORD, flags);
 }
 
 /* Skips the rest of a URL or mention: everything up to white space. */
@@ -492,7 +461,15 @@ int cl_features_extract(cl_features_t *f, const char *s, size_t len)
                                         (lb == 'x' && (p + 1 >= len || s[p + 1] != 'D')) ||
                                         (lb != 'x' && (prev_word || !link_at(s, len, p)))))) {
             run = 0;
-            if (read_word(f, s, len, &p, 0, ready) != 0) {
+            /* most words: read 16 bytes at a time (tokscan.h) */
+            cl_ascii_word_t aw;
+            size_t an = cl_tok_ascii_word(s + p, len - p, &aw);
+            if (an > 0) {
+                p += an;
+                if (cl_tok_ascii_push(f, &aw, an, 0, ready) != 0) {
+                    return -1;
+                }
+            } else if (read_word(f, s, len, &p, 0, ready) != 0) {
                 return -1;
             }
             prev_word = 1;
@@ -560,7 +537,7 @@ int cl_features_extract(cl_features_t *f, const char *s, size_t len)
             }
             if (f->n > before && f->tok[f->n - 1].kind == CL_TOK_NUM) {
                 memcpy(f->tok[f->n - 1].text, "<money>", 8);
-                set_hash(&f->tok[f->n - 1], 7);
+                f->tok[f->n - 1].len = 7;
             }
         } else if (elen > 0) {
             p = start + elen;
@@ -627,6 +604,7 @@ int cl_features_extract(cl_features_t *f, const char *s, size_t len)
         }
         prev_word = 0; /* anything else (quotes, brackets, symbols) separates */
     }
+    cl_tok_hash(f->tok, f->n);
     mark_negation(f);
     return 0;
 }

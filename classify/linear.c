@@ -330,16 +330,21 @@ static void add_gram_row(uint32_t h, float v, void *arg)
 void cl_lin_word(const cl_lin_t *lin, const cl_token_t *t, cl_lin_word_t *w)
 {
     memset(w, 0, sizeof *w);
-    uint32_t bw = mix(fnv_str(fnv_str(FNV_BASIS, "w:"), t->text)) & lin->mask;
-    uint32_t bn = mix(fnv_str(fnv_str(FNV_BASIS, "n:"), t->text)) & lin->mask;
-    memcpy(w->rw, lin->q + (size_t)bw * CL_LIN_QSTRIDE, sizeof w->rw);
-    memcpy(w->rn, lin->q + (size_t)bn * CL_LIN_QSTRIDE, sizeof w->rn);
-    w->bs = mix(fnv_str(fnv_str(FNV_BASIS, "s:"), t->text)) & lin->mask;
-    w->hb = fnv_mem(fnv_str(fnv_str(FNV_BASIS, "b:"), t->text), " ", 1);
+    int32_t gram[CL_LIN_QSTRIDE] = {0};
     if (t->kind == CL_TOK_WORD) {
-        gram_sum_t g = {lin, w->gram};
+        gram_sum_t g = {lin, gram};
         char_grams(t->text, add_gram_row, &g);
     }
+    uint32_t bw = mix(fnv_str(fnv_str(FNV_BASIS, "w:"), t->text)) & lin->mask;
+    uint32_t bn = mix(fnv_str(fnv_str(FNV_BASIS, "n:"), t->text)) & lin->mask;
+    const int16_t *rw = lin->q + (size_t)bw * CL_LIN_QSTRIDE;
+    const int16_t *rn = lin->q + (size_t)bn * CL_LIN_QSTRIDE;
+    for (int k = 0; k < CL_LIN_QSTRIDE; k++) {
+        w->sw[k] = 4 * (int32_t)rw[k] + gram[k];
+        w->sn[k] = 4 * (int32_t)rn[k] + gram[k];
+    }
+    w->bs = mix(fnv_str(fnv_str(FNV_BASIS, "s:"), t->text)) & lin->mask;
+    w->hb = fnv_mem(fnv_str(fnv_str(FNV_BASIS, "b:"), t->text), " ", 1);
 }
 
 /* Adds bucket b of value v to a (add_feature_q without the hashing). */
@@ -421,7 +426,7 @@ void cl_lin_score_words(const cl_lin_t *lin, const cl_features_t *f, const cl_le
     qacc_add(&a, lin->fixed[FX_BIAS], 1.0f);
     /* the cached sums go to local lanes the compiler keeps in registers
      * (a's escape to the calls below) */
-    int32_t one[CL_LIN_QSTRIDE] = {0}, gram[CL_LIN_QSTRIDE] = {0};
+    int32_t quarters[CL_LIN_QSTRIDE] = {0}; /* the cached words' sums, in quarters */
     int first = 1;
     for (size_t i = 0; i < f->n; i++) {
         const cl_token_t *t = &f->tok[i];
@@ -433,9 +438,9 @@ void cl_lin_score_words(const cl_lin_t *lin, const cl_features_t *f, const cl_le
             token_features(f, i, &first, add_feature_q, &a);
             continue;
         }
-        const int16_t *row = (t->flags & CL_TF_NEGATED) ? w->rn : w->rw;
+        const int32_t *sum = (t->flags & CL_TF_NEGATED) ? w->sn : w->sw;
         for (int k = 0; k < CL_LIN_QSTRIDE; k++) {
-            one[k] += row[k];
+            quarters[k] += sum[k];
         }
         if (first && t->kind != CL_TOK_MENTION && t->kind != CL_TOK_URL) {
             qacc_add(&a, w->bs, 1.0f);
@@ -445,20 +450,13 @@ void cl_lin_score_words(const cl_lin_t *lin, const cl_features_t *f, const cl_le
             const cl_token_t *u = &f->tok[i + 1];
             qacc_add(&a, mix(fnv_mem(w->hb, u->text, u->len)) & lin->mask, 1.0f);
         }
-        if (t->kind == CL_TOK_WORD) {
-            for (int k = 0; k < CL_LIN_QSTRIDE; k++) {
-                gram[k] += w->gram[k];
-            }
-        }
     }
     tail_fixed(&a, f, lx);
     qacc_flush(&a);
-    for (int k = 0; k < CL_LIN_QSTRIDE; k++) {
-        a.one[k] += one[k];
-        a.gram[k] += gram[k];
-    }
+    /* one + gram / 4 as (4 one + gram) / 4: both exact in a double, so
+     * the same value to the bit as cl_lin_score()'s */
     for (int k = 0; k < CL_LIN_NOUT; k++) {
-        z[k] =
-            ((double)a.one[k] + (double)CHAR_GRAM_VALUE * a.gram[k] + a.other[k]) * lin->scale[k];
+        int64_t q = 4 * (int64_t)a.one[k] + a.gram[k] + quarters[k];
+        z[k] = ((double)q * (double)CHAR_GRAM_VALUE + a.other[k]) * lin->scale[k];
     }
 }

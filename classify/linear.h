@@ -84,14 +84,16 @@ void cl_lin_score(const cl_lin_t *lin, const cl_features_t *f, const cl_lexfeat_
 
 /* What scoring needs of one token that depends on its text (and kind)
  * alone, worked out once per word (cl_lin_word) and kept in the model's
- * word cache (vocab.h): the sum of its character n-gram rows (int16 rows
- * summed as int32: exact, in any order) and its unigram buckets. */
+ * word cache (vocab.h): its unigram row and the sum of its character
+ * n-gram rows in one int32 row, in quarters (a unigram's value is 1, an
+ * n-gram's CHAR_GRAM_VALUE = 1/4: 4 x row + n-grams, exact, in any order),
+ * one for each unigram ("w:" and "n:"), so that a token reads one line of
+ * the two, and its bucket and bigram state. */
 typedef struct cl_lin_word {
-    int32_t gram[CL_LIN_QSTRIDE]; /* sum of the rows of the word's character n-grams */
-    int16_t rw[CL_LIN_QSTRIDE];   /* the scoring row of "w:<text>" (a copy: no miss) */
-    int16_t rn[CL_LIN_QSTRIDE];   /* the scoring row of "n:<text>" */
-    uint32_t bs;                  /* bucket of "s:<text>" */
-    uint32_t hb;                  /* FNV-1a state after "b:<text> ", for its bigrams */
+    int32_t sw[CL_LIN_QSTRIDE]; /* 4 x the row of "w:<text>" + its n-grams' rows */
+    int32_t sn[CL_LIN_QSTRIDE]; /* 4 x the row of "n:<text>" + its n-grams' rows */
+    uint32_t bs;                /* bucket of "s:<text>" */
+    uint32_t hb;                /* FNV-1a state after "b:<text> ", for its bigrams */
 } cl_lin_word_t;
 
 /* Works out *w for token t under lin, which must be quantised (lin->q). */

@@ -1,6 +1,7 @@
 /* vocab.c -- the model's word cache (vocab.h). */
 #include "vocab.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,8 @@ static const char *const common_text =
     "@user <url> $5 5 :) :( ! ?";
 
 _Static_assert(sizeof(cl_vword_t) == 192, "a cached word is three cache lines");
+_Static_assert(offsetof(cl_vword_t, lin.sn) == 64 && offsetof(cl_vword_t, lin.bs) == 128,
+               "a token reads the key line and one sum line");
 
 /* The cache's index hash: FNV-1a with its high bits folded down, since the
  * slot is the low bits. */
@@ -55,29 +58,29 @@ void cl_vocab_word(const cl_vocab_t *v, const cl_token_t *t, cl_vword_t *e)
     }
 }
 
-/* memcmp(a, b, n) == 0 for two CL_TOKEN_MAX-byte buffers, without a call
- * for the short words most are: 8 bytes at a time, the tail masked. */
+/* Bytes 0xff then 0x00: the 8 bytes at ones + 32 - n + i keep the bytes
+ * below n of a word read at offset i, in memory order (any byte order). */
+static const unsigned char ones[2 * CL_TOKEN_MAX] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+};
+_Static_assert(CL_TOKEN_MAX == 32, "same_text() reads 32 bytes");
+
+/* memcmp(a, b, n) == 0 for two CL_TOKEN_MAX-byte buffers and n <=
+ * CL_TOKEN_MAX: all four words read and masked, without a branch on n or
+ * a mask built through memory (a store-forwarding stall per lookup). */
 static int same_text(const char *a, const char *b, size_t n)
 {
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t x, y;
+    const unsigned char *m = ones + CL_TOKEN_MAX - n;
+    uint64_t diff = 0;
+    for (size_t i = 0; i < CL_TOKEN_MAX; i += 8) {
+        uint64_t x, y, k;
         memcpy(&x, a + i, 8);
         memcpy(&y, b + i, 8);
-        if (x != y) {
-            return 0;
-        }
+        memcpy(&k, m + i, 8);
+        diff |= (x ^ y) & k;
     }
-    if (i == n) {
-        return 1;
-    }
-    /* both buffers hold CL_TOKEN_MAX bytes, so 8 from i < n < 32 are there
-     * when i <= 24; the bytes past n are masked off (little or big end) */
-    uint64_t x, y, mask = 0;
-    memcpy(&x, a + i, 8);
-    memcpy(&y, b + i, 8);
-    memset(&mask, 0xff, n - i);
-    return ((x ^ y) & mask) == 0;
+    return diff == 0;
 }
 
 /* The slot holding t's word, or the empty slot where it would go. */
@@ -104,10 +107,10 @@ void cl_vocab_prefetch(const cl_vocab_t *v, const cl_token_t *tok, size_t n)
     for (size_t i = 0; i < n; i++) {
         uint32_t s = v->slot[slot_of(tok[i].fnv, mask)];
         if (s != 0) {
+            /* the key line, and the sum line the token will read */
             const char *e = (const char *)&v->w[s - 1];
-            __builtin_prefetch(e);
-            __builtin_prefetch(e + 64);
             __builtin_prefetch(e + 128);
+            __builtin_prefetch(e + ((tok[i].flags & CL_TF_NEGATED) ? 64 : 0));
         }
     }
 }

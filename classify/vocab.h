@@ -28,9 +28,10 @@
 #define CL_VOCAB_CAP    (1u << 14) /* default capacity, in words (3 MB) */
 #define CL_VOCAB_CAPMAX (1u << 24) /* largest capacity accepted */
 
-/* An entry is three cache lines, aligned: the n-gram sum, the two unigram
- * rows, then the key with the word-list lookups, the bigram state and the
- * opening-word bucket (what every occurrence reads, and no more). */
+/* An entry is three cache lines, aligned: the word's linear-model sum as
+ * a plain word, the same as a negated one (a token reads one of the two),
+ * then the opening-word bucket and bigram state, the word-list lookups and
+ * the key: what every occurrence reads is two lines. */
 typedef struct cl_vword {
     _Alignas(64) cl_lin_word_t lin; /* the linear model's part; unset without a quantised model */
     cl_lexw_t lex[CL_VOCAB_NLEX];   /* cl_lex_word() in each table */

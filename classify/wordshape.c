@@ -100,7 +100,7 @@ typedef struct filter {
     uint64_t first[FILTER_LEN];
     uint64_t last[FILTER_LEN];
 } filter_t;
-static filter_t negator_filter, contrast_filter;
+static filter_t negator_filter, contrast_filter, either_filter;
 static pthread_once_t filter_once = PTHREAD_ONCE_INIT;
 
 static void filter_add(filter_t *filter, const word_t *list, size_t count)
@@ -118,6 +118,8 @@ static void filter_build(void)
 {
     filter_add(&negator_filter, negators, COUNT(negators));
     filter_add(&contrast_filter, contrasts, COUNT(contrasts));
+    filter_add(&either_filter, negators, COUNT(negators));
+    filter_add(&either_filter, contrasts, COUNT(contrasts));
 }
 
 int cl_shape_ready(void)
@@ -145,6 +147,17 @@ int cl_shape_negator(const char *word, size_t n, int ready)
         return 0; /* no negator is empty */
     }
     return in_list_n(word, n, negators, COUNT(negators));
+}
+
+unsigned cl_shape_plain(const char *w, size_t n, int ready)
+{
+    /* no apostrophe: neither "n't" nor "n'", only the lists; one filter
+     * over both turns almost every word away */
+    if (n == 0 || !filter_maybe(&either_filter, w, n, ready)) {
+        return 0;
+    }
+    return (in_list_n(w, n, negators, COUNT(negators)) ? CL_SHAPE_NEGATOR : 0u) |
+           (cl_shape_contrast(w, n, ready) ? CL_SHAPE_CONTRAST : 0u);
 }
 
 int cl_is_negator(const char *word)

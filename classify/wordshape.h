@@ -15,6 +15,13 @@ int cl_shape_ready(void);
 /* 1 when w[0..n) opens a negation scope (cl_is_negator), else 0. */
 int cl_shape_negator(const char *w, size_t n, int ready);
 
+/* For a word of letters and digits alone (no apostrophe): CL_SHAPE_NEGATOR
+ * when cl_shape_negator() is 1, | CL_SHAPE_CONTRAST when
+ * cl_shape_contrast() is; in one call that most words leave at once. */
+#define CL_SHAPE_NEGATOR  1u
+#define CL_SHAPE_CONTRAST 2u
+unsigned cl_shape_plain(const char *w, size_t n, int ready);
+
 /* 1 when w[0..n) is "but", "however" and the like (CL_TF_CONTRAST). */
 int cl_shape_contrast(const char *w, size_t n, int ready);
 
