@@ -1,6 +1,6 @@
 """alert's cost per post with 1,000 and with 1,000,000 open clocks in Redis.
 
-For each size N: a flushed redis-server is filled with N open clocks in
+For each size N: a fresh redis-server is filled with N open clocks in
 the layout alert keeps (docs/alert.md, "State in Redis"; the clock JSON is
 alert/bench_state.py's, the benchmark behind make bench-alert), spread over
 every partition of outcry.routed, all due days from now (none fires during
@@ -17,7 +17,7 @@ import re
 import socket
 import time
 
-from harness import REPO, Broker, best_of, run_target
+from harness import REPO, Broker, Redis, best_of, run_target
 
 TOPIC = "outcry.routed"
 
@@ -103,15 +103,14 @@ def fill(port, n, partitions, chunk=500):
     s.close()
 
 
-def run(bins, broker_bin, redis, partitions, keyed_routed, n_posts, sizes, timeout, repeat=1,
-        pin=None):
+def run(bins, broker_bin, partitions, keyed_routed, n_posts, sizes, timeout, repeat=1, pin=None):
     """Each size `repeat` times, in rounds (1k, 1M, 1k, 1M: a slow spell of
     the machine does not land on one size's every run); per size the best
     run is reported (1M / 1k is between those), every run under "reps"."""
     reps = {n: [] for n in sizes}
     for rep in range(repeat):
         for n in sizes:
-            reps[n].append(run_one(bins, broker_bin, redis, partitions, keyed_routed, n_posts, n,
+            reps[n].append(run_one(bins, broker_bin, partitions, keyed_routed, n_posts, n,
                                    timeout, pin))
     results = []
     for n in sizes:
@@ -127,20 +126,27 @@ def run(bins, broker_bin, redis, partitions, keyed_routed, n_posts, sizes, timeo
     return results
 
 
-def run_one(bins, broker_bin, redis, partitions, keyed_routed, n_posts, n, timeout, pin):
+def run_one(bins, broker_bin, partitions, keyed_routed, n_posts, n, timeout, pin):
     """alert over n_posts routed posts with n open clocks in Redis; pinned
-    as the alert-alone runs are (redis-server beside the broker), if pin."""
-    redis.flush()
-    base = redis.client.info("memory")["used_memory"]
-    t0 = time.time()
-    fill(redis.port, n, partitions)
-    fill_s = time.time() - t0
-    per_clock = (redis.client.info("memory")["used_memory"] - base) / n
-    with Broker(broker_bin, partitions) as broker:
-        r = run_target("alert-%d-clocks" % n, [[bins("outcry-alert"), "--event-time"]],
-                       {"OUTCRY_REDIS_URL": redis.url}, n_posts, broker, TOPIC,
-                       keyed_routed, timeout, partitions, ready_timeout=240,
-                       extra_pids=[redis.pid], pin=pin, side_pids=(redis.pid,))
+    as the alert-alone runs are (redis-server beside the broker), if pin.
+    Each run has a redis-server of its own: one that had held and flushed
+    a million clocks before was measurably slower in some runs than in
+    others (its allocator's state), which moved the 1M / 1k ratios between
+    runs (bench/README.md, "Repeatability")."""
+    redis = Redis()
+    try:
+        base = redis.client.info("memory")["used_memory"]
+        t0 = time.time()
+        fill(redis.port, n, partitions)
+        fill_s = time.time() - t0
+        per_clock = (redis.client.info("memory")["used_memory"] - base) / n
+        with Broker(broker_bin, partitions) as broker:
+            r = run_target("alert-%d-clocks" % n, [[bins("outcry-alert"), "--event-time"]],
+                           {"OUTCRY_REDIS_URL": redis.url}, n_posts, broker, TOPIC,
+                           keyed_routed, timeout, partitions, ready_timeout=240,
+                           extra_pids=[redis.pid], pin=pin, side_pids=(redis.pid,))
+    finally:
+        redis.stop()
     r.update({"open_clocks": n, "fill_s": round(fill_s, 1),
               "redis_bytes_per_clock": round(per_clock)})
     if "error" not in r:

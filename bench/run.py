@@ -186,13 +186,13 @@ def run_pipeline(args, b, inp, redis):
     return {"throughput": thr, "latency": lats}
 
 
-def run_redis(args, b, inp, redis):
+def run_redis(args, b, inp):
     n = min(inp["counts"]["routed"], args.redis_n)
     keyed = os.path.join(OUT, "redis-routed.keyed")
     keyed_file(inp["routed"], keyed, n)
     sizes = [int(s) for s in args.clocks.split(",")]
-    rs = rediscost.run(b, b("outcry-devbroker"), redis, args.partitions, keyed, n, sizes,
-                       args.timeout, args.redis_repeat, pinning())
+    rs = rediscost.run(b, b("outcry-devbroker"), args.partitions, keyed, n, sizes, args.timeout,
+                       args.redis_repeat, pinning())
     for r in rs:
         log("bench:   %d open clocks: %s alert CPU µs/post" % (
             r["open_clocks"], r.get("cpu_us_per_post", r.get("error"))))
@@ -216,7 +216,7 @@ def main():
                     "run of each is reported")
     ap.add_argument("--alert-repeat", type=int, default=2,
                     help="rounds (the first ones) with alert alone in them, at most --repeat")
-    ap.add_argument("--redis-repeat", type=int, default=2,
+    ap.add_argument("--redis-repeat", type=int, default=3,
                     help="rounds of the open-clocks runs (1k, 1M, 1k, 1M, ...)")
     ap.add_argument("--peer-n", type=int, default=50_000,
                     help="posts for the Python peer (at most -n)")
@@ -280,7 +280,7 @@ def main():
         if "pipeline" in phases:
             doc["pipeline"] = run_pipeline(args, b, inp, redis)
         if "redis" in phases:
-            doc["redis"] = timed("alert with open clocks", run_redis, args, b, inp, redis)
+            doc["redis"] = timed("alert with open clocks", run_redis, args, b, inp)
     finally:
         redis.stop()
     doc["at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

@@ -19,6 +19,9 @@
 
 #include "features.h"
 
+/* cl_tok_ascii_word() stores a word's text as two 16-byte halves. */
+_Static_assert(CL_TOKEN_MAX >= 32, "a token's text holds two 16-byte stores");
+
 /* A word read by cl_tok_ascii_word(). */
 typedef struct cl_ascii_word {
     _Alignas(16) char text[CL_TOKEN_MAX]; /* lower-cased, zero-padded (NUL-terminated) */
