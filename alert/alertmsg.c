@@ -42,7 +42,7 @@ int al_alert_id(const char *type, const char *case_id, const char *start_post, c
  * 15 significant digits (oc_json_dumps's JSON_REAL_PRECISION(15)) and a '.'
  * always. A fractional target is at most a year (event.c), so "%.15g"
  * never turns to an exponent here. */
-static int json_seconds(oc_fpbuf_t *b, int64_t ms)
+static int json_seconds(oc_buf_t *b, int64_t ms)
 {
     if (ms % 1000 == 0)
         return al_json_int(b, ms / 1000);
@@ -50,20 +50,20 @@ static int json_seconds(oc_fpbuf_t *b, int64_t ms)
     int n = snprintf(buf, sizeof(buf), "%.15g", (double)ms / 1000.0);
     if (n <= 0 || (size_t)n >= sizeof(buf))
         return -1;
-    return oc_fpbuf_add(b, buf, (size_t)n);
+    return oc_buf_add(b, buf, (size_t)n);
 }
 
-static int json_time(oc_fpbuf_t *b, const char *name, int64_t ms)
+static int json_time(oc_buf_t *b, const char *name, int64_t ms)
 {
     char buf[OC_TIME_BUFSZ];
     return al_json_member(b, name, oc_time_format(ms, buf, sizeof(buf)));
 }
 
 /* Appends s and its NUL to b; *at is where it starts. */
-static int add_cstr(oc_fpbuf_t *b, const char *s, size_t *at)
+static int add_cstr(oc_buf_t *b, const char *s, size_t *at)
 {
     *at = b->len;
-    return oc_fpbuf_add(b, s, strlen(s) + 1);
+    return oc_buf_add(b, s, strlen(s) + 1);
 }
 
 int al_alerts_add(al_alerts_t *a, const al_clock_t *c, al_kind_t kind, int64_t at_ms,
@@ -75,7 +75,7 @@ int al_alerts_add(al_alerts_t *a, const al_clock_t *c, al_kind_t kind, int64_t a
         return -1;
     if (oc_grow(&a->v, &a->cap, a->n, sizeof(*a->v), 64) != 0)
         return -1;
-    oc_fpbuf_t *b = &a->text;
+    oc_buf_t *b = &a->text;
     size_t mark = b->len;
     al_alert_rec_t r = {.kind = kind, .at_ms = at_ms};
     int rc = add_cstr(b, id, &r.id) | add_cstr(b, c->case_id, &r.case_id) |
@@ -90,12 +90,12 @@ int al_alerts_add(al_alerts_t *a, const al_clock_t *c, al_kind_t kind, int64_t a
           al_json_member(b, ",\"priority\":", c->priority) |
           json_time(b, ",\"opened_at\":", c->opened_ms) |
           json_time(b, ",\"deadline\":", c->due[AL_BREACH]) | json_time(b, ",\"at\":", at_ms) |
-          oc_fpbuf_add(b, ",\"elapsed_s\":", 13) | al_json_int(b, (at_ms - c->opened_ms) / 1000) |
-          oc_fpbuf_add(b, ",\"target_s\":", 12) | json_seconds(b, c->target_ms);
+          oc_buf_add(b, ",\"elapsed_s\":", 13) | al_json_int(b, (at_ms - c->opened_ms) / 1000) |
+          oc_buf_add(b, ",\"target_s\":", 12) | json_seconds(b, c->target_ms);
     /* The summary is JSON text that state.c wrote as jansson would. */
     const char *about = post != NULL ? post : c->post;
-    rc |= oc_fpbuf_add(b, ",\"post\":", 8) | oc_fpbuf_add(b, about, strlen(about)) |
-          oc_fpbuf_add(b, "}", 2);
+    rc |= oc_buf_add(b, ",\"post\":", 8) | oc_buf_add(b, about, strlen(about)) |
+          oc_buf_add(b, "}", 2);
     if (rc != 0) {
         b->len = mark;
         return -1;
@@ -132,6 +132,6 @@ void al_alerts_clear(al_alerts_t *a)
 void al_alerts_free(al_alerts_t *a)
 {
     free(a->v);
-    oc_fpbuf_free(&a->text);
+    oc_buf_free(&a->text);
     memset(a, 0, sizeof(*a));
 }

@@ -430,7 +430,7 @@ void al_engine_free(al_engine_t *e)
     free(e->parts);
     al_map_free(&e->clocks);
     al_dirty_free(&e->dirty);
-    oc_fpbuf_free(&e->scratch);
+    oc_buf_free(&e->scratch);
     memset(e, 0, sizeof(*e));
 }
 

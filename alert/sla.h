@@ -69,7 +69,7 @@ typedef struct al_alerts {
     al_alert_rec_t *v; /* the alerts; owned */
     size_t n;          /* alerts in v */
     size_t cap;        /* records allocated */
-    oc_fpbuf_t text;   /* their strings, each NUL-terminated; owned */
+    oc_buf_t text;     /* their strings, each NUL-terminated; owned */
 } al_alerts_t;
 
 size_t al_alerts_count(const al_alerts_t *a);
@@ -134,7 +134,7 @@ typedef struct al_dirty {
     al_dirty_rec_t *v; /* the records; owned */
     size_t n;          /* records in v */
     size_t cap;        /* records allocated */
-    oc_fpbuf_t strs;   /* case ids and teams, NUL-terminated; owned */
+    oc_buf_t strs;     /* case ids and teams, NUL-terminated; owned */
     uint32_t *slots;   /* index: record number + 1, 0 empty; owned */
     size_t nslots;     /* a power of two, or 0 */
 } al_dirty_t;
@@ -151,7 +151,7 @@ typedef struct al_engine {
     uint64_t noise_events;  /* reposts, ignored */
     al_dirty_t dirty;       /* tracking on: the cases changed since the last write */
     int dirty_oom;          /* tracking lost a change (memory): the store must fail */
-    oc_fpbuf_t scratch;     /* the post summary being built; reused */
+    oc_buf_t scratch;       /* the post summary being built; reused */
 } al_engine_t;
 
 /* A routed post as the engine reads it: plain C, read once per message
@@ -214,12 +214,12 @@ int al_event_read_json(const al_options_t *opt, const json_t *post, al_event_t *
 /* The alert's "post" of ev as JSON text: id, author {id, handle,
  * followers}, text, url (absent fields left out), into out (replacing what
  * it held), byte for byte what jansson writes. Returns 0 or -1 (memory). */
-int al_event_summary(const al_event_t *ev, oc_fpbuf_t *out);
+int al_event_summary(const al_event_t *ev, oc_buf_t *out);
 /* Appends v in decimal, as jansson writes an integer. Returns 0 or -1. */
-int al_json_int(oc_fpbuf_t *b, long long v);
+int al_json_int(oc_buf_t *b, long long v);
 /* Appends the text name (e.g. ",\"team\":") then s as a JSON string.
  * Returns 0 or -1. */
-int al_json_member(oc_fpbuf_t *b, const char *name, const char *s);
+int al_json_member(oc_buf_t *b, const char *name, const char *s);
 
 /* Live mode: every live partition's watermark moves to at least
  * now_ms - lateness; fires what that passes. Returns 0, or -2 (memory). */
@@ -270,7 +270,7 @@ int al_engine_set_time(al_engine_t *e, int32_t partition, int64_t max_event, int
  * "target", "due": [warning, breach, escalation, expiry], "fired"}, compact,
  * written without jansson. Returns 0 or -1 (memory). And back (state.c):
  * al_clock_from_json returns NULL with the reason in err. */
-int al_clock_text(const al_clock_t *c, oc_fpbuf_t *out);
+int al_clock_text(const al_clock_t *c, oc_buf_t *out);
 al_clock_t *al_clock_from_json(const json_t *j, int32_t partition, char *err, size_t errlen);
 /* Sets c's strings (copied into one allocation, c->mem). post is JSON
  * text. Returns 0 or -1 (memory; c's strings are then NULL). */

@@ -73,10 +73,10 @@ int al_dirty_mark(al_dirty_t *d, const char *case_id, int32_t p, const char *tea
     if ((d->n + 1) * 2 > d->nslots && dirty_grow(d) != 0)
         return -1;
     al_dirty_rec_t r = {.key = d->strs.len, .p = p, .hash = h};
-    if (oc_fpbuf_add(&d->strs, case_id, strlen(case_id) + 1) != 0)
+    if (oc_buf_add(&d->strs, case_id, strlen(case_id) + 1) != 0)
         return -1;
     r.team = d->strs.len;
-    if (oc_fpbuf_add(&d->strs, team, strlen(team) + 1) != 0)
+    if (oc_buf_add(&d->strs, team, strlen(team) + 1) != 0)
         return -1;
     d->v[d->n] = r;
     d->slots[dirty_slot(d, case_id, h)] = (uint32_t)(d->n + 1);
@@ -88,7 +88,7 @@ void al_dirty_free(al_dirty_t *d)
 {
     free(d->v);
     free(d->slots);
-    oc_fpbuf_free(&d->strs);
+    oc_buf_free(&d->strs);
     memset(d, 0, sizeof(*d));
 }
 
@@ -140,9 +140,9 @@ int64_t al_clock_next_due(const al_clock_t *c)
     return best;
 }
 
-/* ---- JSON text (strings: oc_fpbuf_json_str) ---------------------------------- */
+/* ---- JSON text (strings: oc_buf_json_str) ---------------------------------- */
 
-int al_json_int(oc_fpbuf_t *b, long long v)
+int al_json_int(oc_buf_t *b, long long v)
 {
     char buf[24];
     char *p = buf + sizeof(buf);
@@ -153,15 +153,15 @@ int al_json_int(oc_fpbuf_t *b, long long v)
     } while (u != 0);
     if (v < 0)
         *--p = '-';
-    return oc_fpbuf_add(b, p, (size_t)(buf + sizeof(buf) - p));
+    return oc_buf_add(b, p, (size_t)(buf + sizeof(buf) - p));
 }
 
-int al_json_member(oc_fpbuf_t *b, const char *name, const char *s)
+int al_json_member(oc_buf_t *b, const char *name, const char *s)
 {
-    return oc_fpbuf_add(b, name, strlen(name)) != 0 ? -1 : oc_fpbuf_json_str(b, s);
+    return oc_buf_add(b, name, strlen(name)) != 0 ? -1 : oc_buf_json_str(b, s);
 }
 
-int al_event_summary(const al_event_t *ev, oc_fpbuf_t *out)
+int al_event_summary(const al_event_t *ev, oc_buf_t *out)
 {
     out->len = 0;
     int rc = al_json_member(out, "{\"id\":", ev->post_id) |
@@ -169,32 +169,32 @@ int al_event_summary(const al_event_t *ev, oc_fpbuf_t *out)
     if (ev->handle != NULL)
         rc |= al_json_member(out, ",\"handle\":", ev->handle);
     if (ev->has_followers)
-        rc |= oc_fpbuf_add(out, ",\"followers\":", 13) | al_json_int(out, ev->followers);
+        rc |= oc_buf_add(out, ",\"followers\":", 13) | al_json_int(out, ev->followers);
     rc |= al_json_member(out, "},\"text\":", ev->text);
     if (ev->url != NULL)
         rc |= al_json_member(out, ",\"url\":", ev->url);
-    rc |= oc_fpbuf_add(out, "}", 1);
+    rc |= oc_buf_add(out, "}", 1);
     return rc != 0 ? -1 : 0;
 }
 
-int al_clock_text(const al_clock_t *c, oc_fpbuf_t *out)
+int al_clock_text(const al_clock_t *c, oc_buf_t *out)
 {
     out->len = 0;
-    int rc =
-        al_json_member(out, "{\"case\":", c->case_id) |
-        al_json_member(out, ",\"start\":", c->start_post) |
-        al_json_member(out, ",\"brand\":", c->brand) | al_json_member(out, ",\"team\":", c->team) |
-        al_json_member(out, ",\"priority\":", c->priority) | oc_fpbuf_add(out, ",\"post\":", 8) |
-        oc_fpbuf_add(out, c->post, strlen(c->post)) | oc_fpbuf_add(out, ",\"opened\":", 10) |
-        al_json_int(out, c->opened_ms) | oc_fpbuf_add(out, ",\"target\":", 10) |
-        al_json_int(out, c->target_ms) | oc_fpbuf_add(out, ",\"due\":[", 8);
+    int rc = al_json_member(out, "{\"case\":", c->case_id) |
+             al_json_member(out, ",\"start\":", c->start_post) |
+             al_json_member(out, ",\"brand\":", c->brand) |
+             al_json_member(out, ",\"team\":", c->team) |
+             al_json_member(out, ",\"priority\":", c->priority) | oc_buf_add(out, ",\"post\":", 8) |
+             oc_buf_add(out, c->post, strlen(c->post)) | oc_buf_add(out, ",\"opened\":", 10) |
+             al_json_int(out, c->opened_ms) | oc_buf_add(out, ",\"target\":", 10) |
+             al_json_int(out, c->target_ms) | oc_buf_add(out, ",\"due\":[", 8);
     for (int k = AL_WARNING; k < AL_KINDS; k++) {
         if (k > AL_WARNING)
-            rc |= oc_fpbuf_add(out, ",", 1);
-        rc |= c->due[k] == AL_NO_TIME ? oc_fpbuf_add(out, "null", 4) : al_json_int(out, c->due[k]);
+            rc |= oc_buf_add(out, ",", 1);
+        rc |= c->due[k] == AL_NO_TIME ? oc_buf_add(out, "null", 4) : al_json_int(out, c->due[k]);
     }
-    rc |= oc_fpbuf_add(out, "],\"fired\":", 10) | al_json_int(out, (int)c->fired) |
-          oc_fpbuf_add(out, "}", 1);
+    rc |= oc_buf_add(out, "],\"fired\":", 10) | al_json_int(out, (int)c->fired) |
+          oc_buf_add(out, "}", 1);
     return rc != 0 ? -1 : 0;
 }
 

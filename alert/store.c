@@ -40,7 +40,7 @@ static void drop_conn(al_store_t *s)
 void al_store_close(al_store_t *s)
 {
     drop_conn(s);
-    oc_fpbuf_free(&s->cbuf);
+    oc_buf_free(&s->cbuf);
     free(s->parts);
     s->parts = NULL;
     s->nparts = 0;

@@ -38,7 +38,7 @@ typedef struct al_store {
     redisContext *rc;        /* connection, NULL while down */
     char topic[256];         /* input topic, part of the keys */
     char key_prefix[300];    /* "outcry:alert:state:<topic>:" */
-    oc_fpbuf_t cbuf;         /* a clock's JSON text; reused */
+    oc_buf_t cbuf;           /* a clock's JSON text; reused */
     al_store_part_t *parts;  /* indexed by partition; owned */
     size_t nparts;           /* entries in parts */
     oc_metric_t *m_failures; /* outcry_alert_state_failures_total */

@@ -118,7 +118,7 @@ void cl_ctx_free(cl_ctx_t *ctx)
     cl_model_free(ctx->model);
     ctx->model = NULL;
     cl_features_free(&ctx->scratch);
-    oc_fpbuf_free(&ctx->out);
+    oc_buf_free(&ctx->out);
 }
 
 /* {"id": "...", "text": "..."} at least: what --stdio also scores, for

@@ -33,7 +33,7 @@ typedef struct cl_ctx {
     oc_metric_t *critical;            /* outcry_classify_critical_total */
     int loose;                        /* --stdio: also score bare {"id","text"} objects */
     cl_features_t scratch;            /* tokens of the text being classified, reused */
-    oc_fpbuf_t out;                   /* the output message being written, reused */
+    oc_buf_t out;                     /* the output message being written, reused */
     char err[256];                    /* last error, for messages */
 } cl_ctx_t;
 

@@ -425,37 +425,9 @@ void oc_fp_free(oc_fpost_t *p)
     p->root = NULL;
 }
 
-int oc_fpbuf_add(oc_fpbuf_t *b, const char *s, size_t n)
-{
-    if (b->cap - b->len < n + 1) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (cap - b->len < n + 1) {
-            cap *= 2;
-        }
-        char *d = realloc(b->data, cap);
-        if (!d) {
-            return -1;
-        }
-        b->data = d;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-    return 0;
-}
-
-void oc_fpbuf_free(oc_fpbuf_t *b)
-{
-    if (b) {
-        free(b->data);
-        memset(b, 0, sizeof *b);
-    }
-}
-
 /* The rare path: the post has the member already. jansson rebuilds it. */
 static int rebuild(const oc_fpost_t *p, const char *name, const char *member, size_t mlen,
-                   oc_fpbuf_t *out)
+                   oc_buf_t *out)
 {
     int rc = -1;
     char *s = NULL;
@@ -465,7 +437,7 @@ static int rebuild(const oc_fpost_t *p, const char *name, const char *member, si
         goto out;
     }
     s = oc_json_dumps(post);
-    if (!s || oc_fpbuf_add(out, s, strlen(s)) != 0) {
+    if (!s || oc_buf_add(out, s, strlen(s)) != 0) {
         goto out;
     }
     rc = 0;
@@ -477,65 +449,17 @@ out:
 }
 
 int oc_fp_with(const oc_fpost_t *p, const char *name, const char *member, size_t mlen,
-               oc_fpbuf_t *out)
+               oc_buf_t *out)
 {
     out->len = 0;
     if (oc_fp_get(p->root, name)) {
         return rebuild(p, name, member, mlen, out);
     }
     /* {...} -> {...,"name":member}; name is one of ours and needs no escaping */
-    if (oc_fpbuf_add(out, p->bytes, p->len - 1) != 0 || oc_fpbuf_add(out, ",\"", 2) != 0 ||
-        oc_fpbuf_add(out, name, strlen(name)) != 0 || oc_fpbuf_add(out, "\":", 2) != 0 ||
-        oc_fpbuf_add(out, member, mlen) != 0 || oc_fpbuf_add(out, "}", 1) != 0) {
+    if (oc_buf_add(out, p->bytes, p->len - 1) != 0 || oc_buf_add(out, ",\"", 2) != 0 ||
+        oc_buf_add(out, name, strlen(name)) != 0 || oc_buf_add(out, "\":", 2) != 0 ||
+        oc_buf_add(out, member, mlen) != 0 || oc_buf_add(out, "}", 1) != 0) {
         return -1;
     }
     return 0;
-}
-
-int oc_fpbuf_json_str(oc_fpbuf_t *b, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    if (oc_fpbuf_add(b, "\"", 1) != 0)
-        return -1;
-    const char *run = s;
-    for (;; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch >= 0x20 && ch != '"' && ch != '\\')
-            continue;
-        if (s > run && oc_fpbuf_add(b, run, (size_t)(s - run)) != 0)
-            return -1;
-        if (ch == '\0')
-            break;
-        char esc[6] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15]};
-        size_t n = 2;
-        switch (ch) {
-        case '"':
-            esc[1] = '"';
-            break;
-        case '\\':
-            esc[1] = '\\';
-            break;
-        case '\b':
-            esc[1] = 'b';
-            break;
-        case '\f':
-            esc[1] = 'f';
-            break;
-        case '\n':
-            esc[1] = 'n';
-            break;
-        case '\r':
-            esc[1] = 'r';
-            break;
-        case '\t':
-            esc[1] = 't';
-            break;
-        default:
-            n = 6; /* \u00XX, upper-case hex like jansson */
-        }
-        if (oc_fpbuf_add(b, esc, n) != 0)
-            return -1;
-        run = s + 1;
-    }
-    return oc_fpbuf_add(b, "\"", 1);
 }

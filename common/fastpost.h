@@ -42,6 +42,8 @@
 #include <cJSON.h>
 #include <stddef.h>
 
+#include "buf.h"
+
 typedef struct oc_fpost {
     cJSON *root;       /* the parsed post; owned, released by oc_fp_free() */
     const char *bytes; /* the message from its opening brace; borrowed */
@@ -51,13 +53,6 @@ typedef struct oc_fpost {
     size_t text_len;   /* bytes of text */
     int outbound;      /* 1 when direction is "outbound" */
 } oc_fpost_t;
-
-/* A growable output buffer; zero-initialise it, reuse it, oc_fpbuf_free() it. */
-typedef struct oc_fpbuf {
-    char *data; /* the bytes; owned */
-    size_t len; /* bytes used */
-    size_t cap; /* bytes allocated */
-} oc_fpbuf_t;
 
 /* Parses buf[0..len) and validates it as a post. Returns 0, or -1 with a DLQ
  * code ("too_large", "invalid_json", "invalid_post") in *code and the reason
@@ -88,16 +83,6 @@ const char *oc_fp_conversation(const oc_fpost_t *p);
  * out of memory or when member is not valid JSON (only checked when the post
  * had the member already). */
 int oc_fp_with(const oc_fpost_t *p, const char *name, const char *member, size_t mlen,
-               oc_fpbuf_t *out);
-
-/* Appends n bytes to b, growing it. Returns 0, or -1 when out of memory. */
-int oc_fpbuf_add(oc_fpbuf_t *b, const char *s, size_t n);
-
-void oc_fpbuf_free(oc_fpbuf_t *b); /* NULL-safe; leaves b zeroed */
-
-/* Appends the NUL-terminated UTF-8 string s as a JSON string, quotes
- * included, escaped as jansson's dump escapes it ('"', '\\', control bytes;
- * \u00XX in upper case; UTF-8 kept). Returns 0, or -1 when out of memory. */
-int oc_fpbuf_json_str(oc_fpbuf_t *b, const char *s);
+               oc_buf_t *out);
 
 #endif

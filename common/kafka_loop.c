@@ -60,8 +60,8 @@ typedef struct loop {
     oc_metric_t *m_commits;   /* commits made */
     oc_metric_t *m_committed; /* input messages whose offsets are committed */
     oc_metric_t *m_assigned;  /* partitions assigned (gauge) */
-    oc_fpbuf_t payload;       /* NUL-terminated copy of the input, reused */
-    oc_fpbuf_t key;           /* NUL-terminated copy of its key, reused */
+    oc_buf_t payload;         /* NUL-terminated copy of the input, reused */
+    oc_buf_t key;             /* NUL-terminated copy of its key, reused */
 } loop_t;
 
 static part_t *part_get(loop_t *l, int32_t p)
@@ -369,8 +369,8 @@ static void handle_message(loop_t *l, rd_kafka_message_t *m)
      * after process() returns. */
     l->payload.len = 0;
     l->key.len = 0;
-    int bad = oc_fpbuf_add(&l->payload, m->len ? m->payload : "", m->len) != 0 ||
-              (m->key && oc_fpbuf_add(&l->key, m->key, m->key_len) != 0);
+    int bad = oc_buf_add(&l->payload, m->len ? m->payload : "", m->len) != 0 ||
+              (m->key && oc_buf_add(&l->key, m->key, m->key_len) != 0);
     const char *payload = l->payload.data;
     const char *key = m->key ? l->key.data : NULL;
     if (!pt || !pe || bad) {
@@ -433,8 +433,8 @@ static void loop_free(loop_t *l)
         free(pt->q);
     }
     free(l->parts);
-    oc_fpbuf_free(&l->payload);
-    oc_fpbuf_free(&l->key);
+    oc_buf_free(&l->payload);
+    oc_buf_free(&l->key);
     for (size_t i = 0; i < l->norphans; i++) {
         free(l->orphans[i]);
     }

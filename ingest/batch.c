@@ -440,7 +440,7 @@ const char *ig_item_conversation(const ig_item_t *it)
 
 /* The rare ways out: a post that is a jansson tree (not lean), or a lean
  * one whose created_at moved (--rebase-now), which is parsed back. */
-static int render_tree(ig_item_t *it, const char *ingested_at, oc_fpbuf_t *out)
+static int render_tree(ig_item_t *it, const char *ingested_at, oc_buf_t *out)
 {
     json_t *post = it->post;
     if (!post) {
@@ -462,7 +462,7 @@ static int render_tree(ig_item_t *it, const char *ingested_at, oc_fpbuf_t *out)
         json_object_set_new(post, "ingested_at", json_string(ingested_at)) == 0) {
         s = oc_json_dumps(post);
     }
-    if (s && oc_fpbuf_add(out, s, strlen(s)) == 0) {
+    if (s && oc_buf_add(out, s, strlen(s)) == 0) {
         rc = 0;
     }
     free(s);
@@ -473,22 +473,22 @@ static int render_tree(ig_item_t *it, const char *ingested_at, oc_fpbuf_t *out)
 }
 
 /* Appends a string literal. */
-#define ADD_LIT(out, lit) oc_fpbuf_add((out), (lit), sizeof(lit) - 1)
+#define ADD_LIT(out, lit) oc_buf_add((out), (lit), sizeof(lit) - 1)
 
-int ig_item_render_to(ig_item_t *it, const char *ingested_at, oc_fpbuf_t *out)
+int ig_item_render_to(ig_item_t *it, const char *ingested_at, oc_buf_t *out)
 {
     out->len = 0;
     if (!it->raw || it->rebased) {
         return render_tree(it, ingested_at, out);
     }
     /* Lean: append what is missing before the closing brace. */
-    if (oc_fpbuf_add(out, it->raw, it->raw_len - 1) != 0 ||
+    if (oc_buf_add(out, it->raw, it->raw_len - 1) != 0 ||
         (!it->raw_source && ADD_LIT(out, ",\"source\":\"jsonl\"") != 0) ||
         (!it->raw_conv && it->conv &&
-         (ADD_LIT(out, ",\"conversation\":") != 0 || oc_fpbuf_json_str(out, it->conv) != 0)) ||
+         (ADD_LIT(out, ",\"conversation\":") != 0 || oc_buf_json_str(out, it->conv) != 0)) ||
         (!it->raw_ingested &&
-         (ADD_LIT(out, ",\"ingested_at\":") != 0 || oc_fpbuf_json_str(out, ingested_at) != 0)) ||
-        oc_fpbuf_add(out, "}", 1) != 0) {
+         (ADD_LIT(out, ",\"ingested_at\":") != 0 || oc_buf_json_str(out, ingested_at) != 0)) ||
+        oc_buf_add(out, "}", 1) != 0) {
         return -1;
     }
     return 0;
@@ -497,9 +497,9 @@ int ig_item_render_to(ig_item_t *it, const char *ingested_at, oc_fpbuf_t *out)
 char *ig_item_render(ig_item_t *it, int64_t now_ms)
 {
     char ts[OC_TIME_BUFSZ];
-    oc_fpbuf_t out = {0};
+    oc_buf_t out = {0};
     if (ig_item_render_to(it, oc_time_format(now_ms, ts, sizeof ts), &out) != 0) {
-        oc_fpbuf_free(&out);
+        oc_buf_free(&out);
         return NULL;
     }
     return out.data;
@@ -528,7 +528,7 @@ int ig_convert(ig_batch_t *b, FILE *out, FILE *errout)
         }
     }
     fflush(errout);
-    oc_fpbuf_t line = {0};
+    oc_buf_t line = {0};
     char ts[OC_TIME_BUFSZ];
     int64_t ts_ms = -1;
     for (i = 0; i < b->nitems; i++) {
@@ -539,10 +539,10 @@ int ig_convert(ig_batch_t *b, FILE *out, FILE *errout)
         }
         if (ig_item_render_to(&b->items[i], ts, &line) != 0 ||
             fwrite(line.data, 1, line.len, out) != line.len || fputc('\n', out) == EOF) {
-            oc_fpbuf_free(&line);
+            oc_buf_free(&line);
             return -1;
         }
     }
-    oc_fpbuf_free(&line);
+    oc_buf_free(&line);
     return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }

@@ -77,7 +77,7 @@ char *ig_item_render(ig_item_t *it, int64_t now_ms);
 
 /* The same into out (replacing what it held), with ingested_at given as the
  * formatted timestamp (oc_time_format). Returns 0, or -1 when out of memory. */
-int ig_item_render_to(ig_item_t *it, const char *ingested_at, oc_fpbuf_t *out);
+int ig_item_render_to(ig_item_t *it, const char *ingested_at, oc_buf_t *out);
 
 /* The id of it, and its conversation (else its id); borrowed. */
 const char *ig_item_id(const ig_item_t *it);

@@ -288,7 +288,7 @@ static int read_csv(FILE *in, const ig_format_t *fmt, ig_record_fn fn, void *ctx
     }
     struct csv_parser p;
     parser_init(&p);
-    oc_fpbuf_t raw = {0};
+    oc_buf_t raw = {0};
     char *line = NULL;
     size_t cap = 0;
     int64_t lineno = 0;
@@ -309,8 +309,8 @@ static int read_csv(FILE *in, const ig_format_t *fmt, ig_record_fn fn, void *ctx
         if (raw.len == 0) {
             start = lineno;
         }
-        if (oc_fpbuf_add(&raw, s, len) != 0 ||
-            csv_parse(&p, s, len, on_field, on_row, &st) != len || st.oom) {
+        if (oc_buf_add(&raw, s, len) != 0 || csv_parse(&p, s, len, on_field, on_row, &st) != len ||
+            st.oom) {
             snprintf(err, errlen, "line %lld: %s", (long long)lineno,
                      st.oom ? "out of memory" : csv_strerror(csv_error(&p)));
             rc = -1;
@@ -362,7 +362,7 @@ out:
     clear_fields(&st);
     free(st.fields);
     free(st.flen);
-    oc_fpbuf_free(&raw);
+    oc_buf_free(&raw);
     free(line);
     csv_free(&p);
     return rc;

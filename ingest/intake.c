@@ -252,18 +252,18 @@ static const char *item_conv(const item_t *it)
 }
 
 /* Appends a string literal. */
-#define ADD_LIT(out, lit) oc_fpbuf_add((out), (lit), sizeof(lit) - 1)
+#define ADD_LIT(out, lit) oc_buf_add((out), (lit), sizeof(lit) - 1)
 
 /* A fast item's message: its bytes with what the jsonl format adds. */
-static int render_fast(const item_t *it, const char *ingested_at, oc_fpbuf_t *out)
+static int render_fast(const item_t *it, const char *ingested_at, oc_buf_t *out)
 {
     out->len = 0;
-    if (oc_fpbuf_add(out, it->raw, it->raw_len - 1) != 0 ||
+    if (oc_buf_add(out, it->raw, it->raw_len - 1) != 0 ||
         (!it->raw_source && ADD_LIT(out, ",\"source\":\"jsonl\"") != 0) ||
         (!it->raw_conv &&
-         (ADD_LIT(out, ",\"conversation\":") != 0 || oc_fpbuf_json_str(out, it->conv) != 0)) ||
+         (ADD_LIT(out, ",\"conversation\":") != 0 || oc_buf_json_str(out, it->conv) != 0)) ||
         (!it->raw_ingested &&
-         (ADD_LIT(out, ",\"ingested_at\":") != 0 || oc_fpbuf_json_str(out, ingested_at) != 0)) ||
+         (ADD_LIT(out, ",\"ingested_at\":") != 0 || oc_buf_json_str(out, ingested_at) != 0)) ||
         ADD_LIT(out, "}") != 0) {
         return -1;
     }
@@ -283,7 +283,7 @@ static int produce_all(req_t *r, oc_ticket_t *t, char *err, size_t errlen)
         here.cap *= 2;
     }
     here.slot = calloc(here.cap, sizeof *here.slot);
-    oc_fpbuf_t msg = {0};
+    oc_buf_t msg = {0};
     if (!here.slot || !oc_topic_name(srv->cfg, "posts", topic, sizeof topic)) {
         free(here.slot);
         snprintf(err, errlen, "out of memory");
@@ -342,7 +342,7 @@ static int produce_all(req_t *r, oc_ticket_t *t, char *err, size_t errlen)
         }
     }
     free(here.slot);
-    oc_fpbuf_free(&msg);
+    oc_buf_free(&msg);
     size_t i;
     json_t *e;
     json_array_foreach(r->dlq, i, e)
@@ -404,22 +404,22 @@ static int answer_accepted(req_t *r, oc_http_resp_t *resp)
     for (size_t i = 0; i < r->n; i++) {
         r->items[i].status == ST_DUPLICATE ? dup++ : acc++;
     }
-    oc_fpbuf_t out = {0};
+    oc_buf_t out = {0};
     char num[96];
     int bad = 0;
     snprintf(num, sizeof num, "{\"accepted\":%d,\"duplicates\":%d,\"rejected\":0,\"results\":[",
              acc, dup);
-    bad |= oc_fpbuf_add(&out, num, strlen(num));
+    bad |= oc_buf_add(&out, num, strlen(num));
     for (size_t i = 0; i < r->n && !bad; i++) {
         const item_t *it = &r->items[i];
         snprintf(num, sizeof num, "%s{\"index\":%zu,\"status\":\"%s\",\"id\":", i ? "," : "", i,
                  it->status == ST_DUPLICATE ? "duplicate" : "accepted");
-        bad |= oc_fpbuf_add(&out, num, strlen(num)) || oc_fpbuf_json_str(&out, it->id) ||
+        bad |= oc_buf_add(&out, num, strlen(num)) || oc_buf_json_str(&out, it->id) ||
                ADD_LIT(&out, "}");
     }
     bad |= ADD_LIT(&out, "]}");
     if (bad) {
-        oc_fpbuf_free(&out);
+        oc_buf_free(&out);
         return -1;
     }
     count_results(acc, dup, 0);

@@ -135,7 +135,7 @@ int ig_replay(ig_batch_t *b, oc_config_t *cfg, const ig_replay_opts_t *opts)
         failed = 1;
         goto drain;
     }
-    oc_fpbuf_t msg = {0};
+    oc_buf_t msg = {0};
     char ts[OC_TIME_BUFSZ];
     int64_t ts_ms = -1;
     for (i = 0; i < b->nitems; i++) {
@@ -186,7 +186,7 @@ int ig_replay(ig_batch_t *b, oc_config_t *cfg, const ig_replay_opts_t *opts)
             oc_producer_poll(&p, 0); /* delivery reports; a full queue polls too */
         }
     }
-    oc_fpbuf_free(&msg);
+    oc_buf_free(&msg);
     if (tty && b->nitems > 0) {
         progress(i, b->nitems, start, &shown, 1);
     }

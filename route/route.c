@@ -68,7 +68,7 @@ void rt_ctx_free(rt_ctx_t *ctx)
         free(ctx->team_count);
         ctx->team_count = NULL;
         routing_free(ctx);
-        oc_fpbuf_free(&ctx->routed);
+        oc_buf_free(&ctx->routed);
     }
 }
 

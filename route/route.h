@@ -36,7 +36,7 @@ typedef struct rt_ctx {
     rt_reload_t *reload;      /* hot reload state (Kafka mode), or NULL; owned by main */
     rt_rtext_t *routing;      /* routing text per rule (row) and priority (column); owned */
     size_t nrouting;          /* entries in routing: rules->nrules * RT_NPRIO */
-    oc_fpbuf_t routed;        /* the routed post being written, reused per message */
+    oc_buf_t routed;          /* the routed post being written, reused per message */
 } rt_ctx_t;
 
 /* Prepares ctx for rules (borrowed, must outlive ctx) and registers the

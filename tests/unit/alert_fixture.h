@@ -50,12 +50,12 @@ static inline void al_test_same_event(const al_event_t *a, const al_event_t *b)
                 a->escalate_at == b->escalate_at && a->cal == b->cal &&
                 a->has_followers == b->has_followers && a->followers == b->followers);
     if (a->opens) {
-        oc_fpbuf_t x = {0}, y = {0};
+        oc_buf_t x = {0}, y = {0};
         assert_int_equal(al_event_summary(a, &x), 0);
         assert_int_equal(al_event_summary(b, &y), 0);
         assert_string_equal(x.data, y.data);
-        oc_fpbuf_free(&x);
-        oc_fpbuf_free(&y);
+        oc_buf_free(&x);
+        oc_buf_free(&y);
     }
 }
 

@@ -144,10 +144,10 @@ static void check_message(const char *buf, size_t len, int fast)
             al_test_same_event(&a, &b);
             if (a.opens) {
                 /* the summary, byte for byte what jansson wrote */
-                oc_fpbuf_t text = {0};
+                oc_buf_t text = {0};
                 assert_int_equal(al_event_summary(&a, &text), 0);
                 expect_dump(text.data, ref_summary(ref));
-                oc_fpbuf_free(&text);
+                oc_buf_free(&text);
             }
         }
     }
@@ -206,22 +206,22 @@ static void test_parse_like_jansson(void **state)
     free(msg);
 }
 
-/* oc_fpbuf_json_str escapes as jansson's dump does: every ASCII byte, UTF-8 kept. */
+/* oc_buf_json_str escapes as jansson's dump does: every ASCII byte, UTF-8 kept. */
 static void test_json_str_like_jansson(void **state)
 {
     (void)state;
-    oc_fpbuf_t b = {0};
+    oc_buf_t b = {0};
     for (int c = 1; c < 0x80; c++) {
         char s[4] = {'a', (char)c, 'z', '\0'};
         b.len = 0;
-        assert_int_equal(oc_fpbuf_json_str(&b, s), 0);
+        assert_int_equal(oc_buf_json_str(&b, s), 0);
         expect_dump(b.data, json_string(s));
     }
     b.len = 0;
     const char *u = "\xc3\xa9 \xf0\x9f\x98\xa1 \xe2\x80\xa8\x7f\"\\";
-    assert_int_equal(oc_fpbuf_json_str(&b, u), 0);
+    assert_int_equal(oc_buf_json_str(&b, u), 0);
     expect_dump(b.data, json_string(u));
-    oc_fpbuf_free(&b);
+    oc_buf_free(&b);
 }
 
 /* A clock's stored text is what al_clock_to_json() and jansson wrote. */
@@ -249,7 +249,7 @@ static void test_clock_text_like_jansson(void **state)
     assert_int_equal(json_array_size(alerts), 1);
     const al_clock_t *c = al_engine_find(&e, "c\\1\n");
     assert_non_null(c);
-    oc_fpbuf_t text = {0};
+    oc_buf_t text = {0};
     assert_int_equal(al_clock_text(c, &text), 0);
     char *want = ref_clock(c);
     assert_string_equal(text.data, want);
@@ -266,7 +266,7 @@ static void test_clock_text_like_jansson(void **state)
     assert_int_equal(back->fired, c->fired);
     al_clock_free(back);
     json_decref(j);
-    oc_fpbuf_free(&text);
+    oc_buf_free(&text);
     json_decref(alerts);
     al_engine_free(&e);
 }

@@ -83,10 +83,10 @@ static void test_takeover(void **state)
     apply(&a, mkpost("t:1", "t:1", "in", "2024-01-01T10:00:00Z"), alerts);
     apply(&a, mkpost("t:9", "t:9x", "out", "2024-01-01T10:00:23Z"), alerts);
     assert_int_equal(json_array_size(alerts), 1);
-    oc_fpbuf_t text = {0};
+    oc_buf_t text = {0};
     assert_int_equal(al_clock_text(al_engine_find(&a, "t:1"), &text), 0);
     json_t *back = json_loads(text.data, 0, NULL);
-    oc_fpbuf_free(&text);
+    oc_buf_free(&text);
     char err[256];
     al_clock_t *c = al_clock_from_json(back, 0, err, sizeof(err));
     json_decref(back);

@@ -53,7 +53,7 @@ static void test_fields(void **state)
 static void test_splice(void **state)
 {
     oc_fpost_t p;
-    oc_fpbuf_t out = {0};
+    oc_buf_t out = {0};
     const char *code = NULL;
     char err[256];
     /* integers beyond a double's precision and escapes reach the output as
@@ -75,8 +75,8 @@ static void test_splice(void **state)
     assert_true(json_is_true(json_object_get(json_object_get(j, "classification"), "complaint")));
     json_decref(j);
     oc_fp_free(&p);
-    oc_fpbuf_free(&out);
-    oc_fpbuf_free(&out);
+    oc_buf_free(&out);
+    oc_buf_free(&out);
 }
 
 static void test_refusals(void **state)
