@@ -59,7 +59,9 @@ void cl_tok_hash(cl_token_t *tok, size_t n)
         const unsigned char *s3 = (const unsigned char *)t[3].text;
         size_t l0 = t[0].len, l1 = t[1].len, l2 = t[2].len, l3 = t[3].len;
         uint32_t h0 = CL_FNV_BASIS, h1 = CL_FNV_BASIS, h2 = CL_FNV_BASIS, h3 = CL_FNV_BASIS;
-        /* the padding makes bytes up to CL_TOKEN_MAX readable in any lane */
+        /* the padding makes bytes up to CL_TOKEN_MAX readable in any lane.
+         * The four chains are written out, in both loops: a helper over
+         * arrays of four measured ~3% slower (2026-11-23, 4 runs each). */
         for (size_t i = 0; i < 4; i++) {
             h0 = cl_fnv_step_if(h0, s0[i], i, l0);
             h1 = cl_fnv_step_if(h1, s1[i], i, l1);
