@@ -64,6 +64,19 @@ def prepare(args, b):
             "counts": counts}
 
 
+def git_commit():
+    """The commit measured, "-dirty" when the sources differ from it; the
+    results a run writes (bench/results.*) do not count, so a second run in
+    the same tree names the same commit as the first."""
+    repo = os.path.dirname(HERE)
+    head = subprocess.run(["git", "-C", repo, "describe", "--always"], capture_output=True,
+                          text=True).stdout.strip()
+    changed = subprocess.run(["git", "-C", repo, "status", "--porcelain", "--untracked-files=no",
+                              "--", ".", ":!bench/results.*"], capture_output=True,
+                             text=True).stdout.strip()
+    return head + ("-dirty" if changed else "") if head else ""
+
+
 def cpu_times():
     """The machine's CPU time: (busy, steal, total) jiffies from /proc/stat."""
     with open("/proc/stat") as f:
@@ -261,8 +274,7 @@ def main():
     machine = {"cpus": os.cpu_count(), "platform": platform.platform(),
                "cpu_model": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
                                   if l.startswith("model name")), "?")}
-    commit = subprocess.run(["git", "-C", os.path.dirname(HERE), "describe", "--always",
-                             "--dirty"], capture_output=True, text=True).stdout.strip()
+    commit = git_commit()
     doc = {"machine": machine, "n": args.n, "seed": args.seed, "partitions": args.partitions,
            "commit": commit or "?", "bin": os.path.abspath(args.bin), "stages": []}
     redis = Redis()
