@@ -6,6 +6,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "grow.h"
 #include "tokscan.h"
 #include "wordshape.h"
 
@@ -103,14 +104,8 @@ cl_token_t *cl_tok_slot(cl_features_t *f)
     if (f->n >= CL_MAX_TOKENS) {
         return NULL;
     }
-    if (f->n == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 64;
-        cl_token_t *t = realloc(f->tok, cap * sizeof *t);
-        if (t == NULL) {
-            return NULL;
-        }
-        f->tok = t;
-        f->cap = cap;
+    if (oc_grow(&f->tok, &f->cap, f->n, sizeof *f->tok, 64) != 0) {
+        return NULL;
     }
     return &f->tok[f->n++];
 }

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int oc_grow(void *vp, size_t *cap, size_t n, size_t elem, size_t first)
+int oc_grow_slow(void *vp, size_t *cap, size_t n, size_t elem, size_t first)
 {
     if (n < *cap)
         return 0;

@@ -14,6 +14,13 @@
  * starting from `first` when it is 0, until it exceeds n. Returns 0; or -1
  * when the size would overflow or realloc fails, leaving *vp and *cap as
  * they were (the array is still the caller's to free). */
-int oc_grow(void *vp, size_t *cap, size_t n, size_t elem, size_t first);
+int oc_grow_slow(void *vp, size_t *cap, size_t n, size_t elem, size_t first);
+
+/* Inline: callers add one element at a time on per-message paths, and the
+ * array is almost always big enough already. */
+static inline int oc_grow(void *vp, size_t *cap, size_t n, size_t elem, size_t first)
+{
+    return n < *cap ? 0 : oc_grow_slow(vp, cap, n, elem, first);
+}
 
 #endif
