@@ -109,8 +109,10 @@ def test_complaint_answered_in_time_yields_no_breach(pipeline, devbroker, redis_
     alerts = Alerts(redis_server.url)
     complaint = canonical_post(2001, 2001, COMPLAINT)
     produce(devbroker.bootstrap, [complaint])
-    # the brand answers 2 s later, live, 1 s before the 3 s deadline
-    alerts.collect(2)
+    # the brand answers 1 s later, live, 2 s before the 3 s deadline: the
+    # reply still has to cross classify, route and alert in time, which under
+    # the sanitizers with the other tests running once took more than 1 s
+    alerts.collect(1)
     reply = canonical_post(2002, 2001, "@h700001 sorry! we've reset your line, please try now",
                            direction="outbound", author="acme", reply_to=2001)
     produce(devbroker.bootstrap, [reply])
