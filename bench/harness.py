@@ -156,25 +156,36 @@ class Broker:
 
 
 class Redis:
-    """A private redis-server on loopback, no persistence."""
+    """A private redis-server on loopback, no persistence; with rdb, it
+    starts from a copy of that snapshot (rediscost.py: a million clocks are
+    filled once and every run gets a fresh server holding them)."""
 
-    def __init__(self):
+    def __init__(self, rdb=None):
         import redis  # python3-redis
         self.port = free_port()
-        d = os.path.join(OUT, "redis")
+        d = os.path.join(OUT, "redis", str(self.port))
         os.makedirs(d, exist_ok=True)
+        self.dir = d
+        if rdb is not None:
+            shutil.copyfile(rdb, os.path.join(d, "dump.rdb"))
         self.proc = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind",
-                                      "127.0.0.1", "--dir", d, "--save", "", "--appendonly", "no"],
+                                      "127.0.0.1", "--dir", d, "--dbfilename", "dump.rdb",
+                                      "--save", "", "--appendonly", "no"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.url = "redis://127.0.0.1:%d/0" % self.port
         self.client = redis.Redis(port=self.port)
-        for _ in range(200):
+        for _ in range(1200):  # loading a snapshot answers LOADING (a ConnectionError)
             try:
                 self.client.ping()
                 break
             except redis.ConnectionError:
                 time.sleep(0.05)
         self.version = self.client.info()["redis_version"]
+
+    def snapshot(self, path):
+        """Writes what the server holds to path (SAVE, then the file moved)."""
+        self.client.save()
+        shutil.move(os.path.join(self.dir, "dump.rdb"), path)
 
     @property
     def pid(self):
@@ -185,6 +196,7 @@ class Redis:
 
     def stop(self):
         stop(self.proc, 10)
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 CONV = re.compile(r'"conversation":"([^"]*)"')

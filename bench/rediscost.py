@@ -1,11 +1,12 @@
 """alert's cost per post with 1,000 and with 1,000,000 open clocks in Redis.
 
-For each size N: a fresh redis-server is filled with N open clocks in
+For each size N: a redis-server is filled with N open clocks in
 the layout alert keeps (docs/alert.md, "State in Redis"; the clock JSON is
 alert/bench_state.py's, the benchmark behind make bench-alert), spread over
 every partition of outcry.routed, all due days from now (none fires during
-the run). alert then starts (loading them on assignment, before it is
-ready) and handles the same routed posts; reported per post: alert's CPU,
+the run), and saved as a snapshot; each run starts a fresh redis-server
+from that snapshot. alert then starts (loading them on assignment, before
+it is ready) and handles the same routed posts; reported per post: alert's CPU,
 redis-server's CPU over the same interval, and wall time, plus Redis memory
 per open clock. The posts are the benchmark's routed posts, whose clocks
 open and fire at once (their created_at is in the past): every post costs
@@ -107,11 +108,16 @@ def run(bins, broker_bin, partitions, keyed_routed, n_posts, sizes, timeout, rep
     """Each size `repeat` times, in rounds (1k, 1M, 1k, 1M: a slow spell of
     the machine does not land on one size's every run); per size the best
     run is reported (1M / 1k is between those), every run under "reps"."""
+    filled = {n: filled_snapshot(n, partitions) for n in sizes}
     reps = {n: [] for n in sizes}
-    for rep in range(repeat):
-        for n in sizes:
-            reps[n].append(run_one(bins, broker_bin, partitions, keyed_routed, n_posts, n,
-                                   timeout, pin))
+    try:
+        for rep in range(repeat):
+            for n in sizes:
+                reps[n].append(run_one(bins, broker_bin, partitions, keyed_routed, n_posts, n,
+                                       filled[n], timeout, pin))
+    finally:
+        for path, _, _ in filled.values():
+            os.unlink(path)
     results = []
     for n in sizes:
         ok = [r for r in reps[n] if "error" not in r]
@@ -126,13 +132,11 @@ def run(bins, broker_bin, partitions, keyed_routed, n_posts, sizes, timeout, rep
     return results
 
 
-def run_one(bins, broker_bin, partitions, keyed_routed, n_posts, n, timeout, pin):
-    """alert over n_posts routed posts with n open clocks in Redis; pinned
-    as the alert-alone runs are (redis-server beside the broker), if pin.
-    Each run has a redis-server of its own: one that had held and flushed
-    a million clocks before was measurably slower in some runs than in
-    others (its allocator's state), which moved the 1M / 1k ratios between
-    runs (bench/README.md, "Repeatability")."""
+def filled_snapshot(n, partitions):
+    """A snapshot (RDB file) of a redis-server filled with n open clocks,
+    with the seconds the fill took and Redis's memory per clock. Filling a
+    million clocks takes ~12 s; starting a server from the snapshot ~1 s, so
+    every run gets a fresh server without paying the fill again."""
     redis = Redis()
     try:
         base = redis.client.info("memory")["used_memory"]
@@ -140,6 +144,24 @@ def run_one(bins, broker_bin, partitions, keyed_routed, n_posts, n, timeout, pin
         fill(redis.port, n, partitions)
         fill_s = time.time() - t0
         per_clock = (redis.client.info("memory")["used_memory"] - base) / n
+        path = os.path.join(os.path.dirname(redis.dir), "clocks-%d.rdb" % n)
+        redis.snapshot(path)
+    finally:
+        redis.stop()
+    return path, fill_s, per_clock
+
+
+def run_one(bins, broker_bin, partitions, keyed_routed, n_posts, n, filled, timeout, pin):
+    """alert over n_posts routed posts with n open clocks in Redis; pinned
+    as the alert-alone runs are (redis-server beside the broker), if pin.
+    Each run has a redis-server of its own, started from the filled
+    snapshot: one that had held and flushed a million clocks before was
+    measurably slower in some runs than in others (its allocator's state),
+    which moved the 1M / 1k ratios between runs (bench/README.md,
+    "Repeatability")."""
+    rdb, fill_s, per_clock = filled
+    redis = Redis(rdb)
+    try:
         with Broker(broker_bin, partitions) as broker:
             r = run_target("alert-%d-clocks" % n, [[bins("outcry-alert"), "--event-time"]],
                            {"OUTCRY_REDIS_URL": redis.url}, n_posts, broker, TOPIC,
