@@ -29,6 +29,7 @@ import sys
 import threading
 import time
 
+import numpy as np
 import scipy.sparse as sp
 from confluent_kafka import Consumer, KafkaError, Producer
 from sklearn.feature_extraction.text import HashingVectorizer
@@ -62,6 +63,16 @@ class Model:
         self.complaint = SGDClassifier(**kw).fit(X, complaint)
         self.category = SGDClassifier(**kw).fit(X, category)
         self.severity = SGDClassifier(**kw).fit(X, severity)
+        # predict computes X @ coef_.T; scipy's sparse product needs that
+        # operand C-contiguous and copies it when it is not, on every call.
+        # fit leaves coef_ C-ordered, so each batch of 500 copied ~235 MB of
+        # coefficients (14 rows of 2 x 2^20 doubles): ~60% of the peer's
+        # time, and bound by memory bandwidth, so it also made the peer's
+        # speed swing with whatever else the machine did. Fortran order
+        # makes coef_.T C-contiguous: same results, no copy (bench/README.md,
+        # "The Python peer").
+        for m in (self.complaint, self.category, self.severity):
+            m.coef_ = np.asfortranarray(m.coef_)
 
     def features(self, texts):
         return sp.hstack([self.word.transform(texts), self.char.transform(texts)], format="csr")

@@ -174,6 +174,21 @@ def missed(doc):
                        "its posts led to %.2f alerts a post (most complaints of the workload go "
                        "unanswered: warning, breach, escalation);" % (alerts / a["posts"])
                        if alerts else ""))
+    peer, cl = doc.get("peer"), st.get("classify")
+    if peer and cl and ceil and "error" not in peer and any("Python peer" in t for t in miss):
+        floor = ceil["cpu_us_per_post"]
+        own_c, own_p = cl["cpu_us_per_post"] - floor, peer["cpu_us_per_post"] - floor
+        out.append("**classify against the Python peer.** Both pay the Kafka floor, librdkafka "
+                   "consuming, decompressing and producing (the peer's confluent_kafka is "
+                   "librdkafka too): the ceiling's %.1f CPU µs a post. Above it classify spends "
+                   "%.1f µs a post and the peer %.1f, %.0fx as much; the floor they share is "
+                   "what brings the whole ratio down to %.1fx. The peer's own time (cProfile) "
+                   "goes to scikit-learn's character n-grams and feature hashing (json a few percent); "
+                   "classify's to its tokeniser and scoring (its profile below). The peer's "
+                   "coefficients are kept in Fortran order, without which scipy copied them on "
+                   "every batch (bench/README.md, \"The Python peer\")." % (
+                       floor, own_c, own_p, own_p / own_c if own_c > 0 else 0,
+                       peer.get("outcry_vs_peer_cpu") or 0))
     if any("RSS" in t for t in miss) and ceil:
         out.append("**Memory.** librdkafka's consumer prefetch and producer queue: the ceiling, "
                    "which holds nothing else, peaks at %.0f MB itself. Debian's librdkafka "

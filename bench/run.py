@@ -231,7 +231,7 @@ def main():
                     help="rounds (the first ones) with alert alone in them, at most --repeat")
     ap.add_argument("--redis-repeat", type=int, default=3,
                     help="rounds of the open-clocks runs (1k, 1M, 1k, 1M, ...)")
-    ap.add_argument("--peer-n", type=int, default=50_000,
+    ap.add_argument("--peer-n", type=int, default=100_000,
                     help="posts for the Python peer (at most -n)")
     ap.add_argument("--peer-batch", type=int, default=500, help="the peer's consume() batch")
     ap.add_argument("--pipeline-n", type=int, default=100_000,
