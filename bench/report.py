@@ -262,13 +262,13 @@ def markdown(doc):
                     if 0 < v < most and k != "passthrough")
     L.append("The input is loaded into the dev broker while the stage starts; the stage then "
              "works through it as fast as it can (measured from its first input after the "
-             "load to its last). The targets ran in %d rounds, alternating with each other "
+             "load to its last). The targets ran in %d round%s, alternating with each other "
              "(the ceiling at the start of each round and at the end of the last)%s; the best rate of each kind is shown, "
              "and the ratios are between best runs: a slow spell of the shared machine only "
              "ever slows a run down, and the best of the runs leaves it out. Every run is in "
              "results.json. alert replays in event time (`--event-time`): clocks fire as the "
              "posts' own time passes their deadlines. %s\n"
-             % (most, fewer, pinned_text(doc)))
+             % (most, "" if most == 1 else "s", fewer, pinned_text(doc)))
     L.append("| target | posts | posts/s | posts per CPU-s | CPU µs/post | peak RSS MB | vs ceiling (wall) | vs ceiling (CPU) |")
     L.append("|---|---|---|---|---|---|---|---|")
     for r in doc["stages"]:
