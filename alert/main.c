@@ -11,6 +11,7 @@
 #include "config.h"
 #include "core.h"
 #include "log.h"
+#include "memtune.h"
 #include "publish.h"
 #include "sla.h"
 #include "stage.h"
@@ -191,6 +192,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "outcry-alert: %s\n", cfg.err);
         return 2;
     }
+    oc_malloc_tune();
     if (argc > 1 && strcmp(argv[1], "watch") == 0) {
         int rc = run_watch(&cfg, argc, argv);
         oc_config_free(&cfg);

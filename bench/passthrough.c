@@ -14,6 +14,7 @@
 #include "config.h"
 #include "http.h"
 #include "log.h"
+#include "memtune.h"
 #include "metrics.h"
 #include "stage.h"
 
@@ -53,6 +54,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "passthrough: %s\n", cfg.err);
         return 2;
     }
+    oc_malloc_tune();
     const char *in = NULL, *out = NULL;
     for (int i = 1; i < argc; i++) {
         int r = oc_config_flag(&cfg, argc, argv, &i);

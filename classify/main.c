@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "config.h"
 #include "log.h"
+#include "memtune.h"
 #include "post.h"
 #include "stage.h"
 
@@ -193,6 +194,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "outcry-classify: %s\n", cfg.err);
         return 2;
     }
+    oc_malloc_tune();
     int use_stdio = 0, text_at = 0, version = 0;
     const char *threshold = NULL, *high = NULL, *critical = NULL, *catmin = NULL, *model = NULL;
     const vflag_t vflags[] = {{"--threshold", &threshold}, {"--high", &high},

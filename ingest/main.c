@@ -8,6 +8,7 @@
 #include "dedup.h"
 #include "ingest.h"
 #include "log.h"
+#include "memtune.h"
 #include "platform.h"
 #include "serve.h"
 #include "stage.h"
@@ -168,6 +169,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "outcry-ingest: %s\n", cfg.err);
         return 2;
     }
+    oc_malloc_tune();
     int rc = 2;
     const ig_format_t *fmt = NULL;
     const char *path = NULL;

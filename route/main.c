@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "memtune.h"
 #include "reload.h"
 #include "route.h"
 #include "rules.h"
@@ -117,6 +118,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "outcry-route: %s\n", cfg.err);
         return 2;
     }
+    oc_malloc_tune();
     int use_stdio = 0;
     const char *rules_path = getenv("OUTCRY_RULES");
     for (int i = 1; i < argc; i++) {

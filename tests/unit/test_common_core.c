@@ -13,6 +13,7 @@
 #include "dlq.h"
 #include "emit.h"
 #include "grow.h"
+#include "memtune.h"
 #include "metrics.h"
 #include "post.h"
 #include "timeutil.h"
@@ -282,6 +283,29 @@ static void test_emit_hold(void **state)
     assert_int_equal(ticket.pending, 0);
 }
 
+/* The operator's GLIBC_TUNABLES for malloc win over ours; otherwise ours
+ * are set (mallopt accepts them: -1 would mean they are out of range). */
+static void test_malloc_tune(void **state)
+{
+    (void)state;
+    const char *was = getenv("GLIBC_TUNABLES");
+    char *saved = was != NULL ? strdup(was) : NULL;
+    assert_int_equal(setenv("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=1048576", 1), 0);
+    assert_int_equal(oc_malloc_tune(), 1);
+#ifdef __SANITIZE_ADDRESS__
+    const int set = 1; /* left to the sanitizer's allocator */
+#else
+    const int set = 0;
+#endif
+    assert_int_equal(setenv("GLIBC_TUNABLES", "glibc.rtld.nns=2", 1), 0);
+    assert_int_equal(oc_malloc_tune(), set);
+    assert_int_equal(unsetenv("GLIBC_TUNABLES"), 0);
+    assert_int_equal(oc_malloc_tune(), set);
+    if (saved != NULL)
+        assert_int_equal(setenv("GLIBC_TUNABLES", saved, 1), 0);
+    free(saved);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -296,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_dlq_entry),
         cmocka_unit_test(test_brands_spec),
         cmocka_unit_test(test_grow),
+        cmocka_unit_test(test_malloc_tune),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
