@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 /* A growable list of texts. */
 typedef struct list {
     char **s;    /* texts, owned */
@@ -16,19 +18,8 @@ typedef struct list {
 
 static int list_add(list_t *l, const char *s, size_t len)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 1024;
-        char **ns = realloc(l->s, cap * sizeof *ns);
-        if (ns == NULL) {
-            return -1;
-        }
-        l->s = ns;
-        size_t *nl = realloc(l->len, cap * sizeof *nl);
-        if (nl == NULL) {
-            return -1;
-        }
-        l->len = nl;
-        l->cap = cap;
+    if (oc_grow2(&l->s, sizeof *l->s, &l->len, sizeof *l->len, &l->cap, l->n, 1024) != 0) {
+        return -1;
     }
     char *c = malloc(len + 1);
     if (c == NULL) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "features.h"
+#include "grow.h"
 #include "sha256.h"
 
 void cl_train_opts_default(cl_train_opts_t *o)
@@ -198,21 +199,9 @@ typedef struct fbuf {
 static void push_feature(uint32_t h, float v, void *arg)
 {
     fbuf_t *b = arg;
-    if (b->n == b->cap) {
-        size_t nc = b->cap ? b->cap * 2 : 65536;
-        uint32_t *nh = realloc(b->h, nc * sizeof *nh);
-        if (nh != NULL) {
-            b->h = nh;
-        }
-        float *nv = realloc(b->v, nc * sizeof *nv);
-        if (nv != NULL) {
-            b->v = nv;
-        }
-        if (nh == NULL || nv == NULL) {
-            b->oom = 1;
-            return;
-        }
-        b->cap = nc;
+    if (oc_grow2(&b->h, sizeof *b->h, &b->v, sizeof *b->v, &b->cap, b->n, 65536) != 0) {
+        b->oom = 1;
+        return;
     }
     b->h[b->n] = cl_lin_bucket(b->lin, h);
     b->v[b->n] = v;

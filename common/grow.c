@@ -28,3 +28,12 @@ int oc_grow_slow(void *vp, size_t *cap, size_t n, size_t elem, size_t first)
     *cap = c;
     return 0;
 }
+
+int oc_grow2(void *ap, size_t aelem, void *bp, size_t belem, size_t *cap, size_t n, size_t first)
+{
+    size_t ca = *cap, cb = *cap;
+    if (oc_grow_slow(ap, &ca, n, aelem, first) != 0 || oc_grow_slow(bp, &cb, n, belem, first) != 0)
+        return -1;
+    *cap = ca; /* == cb: the same start and the same doubling */
+    return 0;
+}

@@ -16,6 +16,12 @@
  * they were (the array is still the caller's to free). */
 int oc_grow_slow(void *vp, size_t *cap, size_t n, size_t elem, size_t first);
 
+/* oc_grow for two arrays indexed together (a text and its length, a hash
+ * and its weight) sharing the one capacity *cap. Returns 0; or -1 as
+ * oc_grow_slow, with *cap as it was and both arrays still the caller's to
+ * free (the first may have grown). */
+int oc_grow2(void *ap, size_t aelem, void *bp, size_t belem, size_t *cap, size_t n, size_t first);
+
 /* Inline: callers add one element at a time on per-message paths, and the
  * array is almost always big enough already. */
 static inline int oc_grow(void *vp, size_t *cap, size_t n, size_t elem, size_t first)

@@ -2,6 +2,7 @@
  * records: lines, and CSV rows with libcsv. */
 #include "fastpost.h"
 #include "format.h"
+#include "grow.h"
 #include "text.h"
 
 #include <csv.h>
@@ -133,21 +134,10 @@ typedef struct csv_state {
 static void on_field(void *s, size_t len, void *data)
 {
     csv_state_t *st = data;
-    if (st->nfields == st->cap) {
-        size_t cap = st->cap ? st->cap * 2 : 16;
-        char **f = realloc(st->fields, cap * sizeof *f);
-        if (f) {
-            st->fields = f;
-        }
-        size_t *l = realloc(st->flen, cap * sizeof *l);
-        if (l) {
-            st->flen = l;
-        }
-        if (!f || !l) {
-            st->oom = 1;
-            return;
-        }
-        st->cap = cap;
+    if (oc_grow2(&st->fields, sizeof *st->fields, &st->flen, sizeof *st->flen, &st->cap,
+                 st->nfields, 16) != 0) {
+        st->oom = 1;
+        return;
     }
     char *copy = malloc(len + 1);
     if (!copy) {

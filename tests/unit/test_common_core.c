@@ -283,6 +283,31 @@ static void test_emit_hold(void **state)
     assert_int_equal(ticket.pending, 0);
 }
 
+/* Two arrays grown together keep one capacity and their contents. */
+static void test_grow2(void **state)
+{
+    (void)state;
+    int *a = NULL;
+    double *b = NULL;
+    size_t cap = 0;
+    for (size_t i = 0; i < 100; i++) {
+        assert_int_equal(oc_grow2(&a, sizeof *a, &b, sizeof *b, &cap, i, 4), 0);
+        assert_true(cap > i);
+        a[i] = (int)i;
+        b[i] = (double)i / 2;
+    }
+    assert_int_equal(cap, 128);
+    for (size_t i = 0; i < 100; i++) {
+        assert_int_equal(a[i], (int)i);
+        assert_true(b[i] == (double)i / 2);
+    }
+    size_t was = cap;
+    assert_int_equal(oc_grow2(&a, SIZE_MAX / 2, &b, sizeof *b, &cap, cap, 4), -1);
+    assert_int_equal(cap, was);
+    free(a);
+    free(b);
+}
+
 /* The operator's GLIBC_TUNABLES for malloc win over ours; otherwise ours
  * are set (mallopt accepts them: -1 would mean they are out of range). */
 static void test_malloc_tune(void **state)
@@ -320,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_dlq_entry),
         cmocka_unit_test(test_brands_spec),
         cmocka_unit_test(test_grow),
+        cmocka_unit_test(test_grow2),
         cmocka_unit_test(test_malloc_tune),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
