@@ -4,36 +4,32 @@
  * text into the batch's buffer, like the clocks stored in Redis (state.c),
  * rather than built as a jansson tree and serialised: building, dumping and
  * freeing the tree was alert's largest cost (docs/alert.md, "Cost"). */
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sla.h"
 #include "grow.h"
+#include "sha256.h"
 #include "timeutil.h"
 
 #define AL_ALERT_SCHEMA "outcry.alert/v1"
 
 int al_alert_id(const char *type, const char *case_id, const char *start_post, char out[33])
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    int ok = ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
-             EVP_DigestUpdate(ctx, type, strlen(type)) == 1 && EVP_DigestUpdate(ctx, "|", 1) == 1 &&
-             EVP_DigestUpdate(ctx, case_id, strlen(case_id)) == 1 &&
-             EVP_DigestUpdate(ctx, "|", 1) == 1 &&
-             EVP_DigestUpdate(ctx, start_post, strlen(start_post)) == 1 &&
-             EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen >= 16;
-    EVP_MD_CTX_free(ctx);
-    if (!ok)
+    uint8_t md[OC_SHA256_LEN];
+    char hex[2 * OC_SHA256_LEN + 1];
+    oc_sha256_t sha;
+    (void)oc_sha256_init(&sha); /* a failure is reported by final */
+    oc_sha256_update(&sha, type, strlen(type));
+    oc_sha256_update(&sha, "|", 1);
+    oc_sha256_update(&sha, case_id, strlen(case_id));
+    oc_sha256_update(&sha, "|", 1);
+    oc_sha256_update(&sha, start_post, strlen(start_post));
+    if (oc_sha256_final(&sha, md) != 0)
         return -1;
-    static const char hex[] = "0123456789abcdef";
-    for (int i = 0; i < 16; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 15];
-    }
+    oc_sha256_hex(md, hex);
+    memcpy(out, hex, 32); /* the first 16 bytes of the digest */
     out[32] = '\0';
     return 0;
 }

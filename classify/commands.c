@@ -131,7 +131,7 @@ static char *build_meta(const cl_lin_t *lin, const cl_dataset_t *d, const cl_tra
                         const cl_dataset_t *ev, const cl_eval_summary_t *es)
 {
     char hex[65], ehex[65];
-    cl_sha256_hex(d->sha, hex);
+    oc_sha256_hex(d->sha, hex);
     json_t *m = json_pack("{s:s,s:i,s:i,s:{s:s,s:s,s:I},s:{s:s,s:I,s:I,s:f,s:f,s:I}}", "name",
                           lin->name, "format", (int)CL_LIN_VERSION, "feature_set",
                           (int)CL_LIN_FEATSET, "trained_on", "file", d->path, "sha256", hex,
@@ -142,7 +142,7 @@ static char *build_meta(const cl_lin_t *lin, const cl_dataset_t *d, const cl_tra
         return NULL;
     }
     if (ev != NULL) {
-        cl_sha256_hex(ev->sha, ehex);
+        oc_sha256_hex(ev->sha, ehex);
         json_object_set_new(
             m, "evaluation",
             json_pack("{s:s,s:s,s:I,s:f,s:f,s:f,s:f,s:f}", "file", ev->path, "sha256", ehex,
@@ -200,7 +200,7 @@ int cl_cmd_train(int argc, char **argv)
         goto out;
     }
     char hex[65];
-    cl_sha256_hex(d.sha, hex);
+    oc_sha256_hex(d.sha, hex);
     snprintf(lin.name, sizeof lin.name, "outcry-linear/%u-%.8s", CL_LIN_VERSION, hex);
     cl_eval_summary_t es;
     cl_model_set_linear(m, &lin);

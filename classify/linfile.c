@@ -135,7 +135,7 @@ static float bits_float(uint32_t u)
 static size_t file_size(unsigned bits, size_t mlen)
 {
     return CL_LIN_HEADER_LEN + mlen + 4 * CL_LIN_NOUT + 2 * CL_LIN_NOUT * ((size_t)1 << bits) +
-           CL_SHA256_LEN;
+           OC_SHA256_LEN;
 }
 
 int cl_lin_save(const cl_lin_t *lin, const char *path, const char *meta, char *err, size_t errlen)
@@ -166,7 +166,12 @@ int cl_lin_save(const cl_lin_t *lin, const char *path, const char *meta, char *e
         p[0] = (uint8_t)u;
         p[1] = (uint8_t)(u >> 8);
     }
-    cl_sha256(buf, (size_t)(p - buf), p);
+    if (oc_sha256(buf, (size_t)(p - buf), p) != 0) {
+        snprintf(err, errlen,
+                 "model file %s: SHA-256 failed (OpenSSL out of memory?); nothing written", path);
+        free(buf);
+        return -1;
+    }
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *fp = fopen(tmp, "wb");
@@ -253,9 +258,10 @@ int cl_lin_load(cl_lin_t *lin, const char *path, char *err, size_t errlen)
     } else if ((mlen = get32(buf + 24)) > len || len != file_size(bits, mlen)) {
         what = "truncated or wrong length for its hash size";
     } else {
-        uint8_t sum[CL_SHA256_LEN];
-        cl_sha256(buf, len - CL_SHA256_LEN, sum);
-        if (memcmp(sum, buf + len - CL_SHA256_LEN, CL_SHA256_LEN) != 0) {
+        uint8_t sum[OC_SHA256_LEN];
+        if (oc_sha256(buf, len - OC_SHA256_LEN, sum) != 0) {
+            what = "SHA-256 failed (OpenSSL out of memory?)";
+        } else if (memcmp(sum, buf + len - OC_SHA256_LEN, OC_SHA256_LEN) != 0) {
             what = "checksum mismatch (corrupt or edited)";
         }
     }

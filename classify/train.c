@@ -100,8 +100,8 @@ int cl_data_load(cl_dataset_t *d, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "data file %s: cannot open (%s)", path, strerror(errno));
         return -1;
     }
-    cl_sha256_t sha;
-    cl_sha256_init(&sha);
+    oc_sha256_t sha;
+    (void)oc_sha256_init(&sha); /* a failure is reported by final, below */
     char *line = NULL;
     size_t cap = 0, alloc = 0;
     long lineno = 0;
@@ -109,7 +109,7 @@ int cl_data_load(cl_dataset_t *d, const char *path, char *err, size_t errlen)
     ssize_t n;
     while ((n = getline(&line, &cap, fp)) >= 0) {
         lineno++;
-        cl_sha256_update(&sha, line, (size_t)n);
+        oc_sha256_update(&sha, line, (size_t)n);
         size_t len = (size_t)n;
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) {
             len--;
@@ -143,7 +143,10 @@ int cl_data_load(cl_dataset_t *d, const char *path, char *err, size_t errlen)
     }
     free(line);
     fclose(fp);
-    cl_sha256_final(&sha, d->sha);
+    if (oc_sha256_final(&sha, d->sha) != 0 && rc == 0) {
+        snprintf(err, errlen, "data file %s: SHA-256 failed (OpenSSL out of memory?)", path);
+        rc = -1;
+    }
     if (rc == 0 && d->n == 0) {
         snprintf(err, errlen,
                  "data file %s: no examples (want JSON lines with text and "

@@ -14,7 +14,6 @@
 
 #include "classify/linear.h"
 #include "classify/model.h"
-#include "classify/sha256.h"
 #include "classify/train.h"
 
 static const char *const posts[] = {
@@ -42,32 +41,6 @@ static void write_file(const char *path, const char *const *lines, size_t n)
         fprintf(f, "%s\n", lines[i]);
     }
     assert_int_equal(fclose(f), 0);
-}
-
-static void test_sha256(void **state)
-{
-    uint8_t d[32];
-    char hex[65];
-    cl_sha256("abc", 3, d);
-    cl_sha256_hex(d, hex);
-    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    cl_sha256("", 0, d);
-    cl_sha256_hex(d, hex);
-    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-    /* streaming in odd pieces gives the one-shot digest (2 blocks + tail) */
-    char msg[200];
-    for (size_t i = 0; i < sizeof msg; i++) {
-        msg[i] = (char)('a' + i % 26);
-    }
-    uint8_t one[32], parts[32];
-    cl_sha256(msg, sizeof msg, one);
-    cl_sha256_t s;
-    cl_sha256_init(&s);
-    cl_sha256_update(&s, msg, 7);
-    cl_sha256_update(&s, msg + 7, 100);
-    cl_sha256_update(&s, msg + 107, 93);
-    cl_sha256_final(&s, parts);
-    assert_memory_equal(one, parts, 32);
 }
 
 static void test_data_load(void **state)
@@ -267,7 +240,6 @@ static void test_features_allocate_nothing_per_feature(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sha256),
         cmocka_unit_test(test_data_load),
         cmocka_unit_test(test_train_deterministic_and_learns),
         cmocka_unit_test(test_file_round_trip_and_checks),

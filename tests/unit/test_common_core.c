@@ -11,6 +11,7 @@
 #include "brands.h"
 #include "config.h"
 #include "dlq.h"
+#include "sha256.h"
 #include "emit.h"
 #include "grow.h"
 #include "memtune.h"
@@ -331,6 +332,33 @@ static void test_malloc_tune(void **state)
     free(saved);
 }
 
+static void test_sha256(void **state)
+{
+    (void)state;
+    uint8_t d[32];
+    char hex[65];
+    assert_int_equal(oc_sha256("abc", 3, d), 0);
+    oc_sha256_hex(d, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_int_equal(oc_sha256("", 0, d), 0);
+    oc_sha256_hex(d, hex);
+    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    /* streaming in odd pieces gives the one-shot digest (2 blocks + tail) */
+    char msg[200];
+    for (size_t i = 0; i < sizeof msg; i++) {
+        msg[i] = (char)('a' + i % 26);
+    }
+    uint8_t one[32], parts[32];
+    assert_int_equal(oc_sha256(msg, sizeof msg, one), 0);
+    oc_sha256_t s;
+    assert_int_equal(oc_sha256_init(&s), 0);
+    oc_sha256_update(&s, msg, 7);
+    oc_sha256_update(&s, msg + 7, 100);
+    oc_sha256_update(&s, msg + 107, 93);
+    assert_int_equal(oc_sha256_final(&s, parts), 0);
+    assert_memory_equal(one, parts, 32);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -347,6 +375,7 @@ int main(void)
         cmocka_unit_test(test_grow),
         cmocka_unit_test(test_grow2),
         cmocka_unit_test(test_malloc_tune),
+        cmocka_unit_test(test_sha256),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
