@@ -38,7 +38,6 @@ int ig_reject(ig_result_t *res, const char *code, const char *fmt, ...)
     return -1;
 }
 
-/* Bytes of the record being assembled, as written. */
 /* ---- lines ---------------------------------------------------------------- */
 
 static int read_lines(FILE *in, ig_record_fn fn, void *ctx, char *err, size_t errlen)
