@@ -13,24 +13,14 @@ Usage: make bench-alert   (or /usr/bin/python3 alert/bench_state.py [N ...])"""
 import json
 import os
 import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 
-import redis
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
+from harness import Redis  # noqa: E402  (bench/harness.py: a private redis-server)
 
 TOPIC = "outcry.routed"
 P = 0
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def clock(i, now_ms):
@@ -54,10 +44,10 @@ def fill(r, n, now_ms):
     tkey = "outcry:alert:team:billing"
     pipe = r.pipeline(transaction=False)
     for i in range(n):
-        case, opened, c = clock(i, now_ms)
-        if i < 10:  # ten clocks due now
+        case, _, c = clock(i, now_ms)
+        if i < 10:  # ten clocks due now: opened 45 min + 1 s ago, warning due 1 s ago
+            c["opened"] = now_ms - 2700000 - 1000
             c["due"][0] = now_ms - 1000
-            opened = now_ms - 2700000 - 1000
         pipe.hset(hkey, case, json.dumps(c, separators=(",", ":")))
         pipe.zadd(zkey, {case: c["due"][0]})
         pipe.zadd(tkey, {"%s|%d|%s" % (TOPIC, P, case): c["due"][1]})
@@ -67,8 +57,7 @@ def fill(r, n, now_ms):
     return hkey, zkey
 
 
-def bench(n, port):
-    r = redis.Redis(port=port)
+def bench(n, r):
     r.flushall()
     base = r.info("memory")["used_memory"]
     now_ms = int(time.time() * 1000)
@@ -95,26 +84,13 @@ def main():
     sizes = [int(a) for a in sys.argv[1:]] or [1000, 1000000]
     if shutil.which("redis-server") is None:
         sys.exit("redis-server not installed (make deps)")
-    d = tempfile.mkdtemp(prefix="outcry-bench-")
-    port = free_port()
-    srv = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                            "--save", "", "--appendonly", "no", "--dir", d],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    srv = Redis()
     try:
-        r = redis.Redis(port=port)
-        for _ in range(100):
-            try:
-                r.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        print("redis-server %s, loopback, one client" % r.info()["redis_version"])
+        print("redis-server %s, loopback, one client" % srv.version)
         for n in sizes:
-            bench(n, port)
+            bench(n, srv.client)
     finally:
-        srv.terminate()
-        srv.wait(10)
-        shutil.rmtree(d, ignore_errors=True)
+        srv.stop()
 
 
 if __name__ == "__main__":
