@@ -14,6 +14,7 @@ PKGS=(
   redis-server kcat
   # tests
   python3 python3-pytest python3-pytest-xdist python3-confluent-kafka python3-redis
+  python3-pyflakes
   docker-compose valgrind
   # make bench: the Python peer and the plot
   python3-sklearn gnuplot-nox

@@ -3,7 +3,6 @@ after 3 s and not before; one answered at 2 s does not. The lag from a
 deadline to the breach's publication is measured by alert itself
 (alert_published log, lag_ms) and must stay under 1 s."""
 import json
-import os
 import time
 from datetime import datetime, timezone
 

@@ -8,7 +8,6 @@ must come out as a post or a DLQ entry with a reason: never dropped.
 """
 import base64
 import json
-import os
 import re
 import subprocess
 

@@ -12,7 +12,6 @@ import http.client
 import json
 import signal
 import socket
-import time
 
 import pytest
 

@@ -9,7 +9,7 @@ import pytest
 import redis
 from confluent_kafka import Consumer, Producer
 
-from stages import BIN, REPO, Pipeline, canonical_post, now_rfc3339
+from stages import Pipeline, canonical_post
 
 RULES = os.path.join(os.path.dirname(__file__), "rules-fast.yaml")
 COMPLAINT = "my internet has been down for two days and nobody helps, worst service ever"

@@ -21,7 +21,6 @@ import signal
 import threading
 import time
 
-import pytest
 
 from conftest import wait_for
 from stages import Stage, canonical_post
