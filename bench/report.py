@@ -207,9 +207,10 @@ def missed(doc):
                    "every message travels in small batches, and the processes together use "
                    "%.2f of the %d cores (the dev broker, one thread, %.2f); ingest's producer "
                    "could only hand over %s posts/s, so posts queued for seconds%s. The dev "
-                   "broker (librdkafka's mock cluster) also finds a fetch's offset by walking "
-                   "the partition's message sets, which is why fewer partitions make it "
-                   "slower. A real Kafka broker on its own machine removes both; on this one "
+                   "broker (librdkafka's mock cluster) answers a fetch with at most one "
+                   "producer batch per partition, found by walking the partition's message "
+                   "sets (docs/devbroker.md, \"Fetching\"), so its one thread sets the pace "
+                   "of every hop. A real Kafka broker on its own machine removes both; on this one "
                    "the target is not reachable." % (
                        tot, doc["machine"]["cpus"], hi["cpu_s"].get("devbroker", 0) / wall,
                        fmt(hi.get("achieved_rate")),

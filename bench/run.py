@@ -238,8 +238,8 @@ def main():
                     help="posts for the pipeline's throughput (at most -n)")
     ap.add_argument("--rates", default="10000,2000",
                     help="offered loads (posts/s) of the latency runs; the target is at 10000")
-    # fewer partitions make the dev broker slower, not faster: it finds a
-    # fetch's offset by walking the partition's message sets (bench/README.md)
+    # fewer partitions make the dev broker slower, not faster: it answers a
+    # fetch with one producer batch per partition (docs/devbroker.md, "Fetching")
     ap.add_argument("--latency-partitions", type=int, default=64,
                     help="partitions per topic in the latency runs")
     ap.add_argument("--latency-s", type=float, default=10,
