@@ -200,6 +200,7 @@ class Redis:
 
 
 CONV = re.compile(r'"conversation":"([^"]*)"')
+DELIVERED = re.compile(r'"event":"ingest_summary".*"delivered":(\d+)')
 POST_ID = re.compile(r'"id":"twitter:(\d+)"')
 
 
@@ -327,6 +328,59 @@ def taskset(cpus, pid):
     """Every thread of pid on `cpus` (taskset's list syntax, e.g. "0" or "0-1")."""
     subprocess.run(["taskset", "-a", "-p", "-c", cpus, str(pid)], stdout=subprocess.DEVNULL,
                    check=True)
+
+
+def run_replay(name, cmd, n, broker, timeout, pin=None, profile=False):
+    """Measures a producer that reads a file (ingest's replay) into the
+    broker: the process's whole life, start to exit (it exits once every
+    post is acknowledged), CPU and peak RSS from wait4; start-up is a few
+    milliseconds of a run of seconds. n is checked against the posts it
+    reports delivered (its ingest_summary log line). pin and profile as
+    run_target's (the profile covers the whole run)."""
+    if pin is not None:
+        taskset(str(pin[0]), broker.proc.pid)
+        cmd = ["taskset", "-c", str(pin[1])] + cmd
+    env = dict(os.environ)
+    env.update(DEV_ENV)
+    env.update({"OUTCRY_BROKERS": broker.bootstrap, "OUTCRY_LOG": "info"})
+    log_path = os.path.join(OUT, name + ".log")
+    with open(log_path, "wb") as errlog:
+        t0 = time.time()
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=errlog)
+        prof = Profile(name, [proc.pid]) if profile else None  # taskset execs: the same pid
+        deadline = t0 + timeout
+        while True:
+            # wait4 (not Popen.wait): the rusage of this child alone
+            pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
+            if pid != 0:
+                break
+            if time.time() > deadline:
+                proc.kill()
+                proc.wait()
+                if prof is not None:
+                    prof.stop()
+                return {"name": name, "error": "did not finish %d posts in %d s" % (n, timeout)}
+            time.sleep(0.02)
+        wall = time.time() - t0
+    top = prof.stop() if prof is not None else None
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    cpu = ru.ru_utime + ru.ru_stime
+    delivered = None
+    with open(log_path, errors="replace") as f:
+        for line in f:
+            m = DELIVERED.search(line)
+            if m:
+                delivered = int(m.group(1))
+    if proc.returncode != 0 or delivered != n:
+        return {"name": name, "error": "exit %d, %s of %d posts delivered; see %s"
+                % (proc.returncode, delivered, n, log_path)}
+    r = {"name": name, "instances": 1, "posts": n, "measured_posts": n,
+         "wall_s": round(wall, 3), "cpu_s": round(cpu, 3), "posts_per_s": round(n / wall),
+         "posts_per_cpu_s": round(n / cpu) if cpu else None,
+         "cpu_us_per_post": round(cpu / n * 1e6, 2), "peak_rss_mb": round(ru.ru_maxrss / 1024, 1)}
+    if top:
+        r["profile"] = top
+    return r
 
 
 def run_target(name, cmds, env, n, broker, input_topic, keyed, timeout, partitions,

@@ -4,10 +4,11 @@ the whole pipeline's throughput and latency, scaling, and alert's Redis
 cost, in one run (bench/README.md).
 
 Phases, each on a fresh dev broker (64 partitions), in this order:
-  stages    the passthrough ceiling, then classify, route, alert alone
-            (harness.run_target: kcat loads the input while the target
+  stages    the passthrough ceiling, then ingest, classify, route, alert
+            alone (harness.run_target: kcat loads the input while the target
             starts, then the target works through it; progress and CPU
-            from /metrics and /proc), pinned (the broker on CPU 0, the
+            from /metrics and /proc; ingest: harness.run_replay, the posts
+            file into the broker), pinned (the broker on CPU 0, the
             target on CPU 1), in --repeat rounds (alert in the first
             --alert-repeat); the best run is reported, and ratios are
             between best runs
@@ -34,7 +35,8 @@ import time
 import pipeline
 import rediscost
 import report
-from harness import HERE, OUT, PYTHON, Broker, Redis, best_of, keyed_file, log, run_target
+from harness import (HERE, OUT, PYTHON, Broker, Redis, best_of, keyed_file, log, run_replay,
+                     run_target)
 
 PHASES = ("stages", "peer", "scaling", "pipeline", "redis")
 
@@ -100,6 +102,7 @@ def timed(name, fn, *a, **kw):
 # mode the bench's posts, weeks old, would fire every clock at once.
 ALERT_REPLAY = ["--event-time"]
 ALERT_COUNTERS = ("outcry_alerts_published_total",)
+PROFILED = ("ingest", "classify", "route", "alert")  # perf record in the first round
 
 
 def pinning():
@@ -121,8 +124,11 @@ def stages(args, b, inp, redis, scale, with_peer):
     pt = [b("bench/passthrough"), "-i", "outcry.posts", "-o", "bench.out"]
     cl = [b("outcry-classify")]
     # name, commands, env, input topic, input, posts, pinned, ready timeout
+    ig = [b("outcry-ingest"), "replay", "--format", "jsonl", "--max-rows", "0", inp["posts"]]
     targets = [
         ("passthrough", [pt], {}, "outcry.posts", "posts", n, pin, 30),
+        # ingest reads the posts file into the broker (harness.run_replay)
+        ("ingest", [ig], {}, None, None, n, pin, 30),
         ("classify", [cl], {}, "outcry.posts", "posts", n, pin, 30),
         ("route", [[b("outcry-route")]], {}, "outcry.classified", "classified", n, pin, 30),
         ("alert", [[b("outcry-alert")] + ALERT_REPLAY], {"OUTCRY_REDIS_URL": redis.url},
@@ -155,15 +161,19 @@ def stages(args, b, inp, redis, scale, with_peer):
             with Broker(b("outcry-devbroker"), args.partitions) as broker:
                 log("bench:   %-15s %d posts (round %d of %d) ..." % (name, count, rep + 1,
                                                                         args.repeat), end="")
-                r = run_target(name.replace("-end", ""), cmds, env, count, broker, topic,
-                               inp["keyed"][inp_label], args.timeout, args.partitions,
-                               ready_timeout=ready,
-                               profile=(args.profile and name in ("classify", "route", "alert")
-                                        and rep == 0),
-                               counters=ALERT_COUNTERS if name == "alert" else (), pin=cpus,
-                               side_pids=(redis.pid,) if name == "alert" else ())
-                log(" %s posts per CPU-s (loaded in %s s, measured over %s s)" % (
-                    r.get("posts_per_cpu_s", r.get("error")), r.get("load_s"), r.get("wall_s")))
+                profile = args.profile and name in PROFILED and rep == 0
+                if name == "ingest":
+                    r = run_replay(name, cmds[0], count, broker, args.timeout, pin=cpus,
+                                   profile=profile)
+                else:
+                    r = run_target(name.replace("-end", ""), cmds, env, count, broker, topic,
+                                   inp["keyed"][inp_label], args.timeout, args.partitions,
+                                   ready_timeout=ready, profile=profile,
+                                   counters=ALERT_COUNTERS if name == "alert" else (), pin=cpus,
+                                   side_pids=(redis.pid,) if name == "alert" else ())
+                log(" %s posts per CPU-s (%smeasured over %s s)" % (
+                    r.get("posts_per_cpu_s", r.get("error")),
+                    "loaded in %s s, " % r["load_s"] if "load_s" in r else "", r.get("wall_s")))
                 reps[name].append(r)
     # the ceiling's runs at the start of every round and the end of the last
     # are one target
