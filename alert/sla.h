@@ -259,7 +259,7 @@ const char *al_engine_dirty_team(const al_engine_t *e, const char *case_id);
 al_clock_t *al_engine_find(const al_engine_t *e, const char *case_id);
 /* The earliest due time of c not fired yet (AL_EXPIRE included). */
 int64_t al_clock_next_due(const al_clock_t *c);
-/* Takes over c (a clock built by al_clock_from_json, refs 0): puts it in the
+/* Takes over c (a clock built by al_clock_parse, refs 0): puts it in the
  * map and queues what is still due. Not recorded as a change. Returns 0, or
  * -1 (memory, or the case is open already; c is then freed). */
 int al_engine_adopt(al_engine_t *e, al_clock_t *c);
@@ -272,6 +272,13 @@ int al_engine_set_time(al_engine_t *e, int32_t partition, int64_t max_event, int
  * al_clock_from_json returns NULL with the reason in err. */
 int al_clock_text(const al_clock_t *c, oc_buf_t *out);
 al_clock_t *al_clock_from_json(const json_t *j, int32_t partition, char *err, size_t errlen);
+/* A stored clock from its JSON text s[0..len), as al_clock_from_json()
+ * makes it from what jansson reads there (the same strings, "post" the same
+ * bytes, the same verdict), but without jansson when the text is in
+ * al_clock_text's form: cJSON reads it in the thread's arena (fastpost.h)
+ * and "post" is taken from the text as it is. Returns a new clock, or NULL
+ * with the reason in err. */
+al_clock_t *al_clock_parse(const char *s, size_t len, int32_t partition, char *err, size_t errlen);
 /* Sets c's strings (copied into one allocation, c->mem). post is JSON
  * text. Returns 0 or -1 (memory; c's strings are then NULL). */
 int al_clock_set_strings(al_clock_t *c, const char *case_id, const char *start_post,

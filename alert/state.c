@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "post.h"
+#include "fastpost.h"
 #include "grow.h"
+#include "post.h"
 #include "sla.h"
+#include "utf8.h"
 
 /* ---- change tracking --------------------------------------------------- */
 
@@ -200,28 +202,36 @@ int al_clock_text(const al_clock_t *c, oc_buf_t *out)
 
 /* ---- clocks ----------------------------------------------------------- */
 
-int al_clock_set_strings(al_clock_t *c, const char *case_id, const char *start_post,
-                         const char *brand, const char *team, const char *priority,
-                         const char *post)
+/* al_clock_set_strings() with the lengths given (without the NULs). */
+static int set_strings(al_clock_t *c, const char *const src[6], const size_t n[6])
 {
-    const char *src[6] = {case_id, start_post, brand, team, priority, post};
     char **dst[6] = {&c->case_id, &c->start_post, &c->brand, &c->team, &c->priority, &c->post};
-    size_t len[6], total = 0;
-    for (int i = 0; i < 6; i++) {
-        len[i] = strlen(src[i]) + 1;
-        total += len[i];
-    }
+    size_t total = 0;
+    for (int i = 0; i < 6; i++)
+        total += n[i] + 1;
     free(c->mem);
     c->mem = malloc(total);
     char *p = c->mem;
     for (int i = 0; i < 6; i++) {
         *dst[i] = p;
         if (p != NULL) {
-            memcpy(p, src[i], len[i]);
-            p += len[i];
+            memcpy(p, src[i], n[i]);
+            p[n[i]] = '\0';
+            p += n[i] + 1;
         }
     }
     return c->mem != NULL ? 0 : -1;
+}
+
+int al_clock_set_strings(al_clock_t *c, const char *case_id, const char *start_post,
+                         const char *brand, const char *team, const char *priority,
+                         const char *post)
+{
+    const char *src[6] = {case_id, start_post, brand, team, priority, post};
+    size_t len[6];
+    for (int i = 0; i < 6; i++)
+        len[i] = strlen(src[i]);
+    return set_strings(c, src, len);
 }
 
 al_clock_t *al_clock_from_json(const json_t *j, int32_t partition, char *err, size_t errlen)
@@ -263,5 +273,178 @@ al_clock_t *al_clock_from_json(const json_t *j, int32_t partition, char *err, si
         const json_t *v = json_array_get(due, (size_t)(k - AL_WARNING));
         c->due[k] = json_is_integer(v) ? json_integer_value(v) : AL_NO_TIME;
     }
+    return c;
+}
+
+/* ---- a stored clock back, without jansson ------------------------------ */
+
+#define CANON_DIGITS      15 /* an integer cJSON's double holds exactly */
+#define CANON_POST_DIGITS 18 /* one jansson reads as an integer: int64 */
+
+/* Length of the escape at s[0] ('\\') when it is one jansson prints (\" \\
+ * \b \f \n \r \t, \u00XX in upper case for the other control characters),
+ * else 0. */
+static size_t canonical_escape(const char *s, const char *end)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    if (end - s < 2)
+        return 0;
+    if (strchr("\"\\bfnrt", s[1]) != NULL && s[1] != '\0')
+        return 2;
+    if (s[1] != 'u' || end - s < 6 || s[2] != '0' || s[3] != '0' || (s[4] != '0' && s[4] != '1'))
+        return 0;
+    const char *h = strchr(hex, s[5]);
+    unsigned ch = (unsigned)(s[4] - '0') * 16 + (h != NULL && *h ? (unsigned)(h - hex) : 99);
+    if (ch == 0 || ch >= 0x20 || ch == '\b' || ch == '\f' || ch == '\n' || ch == '\r' || ch == '\t')
+        return 0; /* \u0000 (jansson refuses it), not hex, or one with a short form */
+    return 6;
+}
+
+/* Whether s[0..n), which cJSON read as a JSON value, is written as
+ * oc_json_dumps() would write what jansson reads from it: no white space,
+ * escapes as canonical_escape() takes them, numbers integers without
+ * leading zeros or "-0" and of few enough digits. Then the bytes of the
+ * top-level member "post" are what the jansson path printed, and are set in
+ * *post, *post_len (NULL when there is no such object member). */
+static int canonical(const char *s, size_t n, const char **post, size_t *post_len)
+{
+    const char *end = s + n, *pstart = NULL;
+    int depth = 0, in_post = 0;
+    *post = NULL;
+    *post_len = 0;
+    for (const char *q = s; q < end;) {
+        char c = *q;
+        if (c == '"') {
+            const char *open = q++;
+            while (q < end && *q != '"') {
+                size_t k = *q == '\\' ? canonical_escape(q, end) : 1;
+                if (k == 0 || (unsigned char)*q < 0x20)
+                    return 0;
+                q += k;
+            }
+            if (q == end)
+                return 0;
+            q++;
+            /* the key "post" of the top-level object, its value an object */
+            if (depth == 1 && q - open == 6 && memcmp(open, "\"post\"", 6) == 0 && end - q >= 2 &&
+                q[0] == ':' && q[1] == '{')
+                pstart = q + 1;
+        } else if (c == '{' || c == '[') {
+            depth++;
+            in_post |= q == pstart;
+            q++;
+        } else if (c == '}' || c == ']') {
+            depth--;
+            q++;
+            if (in_post && depth == 1) {
+                *post = pstart;
+                *post_len = (size_t)(q - pstart);
+                in_post = 0;
+            }
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            const char *d = c == '-' ? q + 1 : q, *e = d;
+            while (e < end && *e >= '0' && *e <= '9')
+                e++;
+            size_t digits = (size_t)(e - d);
+            if (digits == 0 || (*d == '0' && (digits > 1 || c == '-')) ||
+                digits > (in_post ? CANON_POST_DIGITS : CANON_DIGITS) ||
+                (e < end && *e != ',' && *e != ']' && *e != '}'))
+                return 0;
+            q = e;
+        } else if (c == ',' || c == ':') {
+            q++;
+        } else if (c == 't' || c == 'n') {
+            q += 4; /* true, null: cJSON read them */
+        } else if (c == 'f') {
+            q += 5;
+        } else {
+            return 0; /* white space, or what cJSON read laxly */
+        }
+    }
+    return depth == 0;
+}
+
+/* 1 when some byte of s[0..n) is below 0x20 (cJSON takes them raw in
+ * strings, jansson does not). */
+static int has_control(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20)
+            return 1;
+    return 0;
+}
+
+/* The clock in s[0..len) through cJSON when it is written as jansson would
+ * write it (al_clock_text's form), else NULL (not out of memory: *oom). */
+static al_clock_t *clock_fast(const char *s, size_t len, int32_t partition, int *oom)
+{
+    static const char *const names[5] = {"case", "start", "brand", "team", "priority"};
+    *oom = 0;
+    const char *post = NULL, *end = NULL;
+    size_t post_len = 0, bad;
+    if (has_control(s, len) || oc_utf8_valid(s, len, &bad) != 0)
+        return NULL;
+    cJSON *root = oc_fp_json_parse(s, len, &end);
+    al_clock_t *c = NULL;
+    int big = 0;
+    if (root == NULL || end != s + len || !cJSON_IsObject(root) ||
+        !canonical(s, len, &post, &post_len) || post == NULL ||
+        oc_fp_duplicate_key(root, &big) != NULL || big)
+        goto out;
+    const cJSON *due = oc_fp_get(root, "due");
+    if (!cJSON_IsArray(due) || cJSON_GetArraySize(due) != AL_KINDS - AL_WARNING ||
+        !cJSON_IsNumber(oc_fp_get(root, "opened")) || !cJSON_IsNumber(oc_fp_get(root, "target")) ||
+        !cJSON_IsNumber(oc_fp_get(root, "fired")))
+        goto out;
+    const char *src[6];
+    size_t n[6];
+    for (int i = 0; i < 5; i++) {
+        src[i] = oc_fp_str(root, names[i]);
+        if (src[i] == NULL)
+            goto out;
+        n[i] = strlen(src[i]);
+    }
+    src[5] = post;
+    n[5] = post_len;
+    c = calloc(1, sizeof(*c));
+    if (c == NULL || set_strings(c, src, n) != 0) {
+        al_clock_free(c);
+        c = NULL;
+        *oom = 1;
+        goto out;
+    }
+    c->partition = partition;
+    /* integers of at most 15 digits (canonical()): exact in cJSON's double */
+    c->opened_ms = (int64_t)oc_fp_get(root, "opened")->valuedouble;
+    c->target_ms = (int64_t)oc_fp_get(root, "target")->valuedouble;
+    c->fired = (unsigned)(long long)oc_fp_get(root, "fired")->valuedouble;
+    c->due[AL_CRITICAL] = AL_NO_TIME;
+    const cJSON *v = due->child;
+    for (int k = AL_WARNING; k < AL_KINDS; k++, v = v->next)
+        c->due[k] = cJSON_IsNumber(v) ? (int64_t)v->valuedouble : AL_NO_TIME;
+out:
+    oc_fp_json_drop(root);
+    return c;
+}
+
+al_clock_t *al_clock_parse(const char *s, size_t len, int32_t partition, char *err, size_t errlen)
+{
+    int oom;
+    al_clock_t *c = clock_fast(s, len, partition, &oom);
+    if (c != NULL || oom) {
+        if (oom)
+            snprintf(err, errlen, "out of memory");
+        return c;
+    }
+    /* Not in the form al_clock_text writes (or not a clock): jansson reads
+     * it, and its verdict, values and printing of "post" are the ones. */
+    json_error_t jerr;
+    json_t *j = json_loadb(s, len, 0, &jerr);
+    if (j == NULL) {
+        snprintf(err, errlen, "%s", jerr.text);
+        return NULL;
+    }
+    c = al_clock_from_json(j, partition, err, errlen);
+    json_decref(j);
     return c;
 }

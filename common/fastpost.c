@@ -112,8 +112,7 @@ void oc_fp_strict_numbers(int on)
     strict_numbers = on != 0;
 }
 
-/* cJSON_ParseWithLengthOpts(), in the arena when it is free. */
-static cJSON *parse(const char *buf, size_t len, const char **end)
+cJSON *oc_fp_json_parse(const char *buf, size_t len, const char **end)
 {
     int mine = FP_ARENA && arena.owner == NULL;
     if (FP_ARENA) {
@@ -133,8 +132,7 @@ static cJSON *parse(const char *buf, size_t len, const char **end)
     return root;
 }
 
-/* cJSON_Delete(), giving the arena back when root owned it. */
-static void drop(cJSON *root)
+void oc_fp_json_drop(cJSON *root)
 {
     cJSON_Delete(root);
     if (root != NULL && arena.owner == root) {
@@ -278,11 +276,7 @@ static int bad_escape(const char *s, size_t n)
     return 0;
 }
 
-/* The first key that repeats in some object under v, or NULL. Sets *big
- * when a number is beyond what jansson reads as an integer (|x| >= 2^63):
- * cJSON takes 12345678901234567890 as a double, jansson refuses it, and
- * only the text tells an integer from 1.2e19. */
-static const char *duplicate_key(const cJSON *v, int *big)
+const char *oc_fp_duplicate_key(const cJSON *v, int *big)
 {
     for (const cJSON *c = v ? v->child : NULL; c; c = c->next) {
         if (cJSON_IsObject(v)) {
@@ -296,7 +290,7 @@ static const char *duplicate_key(const cJSON *v, int *big)
             *big = 1;
         }
         if (c->child) {
-            const char *k = duplicate_key(c, big);
+            const char *k = oc_fp_duplicate_key(c, big);
             if (k) {
                 return k;
             }
@@ -350,7 +344,7 @@ int oc_fp_parse(oc_fpost_t *p, const char *buf, size_t len, const char **code, c
         return -1;
     }
     const char *end = NULL;
-    cJSON *root = parse(buf, len, &end);
+    cJSON *root = oc_fp_json_parse(buf, len, &end);
     if (!root) {
         if (strict || strict_check(buf, len, code, err, errlen, NULL) == 0) {
             /* jansson took what cJSON did not: deeper than cJSON's nesting limit */
@@ -382,7 +376,7 @@ int oc_fp_parse(oc_fpost_t *p, const char *buf, size_t len, const char **code, c
         goto error;
     }
     int big = 0;
-    const char *dup = duplicate_key(root, &big);
+    const char *dup = oc_fp_duplicate_key(root, &big);
     if (dup) {
         *code = "invalid_json";
         snprintf(err, errlen, "invalid JSON: duplicate object key '%s'", dup);
@@ -421,7 +415,7 @@ error:
 
 void oc_fp_free(oc_fpost_t *p)
 {
-    drop(p->root);
+    oc_fp_json_drop(p->root);
     p->root = NULL;
 }
 

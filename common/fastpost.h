@@ -85,4 +85,21 @@ const char *oc_fp_conversation(const oc_fpost_t *p);
 int oc_fp_with(const oc_fpost_t *p, const char *name, const char *member, size_t mlen,
                oc_buf_t *out);
 
+/* The parser under oc_fp_parse(), for other JSON of a hot path (alert's
+ * stored clocks): cJSON_ParseWithLengthOpts(buf, len, end, 0), its tree in
+ * the calling thread's arena when that is free (else malloc). Only JSON
+ * syntax is checked, with cJSON's laxness (see above): the caller closes
+ * the gaps it cares about. Returns the tree (release with
+ * oc_fp_json_drop()), or NULL. */
+cJSON *oc_fp_json_parse(const char *buf, size_t len, const char **end);
+
+/* cJSON_Delete(root), giving the arena back when root owned it; NULL-safe. */
+void oc_fp_json_drop(cJSON *root);
+
+/* The first key that repeats in some object under v, or NULL. Sets *big
+ * when a number is beyond what jansson reads as an integer (|x| >= 2^63):
+ * cJSON takes 12345678901234567890 as a double, jansson refuses it, and
+ * only the text tells an integer from 1.2e19. */
+const char *oc_fp_duplicate_key(const cJSON *v, int *big);
+
 #endif
