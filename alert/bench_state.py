@@ -29,10 +29,13 @@ def clock(i, now_ms):
     return case, opened, {
         "case": case, "start": case, "brand": "sprintcare", "team": "billing",
         "priority": "p2",
-        "post": {"id": case, "author": {"id": "%d" % (115712 + i), "handle": "user%d" % i,
-                                        "followers": 1200},
-                 "text": "@sprintcare my bill doubled this month and nobody answers my DMs",
-                 "url": "https://twitter.com/i/web/status/%d" % (10**12 + i)},
+        # the alert's post summary, stored as its JSON text (alert/state.c)
+        "post": json.dumps({"id": case, "author": {"id": "%d" % (115712 + i),
+                                                   "handle": "user%d" % i, "followers": 1200},
+                            "text": "@sprintcare my bill doubled this month and nobody answers "
+                                    "my DMs",
+                            "url": "https://twitter.com/i/web/status/%d" % (10**12 + i)},
+                           separators=(",", ":")),
         "opened": opened, "target": 3600000,
         "due": [opened + 2700000, opened + 3600000, opened + 7200000, opened + 612000000],
         "fired": 0}

@@ -31,6 +31,9 @@ static int print_clock(const char *text, int breached, int json, FILE *out)
     int printed = 0;
     if (c == NULL || (breached && (c->fired & (1u << AL_BREACH)) == 0))
         goto out;
+    /* the post as an object, whether stored as its JSON text (this
+     * version) or as the object (earlier ones): al_clock_from_json checked it */
+    json_object_set_new(j, "post", json_loads(c->post, 0, NULL));
     char deadline[40], opened[40];
     oc_time_format(c->due[AL_BREACH], deadline, sizeof(deadline));
     oc_time_format(c->opened_ms, opened, sizeof(opened));

@@ -1,5 +1,6 @@
 /* state.c -- change tracking and a clock as JSON text, for the Redis state
  * (see store.h). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,7 +188,7 @@ int al_clock_text(const al_clock_t *c, oc_buf_t *out)
              al_json_member(out, ",\"brand\":", c->brand) |
              al_json_member(out, ",\"team\":", c->team) |
              al_json_member(out, ",\"priority\":", c->priority) | oc_buf_add(out, ",\"post\":", 8) |
-             oc_buf_add(out, c->post, strlen(c->post)) | oc_buf_add(out, ",\"opened\":", 10) |
+             oc_buf_json_str(out, c->post) | oc_buf_add(out, ",\"opened\":", 10) |
              al_json_int(out, c->opened_ms) | oc_buf_add(out, ",\"target\":", 10) |
              al_json_int(out, c->target_ms) | oc_buf_add(out, ",\"due\":[", 8);
     for (int k = AL_WARNING; k < AL_KINDS; k++) {
@@ -239,7 +240,8 @@ al_clock_t *al_clock_from_json(const json_t *j, int32_t partition, char *err, si
     const json_t *due = json_object_get(j, "due");
     const json_t *post = json_object_get(j, "post");
     if (!json_is_array(due) || json_array_size(due) != AL_KINDS - AL_WARNING ||
-        !json_is_object(post) || !json_is_integer(json_object_get(j, "opened")) ||
+        !(json_is_object(post) || json_is_string(post)) ||
+        !json_is_integer(json_object_get(j, "opened")) ||
         !json_is_integer(json_object_get(j, "target")) ||
         !json_is_integer(json_object_get(j, "fired"))) {
         snprintf(err, errlen, "stored clock: missing or bad due/post/opened/target/fired");
@@ -254,8 +256,19 @@ al_clock_t *al_clock_from_json(const json_t *j, int32_t partition, char *err, si
             return NULL;
         }
     }
+    /* "post" is the summary's JSON text in a string (al_clock_text), or,
+     * as earlier versions wrote it, the object itself */
+    json_t *obj = json_is_string(post)
+                      ? json_loadb(json_string_value(post), json_string_length(post), 0, NULL)
+                      : json_incref((json_t *)post);
+    if (!json_is_object(obj)) {
+        snprintf(err, errlen, "stored clock: \"post\" is not a JSON object");
+        json_decref(obj);
+        return NULL;
+    }
     al_clock_t *c = calloc(1, sizeof(*c));
-    char *text = oc_json_dumps(post);
+    char *text = json_is_string(post) ? strdup(json_string_value(post)) : oc_json_dumps(obj);
+    json_decref(obj);
     if (c == NULL || text == NULL ||
         al_clock_set_strings(c, s[0], s[1], s[2], s[3], s[4], text) != 0) {
         snprintf(err, errlen, "out of memory");
@@ -278,92 +291,6 @@ al_clock_t *al_clock_from_json(const json_t *j, int32_t partition, char *err, si
 
 /* ---- a stored clock back, without jansson ------------------------------ */
 
-#define CANON_DIGITS      15 /* an integer cJSON's double holds exactly */
-#define CANON_POST_DIGITS 18 /* one jansson reads as an integer: int64 */
-
-/* Length of the escape at s[0] ('\\') when it is one jansson prints (\" \\
- * \b \f \n \r \t, \u00XX in upper case for the other control characters),
- * else 0. */
-static size_t canonical_escape(const char *s, const char *end)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    if (end - s < 2)
-        return 0;
-    if (strchr("\"\\bfnrt", s[1]) != NULL && s[1] != '\0')
-        return 2;
-    if (s[1] != 'u' || end - s < 6 || s[2] != '0' || s[3] != '0' || (s[4] != '0' && s[4] != '1'))
-        return 0;
-    const char *h = strchr(hex, s[5]);
-    unsigned ch = (unsigned)(s[4] - '0') * 16 + (h != NULL && *h ? (unsigned)(h - hex) : 99);
-    if (ch == 0 || ch >= 0x20 || ch == '\b' || ch == '\f' || ch == '\n' || ch == '\r' || ch == '\t')
-        return 0; /* \u0000 (jansson refuses it), not hex, or one with a short form */
-    return 6;
-}
-
-/* Whether s[0..n), which cJSON read as a JSON value, is written as
- * oc_json_dumps() would write what jansson reads from it: no white space,
- * escapes as canonical_escape() takes them, numbers integers without
- * leading zeros or "-0" and of few enough digits. Then the bytes of the
- * top-level member "post" are what the jansson path printed, and are set in
- * *post, *post_len (NULL when there is no such object member). */
-static int canonical(const char *s, size_t n, const char **post, size_t *post_len)
-{
-    const char *end = s + n, *pstart = NULL;
-    int depth = 0, in_post = 0;
-    *post = NULL;
-    *post_len = 0;
-    for (const char *q = s; q < end;) {
-        char c = *q;
-        if (c == '"') {
-            const char *open = q++;
-            while (q < end && *q != '"') {
-                size_t k = *q == '\\' ? canonical_escape(q, end) : 1;
-                if (k == 0 || (unsigned char)*q < 0x20)
-                    return 0;
-                q += k;
-            }
-            if (q == end)
-                return 0;
-            q++;
-            /* the key "post" of the top-level object, its value an object */
-            if (depth == 1 && q - open == 6 && memcmp(open, "\"post\"", 6) == 0 && end - q >= 2 &&
-                q[0] == ':' && q[1] == '{')
-                pstart = q + 1;
-        } else if (c == '{' || c == '[') {
-            depth++;
-            in_post |= q == pstart;
-            q++;
-        } else if (c == '}' || c == ']') {
-            depth--;
-            q++;
-            if (in_post && depth == 1) {
-                *post = pstart;
-                *post_len = (size_t)(q - pstart);
-                in_post = 0;
-            }
-        } else if (c == '-' || (c >= '0' && c <= '9')) {
-            const char *d = c == '-' ? q + 1 : q, *e = d;
-            while (e < end && *e >= '0' && *e <= '9')
-                e++;
-            size_t digits = (size_t)(e - d);
-            if (digits == 0 || (*d == '0' && (digits > 1 || c == '-')) ||
-                digits > (in_post ? CANON_POST_DIGITS : CANON_DIGITS) ||
-                (e < end && *e != ',' && *e != ']' && *e != '}'))
-                return 0;
-            q = e;
-        } else if (c == ',' || c == ':') {
-            q++;
-        } else if (c == 't' || c == 'n') {
-            q += 4; /* true, null: cJSON read them */
-        } else if (c == 'f') {
-            q += 5;
-        } else {
-            return 0; /* white space, or what cJSON read laxly */
-        }
-    }
-    return depth == 0;
-}
-
 /* 1 when some byte of s[0..n) is below 0x20 (cJSON takes them raw in
  * strings, jansson does not). */
 static int has_control(const char *s, size_t n)
@@ -374,38 +301,76 @@ static int has_control(const char *s, size_t n)
     return 0;
 }
 
-/* The clock in s[0..len) through cJSON when it is written as jansson would
- * write it (al_clock_text's form), else NULL (not out of memory: *oom). */
+/* Whether s[0..n) is a JSON object jansson would read (valid UTF-8, no raw
+ * control bytes, no repeated key, integers it can hold), checked with cJSON
+ * in the arena: the test the stored "post" text passes before it goes into
+ * alerts verbatim. */
+static int json_object_ok(const char *s, size_t n)
+{
+    size_t bad;
+    const char *end = NULL;
+    int big = 0;
+    if (has_control(s, n) || oc_utf8_valid(s, n, &bad) != 0)
+        return 0;
+    cJSON *v = oc_fp_json_parse(s, n, &end);
+    int ok = v != NULL && end == s + n && cJSON_IsObject(v) &&
+             oc_fp_duplicate_key(v, &big) == NULL && !big;
+    oc_fp_json_drop(v);
+    return ok;
+}
+
+/* A number that is an integer within +-2^53 (exact in cJSON's double). */
+static int exact_int(const cJSON *v, int64_t *out)
+{
+    if (!cJSON_IsNumber(v) || v->valuedouble < -9007199254740992.0 ||
+        v->valuedouble > 9007199254740992.0)
+        return 0;
+    int64_t i = (int64_t)v->valuedouble;
+    if ((double)i != v->valuedouble)
+        return 0;
+    *out = i;
+    return 1;
+}
+
+/* The clock in s[0..len) read with cJSON in the arena when it has the form
+ * al_clock_text writes ("post" a string holding the summary's JSON text),
+ * else NULL (not out of memory: *oom) for the jansson path to judge. */
 static al_clock_t *clock_fast(const char *s, size_t len, int32_t partition, int *oom)
 {
-    static const char *const names[5] = {"case", "start", "brand", "team", "priority"};
+    static const char *const names[6] = {"case", "start", "brand", "team", "priority", "post"};
     *oom = 0;
-    const char *post = NULL, *end = NULL;
-    size_t post_len = 0, bad;
+    size_t bad;
     if (has_control(s, len) || oc_utf8_valid(s, len, &bad) != 0)
         return NULL;
+    const char *end = NULL;
     cJSON *root = oc_fp_json_parse(s, len, &end);
     al_clock_t *c = NULL;
     int big = 0;
     if (root == NULL || end != s + len || !cJSON_IsObject(root) ||
-        !canonical(s, len, &post, &post_len) || post == NULL ||
         oc_fp_duplicate_key(root, &big) != NULL || big)
         goto out;
     const cJSON *due = oc_fp_get(root, "due");
+    int64_t opened, target, fired, dues[AL_KINDS - AL_WARNING];
     if (!cJSON_IsArray(due) || cJSON_GetArraySize(due) != AL_KINDS - AL_WARNING ||
-        !cJSON_IsNumber(oc_fp_get(root, "opened")) || !cJSON_IsNumber(oc_fp_get(root, "target")) ||
-        !cJSON_IsNumber(oc_fp_get(root, "fired")))
+        !exact_int(oc_fp_get(root, "opened"), &opened) ||
+        !exact_int(oc_fp_get(root, "target"), &target) ||
+        !exact_int(oc_fp_get(root, "fired"), &fired) || fired < 0 || fired > UINT_MAX)
         goto out;
+    const cJSON *v = due->child;
+    for (int k = 0; k < AL_KINDS - AL_WARNING; k++, v = v->next) {
+        if (cJSON_IsNull(v))
+            dues[k] = AL_NO_TIME;
+        else if (!exact_int(v, &dues[k]))
+            goto out;
+    }
     const char *src[6];
     size_t n[6];
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 6; i++) {
         src[i] = oc_fp_str(root, names[i]);
         if (src[i] == NULL)
             goto out;
         n[i] = strlen(src[i]);
     }
-    src[5] = post;
-    n[5] = post_len;
     c = calloc(1, sizeof(*c));
     if (c == NULL || set_strings(c, src, n) != 0) {
         al_clock_free(c);
@@ -414,16 +379,18 @@ static al_clock_t *clock_fast(const char *s, size_t len, int32_t partition, int 
         goto out;
     }
     c->partition = partition;
-    /* integers of at most 15 digits (canonical()): exact in cJSON's double */
-    c->opened_ms = (int64_t)oc_fp_get(root, "opened")->valuedouble;
-    c->target_ms = (int64_t)oc_fp_get(root, "target")->valuedouble;
-    c->fired = (unsigned)(long long)oc_fp_get(root, "fired")->valuedouble;
+    c->opened_ms = opened;
+    c->target_ms = target;
+    c->fired = (unsigned)fired;
     c->due[AL_CRITICAL] = AL_NO_TIME;
-    const cJSON *v = due->child;
-    for (int k = AL_WARNING; k < AL_KINDS; k++, v = v->next)
-        c->due[k] = cJSON_IsNumber(v) ? (int64_t)v->valuedouble : AL_NO_TIME;
+    for (int k = AL_WARNING; k < AL_KINDS; k++)
+        c->due[k] = dues[k - AL_WARNING];
 out:
-    oc_fp_json_drop(root);
+    oc_fp_json_drop(root); /* before json_object_ok: the arena holds one tree */
+    if (c != NULL && !json_object_ok(c->post, n[5])) {
+        al_clock_free(c);
+        c = NULL;
+    }
     return c;
 }
 
@@ -436,12 +403,12 @@ al_clock_t *al_clock_parse(const char *s, size_t len, int32_t partition, char *e
             snprintf(err, errlen, "out of memory");
         return c;
     }
-    /* Not in the form al_clock_text writes (or not a clock): jansson reads
-     * it, and its verdict, values and printing of "post" are the ones. */
+    /* Not in the form al_clock_text writes (an older writer's "post"
+     * object, or not a clock): jansson reads it and gives the verdict. */
     json_error_t jerr;
     json_t *j = json_loadb(s, len, 0, &jerr);
     if (j == NULL) {
-        snprintf(err, errlen, "%s", jerr.text);
+        snprintf(err, errlen, "line %d column %d: %s", jerr.line, jerr.column, jerr.text);
         return NULL;
     }
     c = al_clock_from_json(j, partition, err, errlen);

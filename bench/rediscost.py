@@ -43,7 +43,8 @@ def clock_json(layout):
     checked against it: a million json.dumps would take half a minute."""
     now_ms = int(time.time() * 1000)
     tmpl = json.dumps(layout(7, now_ms)[2], separators=(",", ":"))
-    for a, b in (("1000000000007", "%(n)d"), ('"115719"', '"%(a)d"'), ("user7", "user%(i)d")):
+    for a, b in (("1000000000007", "%(n)d"), ('\\"115719\\"', '\\"%(a)d\\"'),
+                 ("user7", "user%(i)d")):
         tmpl = tmpl.replace(a, b)
     for k, v in (("opened", "%(o)d"),):
         tmpl = re.sub(r'"%s":\d+' % k, '"%s":%s' % (k, v), tmpl)

@@ -189,6 +189,8 @@ static void test_parse_like_jansson(void **state)
     char err[256];
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         assert_int_equal(al_clock_text(cases[i], &text), 0);
+        /* the summary is stored as its JSON text, in a string */
+        assert_non_null(strstr(text.data, ",\"post\":\"{\\\"id\\\":"));
         al_clock_t *fast = al_clock_parse(text.data, text.len, 3, err, sizeof(err));
         al_clock_t *ref = jansson_clock(text.data);
         assert_non_null(fast);
@@ -253,6 +255,13 @@ static void test_parse_refuses(void **state)
         CLOCK("c\x01", "{\"id\":\"x\"}", "1", "[3,4,5,6]"),
         CLOCK("c", "{\"id\":\"x\",\"n\":123456789012345678901}", "1", "[3,4,5,6]"),
         CLOCK("c", "{\"id\":\"x\\q\"}", "1", "[3,4,5,6]"),
+        /* the summary as a string (al_clock_text's form) that is not a
+         * JSON object jansson reads */
+        CLOCK("c", "\"{\\\"id\\\":}\"", "1", "[3,4,5,6]"),
+        CLOCK("c", "\"[1]\"", "1", "[3,4,5,6]"),
+        CLOCK("c", "\"{\\\"t\\\":\\\"a\\nb\\\"}\"", "1", "[3,4,5,6]"),
+        CLOCK("c", "\"{\\\"t\\\":\\\"\\u00e9\\\",\\\"t\\\":1} x\"", "1", "[3,4,5,6]"),
+        CLOCK("c", "\"{\\\"id\\\":\\\"x\\\"}\"", "1.5", "[3,4,5,6]"),
     };
 #undef CLOCK
     char err[256];
