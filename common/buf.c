@@ -29,47 +29,55 @@ void oc_buf_free(oc_buf_t *b)
 int oc_buf_json_str(oc_buf_t *b, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
-    if (oc_buf_add(b, "\"", 1) != 0)
+    size_t n = strlen(s);
+    /* room for the worst case (every byte \u00XX), the quotes and the NUL,
+     * reserved once: the bytes are then written in place, one pass, where
+     * an append per run and per escape cost alert ~5% (a clock's stored post
+     * summary is escaped whole at every state write) */
+    if (n > (SIZE_MAX - b->len - 3) / 6 ||
+        oc_grow(&b->data, &b->cap, b->len + 6 * n + 2, 1, 1024) != 0)
         return -1;
-    const char *run = s;
-    for (;; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch >= 0x20 && ch != '"' && ch != '\\')
+    char *o = b->data + b->len;
+    *o++ = '"';
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        unsigned char ch = *p;
+        if (ch >= 0x20 && ch != '"' && ch != '\\') {
+            *o++ = (char)ch;
             continue;
-        if (s > run && oc_buf_add(b, run, (size_t)(s - run)) != 0)
-            return -1;
-        if (ch == '\0')
-            break;
-        char esc[6] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15]};
-        size_t n = 2;
+        }
+        *o++ = '\\';
         switch (ch) {
         case '"':
-            esc[1] = '"';
+            *o++ = '"';
             break;
         case '\\':
-            esc[1] = '\\';
+            *o++ = '\\';
             break;
         case '\b':
-            esc[1] = 'b';
+            *o++ = 'b';
             break;
         case '\f':
-            esc[1] = 'f';
+            *o++ = 'f';
             break;
         case '\n':
-            esc[1] = 'n';
+            *o++ = 'n';
             break;
         case '\r':
-            esc[1] = 'r';
+            *o++ = 'r';
             break;
         case '\t':
-            esc[1] = 't';
+            *o++ = 't';
             break;
-        default:
-            n = 6; /* \u00XX, upper-case hex like jansson */
+        default: /* \u00XX, upper-case hex like jansson */
+            *o++ = 'u';
+            *o++ = '0';
+            *o++ = '0';
+            *o++ = hex[ch >> 4];
+            *o++ = hex[ch & 15];
         }
-        if (oc_buf_add(b, esc, n) != 0)
-            return -1;
-        run = s + 1;
     }
-    return oc_buf_add(b, "\"", 1);
+    *o++ = '"';
+    *o = '\0';
+    b->len = (size_t)(o - b->data);
+    return 0;
 }
