@@ -217,6 +217,11 @@ int al_event_read_json(const al_options_t *opt, const json_t *post, al_event_t *
 int al_event_summary(const al_event_t *ev, oc_buf_t *out);
 /* Appends v in decimal, as jansson writes an integer. Returns 0 or -1. */
 int al_json_int(oc_buf_t *b, long long v);
+
+/* v in decimal into out, NUL-terminated, as "%lld" writes it (without
+ * printf: several a post). Returns the length. */
+#define AL_DECIMAL_MAX 24 /* "-9223372036854775808" and the NUL, rounded up */
+size_t al_decimal(long long v, char out[AL_DECIMAL_MAX]);
 /* Appends the text name (e.g. ",\"team\":") then s as a JSON string.
  * Returns 0 or -1. */
 int al_json_member(oc_buf_t *b, const char *name, const char *s);

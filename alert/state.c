@@ -145,9 +145,9 @@ int64_t al_clock_next_due(const al_clock_t *c)
 
 /* ---- JSON text (strings: oc_buf_json_str) ---------------------------------- */
 
-int al_json_int(oc_buf_t *b, long long v)
+size_t al_decimal(long long v, char out[AL_DECIMAL_MAX])
 {
-    char buf[24];
+    char buf[AL_DECIMAL_MAX];
     char *p = buf + sizeof(buf);
     unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
     do {
@@ -156,7 +156,16 @@ int al_json_int(oc_buf_t *b, long long v)
     } while (u != 0);
     if (v < 0)
         *--p = '-';
-    return oc_buf_add(b, p, (size_t)(buf + sizeof(buf) - p));
+    size_t n = (size_t)(buf + sizeof(buf) - p);
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return n;
+}
+
+int al_json_int(oc_buf_t *b, long long v)
+{
+    char buf[AL_DECIMAL_MAX];
+    return oc_buf_add(b, buf, al_decimal(v, buf));
 }
 
 int al_json_member(oc_buf_t *b, const char *name, const char *s)

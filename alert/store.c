@@ -223,17 +223,12 @@ static int cmd_team(al_store_t *s, const char *cmd, const char *team, const char
     return command(s, argc, all);
 }
 
-static void decimal(long long v, char *out, size_t n)
-{
-    snprintf(out, n, "%lld", v);
-}
-
 /* Appends the commands for one recorded case. Returns commands appended or -1. */
 static int append_case(al_store_t *s, al_engine_t *e, const char *case_id, int32_t p,
                        const char *old_team)
 {
-    char pnum[16], score[24];
-    decimal(p, pnum, sizeof(pnum));
+    char pnum[AL_DECIMAL_MAX], score[AL_DECIMAL_MAX];
+    al_decimal(p, pnum);
     piece_t cid = PIECE_S(case_id);
     const al_clock_t *c = al_engine_find(e, case_id);
     int n = 0, rc = 0;
@@ -246,13 +241,13 @@ static int append_case(al_store_t *s, al_engine_t *e, const char *case_id, int32
         rc |= cmd_keyed(s, "HSET", pnum, ":clocks", 2, hset);
         int64_t next = al_clock_next_due(c);
         if (next != AL_NO_TIME) {
-            decimal(next, score, sizeof(score));
+            al_decimal(next, score);
             piece_t zadd[2] = {PIECE_S(score), cid};
             rc |= cmd_keyed(s, "ZADD", pnum, ":due", 2, zadd);
         } else {
             rc |= cmd_keyed(s, "ZREM", pnum, ":due", 1, &cid);
         }
-        decimal(c->due[AL_BREACH], score, sizeof(score));
+        al_decimal(c->due[AL_BREACH], score);
         rc |= cmd_team(s, "ZADD", c->team, score, pnum, case_id);
         n += 3;
         if (old_team == NULL || strcmp(old_team, c->team) == 0)
@@ -273,19 +268,19 @@ static int append_meta(al_store_t *s, const al_engine_t *e, int32_t p, int64_t o
 {
     const al_partition_t *pt = (p >= 0 && (size_t)p < e->nparts) ? &e->parts[p] : NULL;
     piece_t argv[6];
-    char pnum[16], wm[24], mx[24], off[24];
+    char pnum[AL_DECIMAL_MAX], wm[AL_DECIMAL_MAX], mx[AL_DECIMAL_MAX], off[AL_DECIMAL_MAX];
     int argc = 0;
-    decimal(p, pnum, sizeof(pnum));
+    al_decimal(p, pnum);
     if (pt != NULL && pt->watermark != AL_NO_TIME && pt->max_event != AL_NO_TIME) {
-        decimal(pt->watermark, wm, sizeof(wm));
-        decimal(pt->max_event, mx, sizeof(mx));
+        al_decimal(pt->watermark, wm);
+        al_decimal(pt->max_event, mx);
         argv[argc++] = PIECE("watermark");
         argv[argc++] = PIECE_S(wm);
         argv[argc++] = PIECE("max_event");
         argv[argc++] = PIECE_S(mx);
     }
     if (offset >= 0) {
-        decimal(offset, off, sizeof(off));
+        al_decimal(offset, off);
         argv[argc++] = PIECE("offset");
         argv[argc++] = PIECE_S(off);
     }

@@ -232,6 +232,40 @@ static void test_watch_format(void **state)
     json_decref(a);
 }
 
+/* al_decimal writes what "%lld" writes, at the edges and in between. */
+static void test_decimal(void **state)
+{
+    (void)state;
+    static const long long edge[] = {0,
+                                     1,
+                                     -1,
+                                     9,
+                                     10,
+                                     -10,
+                                     99,
+                                     100,
+                                     1704103200250LL,
+                                     -1704103200250LL,
+                                     9223372036854775807LL,
+                                     -9223372036854775807LL - 1};
+    char got[AL_DECIMAL_MAX], want[AL_DECIMAL_MAX];
+    for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+        snprintf(want, sizeof(want), "%lld", edge[i]);
+        assert_int_equal(al_decimal(edge[i], got), strlen(want));
+        assert_string_equal(got, want);
+    }
+    unsigned long long x = 2463534242ULL;
+    for (int i = 0; i < 100000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        long long v = (long long)(x >> (i % 60)) * (i % 2 ? -1 : 1);
+        snprintf(want, sizeof(want), "%lld", v);
+        assert_int_equal(al_decimal(v, got), strlen(want));
+        assert_string_equal(got, want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -239,7 +273,7 @@ int main(void)
         cmocka_unit_test(test_url_password_only), cmocka_unit_test(test_url_ipv6),
         cmocka_unit_test(test_url_bad),           cmocka_unit_test(test_heap_order),
         cmocka_unit_test(test_heap_filter),       cmocka_unit_test(test_clockmap),
-        cmocka_unit_test(test_watch_format),
+        cmocka_unit_test(test_watch_format),      cmocka_unit_test(test_decimal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,8 +3,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -359,6 +361,63 @@ static void test_sha256(void **state)
     assert_memory_equal(one, parts, 32);
 }
 
+/* The reference oc_time_format had: gmtime_r and snprintf. */
+static void ref_time(int64_t ms, char *buf, size_t size)
+{
+    int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    int frac = (int)(ms - secs * 1000);
+    time_t t = (time_t)secs;
+    struct tm tm;
+    assert_non_null(gmtime_r(&t, &tm));
+    if (frac)
+        snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+    else
+        snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* oc_time_format writes years 0..9999 by hand: the same text as gmtime_r
+ * and snprintf, over boundaries and 200,000 pseudo-random instants. */
+static void test_time_format(void **state)
+{
+    (void)state;
+    static const int64_t edge[] = {0,
+                                   1,
+                                   -1,
+                                   999,
+                                   -999,
+                                   1000,
+                                   -1000,
+                                   86399999,
+                                   86400000,
+                                   -86400000,
+                                   -86400001,
+                                   951782400000 /* 2000-02-29 */,
+                                   4107542399999 /* 2100-02-28T23:59:59.999 */,
+                                   -62167219200000 /* 0000-01-01 */,
+                                   253402300799999,
+                                   1704103200250,
+                                   1704103230000};
+    char got[64], want[64];
+    for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+        ref_time(edge[i], want, sizeof(want));
+        assert_string_equal(oc_time_format(edge[i], got, sizeof(got)), want);
+    }
+    uint64_t x = 88172645463325252ULL; /* xorshift64 */
+    const int64_t lo = -62167219200000, span = 253402300799999 - lo + 1;
+    for (int i = 0; i < 200000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        int64_t ms = lo + (int64_t)(x % (uint64_t)span);
+        if (i % 2)
+            ms -= ms % 1000; /* whole seconds: no fraction written */
+        ref_time(ms, want, sizeof(want));
+        assert_string_equal(oc_time_format(ms, got, sizeof(got)), want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -376,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_grow2),
         cmocka_unit_test(test_malloc_tune),
         cmocka_unit_test(test_sha256),
+        cmocka_unit_test(test_time_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
