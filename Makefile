@@ -6,7 +6,7 @@
 #   make test            deps, build, unit tests (cmocka), integration tests (pytest)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make format          clang-format every C file
-#   make lint            banned functions and file-size check
+#   make lint            banned functions, file sizes, pyflakes over the Python files
 #   make clean
 
 PREFIX  ?= /usr/local

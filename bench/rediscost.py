@@ -136,7 +136,7 @@ def run(bins, broker_bin, partitions, keyed_routed, n_posts, sizes, timeout, rep
 def filled_snapshot(n, partitions):
     """A snapshot (RDB file) of a redis-server filled with n open clocks,
     with the seconds the fill took and Redis's memory per clock. Filling a
-    million clocks takes ~12 s; starting a server from the snapshot ~1 s, so
+    million clocks takes 7-12 s; starting a server from the snapshot ~1 s, so
     every run gets a fresh server without paying the fill again."""
     redis = Redis()
     try:

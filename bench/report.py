@@ -154,11 +154,15 @@ def missed(doc):
     st = {r["name"]: r for r in doc["stages"] if "error" not in r}
     ceil = st.get("passthrough")
     if ceil and any("of the passthrough ceiling" in t for t in miss):
+        # each run's own share of time on the CPU (the best posts/s and the
+        # best posts per CPU-second may come from different runs)
+        runs = [r for r in ceil.get("reps") or [ceil]
+                if r.get("posts_per_s") and r.get("posts_per_cpu_s")]
         parts = ", ".join("%s %.1f" % (n, st[n]["cpu_us_per_post"]) for n in
                           ("ingest", "classify", "route", "alert") if n in st)
         out.append("**Share of the ceiling.** The ceiling consumes, decompresses and produces "
-                   "without looking at a post: %.1f CPU µs a post. It carried %s posts/s while on "
-                   "the CPU %.0f%% of the time: the dev broker, on the other core, sets its pace, "
+                   "without looking at a post: %.1f CPU µs a post. Its runs carried %s posts/s "
+                   "while on the CPU %s of the time: the dev broker, on the other core, sets its pace, "
                    "and what it spends a post is the Kafka clients' floor. The stages are on "
                    "the CPU nearly all the time and spend %s µs; the posts/s ratios compare "
                    "what each carries with what the broker lets through, the per-CPU-second "
@@ -166,8 +170,9 @@ def missed(doc):
                    "show (classify's tokeniser, word lists and scoring; route's parse and rule "
                    "matching; ingest's validation and keying; cJSON parsing and copies in all). "
                    "The librdkafka, lz4 and kernel shares are the ceiling's own costs again."
-                   % (ceil["cpu_us_per_post"], fmt(ceil["posts_per_s"]),
-                      100.0 * ceil["posts_per_s"] / ceil["posts_per_cpu_s"], parts))
+                   % (ceil["cpu_us_per_post"], span([r["posts_per_s"] for r in runs]),
+                      span([100.0 * r["posts_per_s"] / r["posts_per_cpu_s"] for r in runs], "%"),
+                      parts))
     a = st.get("alert")
     if a and any(t.startswith("alert") for t in miss):
         alerts = (a.get("counters") or {}).get("outcry_alerts_published_total")
@@ -232,6 +237,12 @@ def missed(doc):
                        "linger of three hops" % (lo["offered_rate"], lo["p50_ms"], lo["p99_ms"])
                        if lo and lo.get("p99_ms") else ""))
     return out
+
+
+def span(values, unit=""):
+    """"lo-hi" of some figures (rounded), or the one figure."""
+    lo, hi = round(min(values)), round(max(values))
+    return ("%d%s" % (lo, unit)) if lo == hi else ("%d-%d%s" % (lo, hi, unit))
 
 
 def fmt(v, spec="%d"):

@@ -140,15 +140,20 @@ def stages(args, b, inp, redis, scale, with_peer):
          "outcry.routed", "routed", nr, pin, 30),
         ("passthrough-end", [pt], {}, "outcry.posts", "posts", n, pin, 30),
     ]
+
+    def after(name):
+        return next(i for i, t in enumerate(targets) if t[0] == name) + 1
+
     if with_peer:
         pn = min(args.n, args.peer_n)
         inp["keyed"]["peer"] = os.path.join(OUT, "peer-posts.keyed")
         keyed_file(inp["posts"], inp["keyed"]["peer"], pn)
-        targets.insert(2, ("python-peer", [[PYTHON, os.path.join(HERE, "peer_classify.py"),
+        # right after classify, so that both see the machine alike
+        targets.insert(after("classify"), ("python-peer", [[PYTHON, os.path.join(HERE, "peer_classify.py"),
                                             "--batch", str(args.peer_batch)]], {},
                            "outcry.posts", "peer", pn, pin, 60))
     if scale:
-        at = 3 if with_peer else 2
+        at = after("python-peer" if with_peer else "classify")
         targets[at:at] = [("classify-x1", [cl], {}, "outcry.posts", "posts", n, None, 30),
                         ("classify-x2", [cl] * 2, {}, "outcry.posts", "posts", n, None, 30)]
     reps = {t[0]: [] for t in targets}

@@ -1,6 +1,7 @@
-/* sha256.h -- SHA-256 for model files and training-data fingerprints,
- * computed by OpenSSL's EVP interface (libcrypto, which ingest's webhook
- * HMAC and the DLQ's base64 already link). */
+/* sha256.h -- SHA-256 for classify's model files and training-data
+ * fingerprints, alert's ids and ingest's secret comparison, computed by
+ * OpenSSL's EVP interface (libcrypto, which ingest's webhook HMAC and the
+ * DLQ's base64 link too). */
 #ifndef OC_SHA256_H
 #define OC_SHA256_H
 

@@ -5,8 +5,10 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/sha.h>
+#include <stdint.h>
 #include <string.h>
+
+#include "sha256.h"
 
 /* "sha256=" + base64(HMAC-SHA256(key, data)) into out. */
 static int hmac_b64(const char *key, const void *data, size_t len, char *out, size_t outlen)
@@ -41,10 +43,10 @@ int ig_twitter_signature_ok(const char *secret, const char *body, size_t len, co
 
 int ig_secret_equal(const char *a, const char *b)
 {
-    unsigned char da[SHA256_DIGEST_LENGTH], db[SHA256_DIGEST_LENGTH];
-    unsigned int n = 0;
-    if (!EVP_Digest(a, strlen(a), da, &n, EVP_sha256(), NULL) ||
-        !EVP_Digest(b, strlen(b), db, &n, EVP_sha256(), NULL)) {
+    /* digests first: equal lengths, so the comparison's time says nothing
+     * about either secret's length */
+    uint8_t da[OC_SHA256_LEN], db[OC_SHA256_LEN];
+    if (oc_sha256(a, strlen(a), da) != 0 || oc_sha256(b, strlen(b), db) != 0) {
         return 0;
     }
     return CRYPTO_memcmp(da, db, sizeof da) == 0;
