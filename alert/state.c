@@ -300,26 +300,16 @@ al_clock_t *al_clock_from_json(const json_t *j, int32_t partition, char *err, si
 
 /* ---- a stored clock back, without jansson ------------------------------ */
 
-/* 1 when some byte of s[0..n) is below 0x20 (cJSON takes them raw in
- * strings, jansson does not). */
-static int has_control(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] < 0x20)
-            return 1;
-    return 0;
-}
-
-/* Whether s[0..n) is a JSON object jansson would read (valid UTF-8, no raw
- * control bytes, no repeated key, integers it can hold), checked with cJSON
- * in the arena: the test the stored "post" text passes before it goes into
- * alerts verbatim. */
-static int json_object_ok(const char *s, size_t n)
+/* Whether s[0..n) is surely a JSON object jansson would read (valid UTF-8,
+ * nothing cJSON reads laxly, no repeated key, integers it can hold),
+ * checked with cJSON in the arena: the test the stored "post" text passes
+ * before it goes into alerts verbatim. 0 leaves the verdict to jansson. */
+static int post_text_ok(const char *s, size_t n)
 {
     size_t bad;
     const char *end = NULL;
     int big = 0;
-    if (has_control(s, n) || oc_utf8_valid(s, n, &bad) != 0)
+    if (oc_fp_needs_jansson(s, n) || oc_utf8_valid(s, n, &bad) != 0)
         return 0;
     cJSON *v = oc_fp_json_parse(s, n, &end);
     int ok = v != NULL && end == s + n && cJSON_IsObject(v) &&
@@ -349,7 +339,7 @@ static al_clock_t *clock_fast(const char *s, size_t len, int32_t partition, int 
     static const char *const names[6] = {"case", "start", "brand", "team", "priority", "post"};
     *oom = 0;
     size_t bad;
-    if (has_control(s, len) || oc_utf8_valid(s, len, &bad) != 0)
+    if (oc_fp_needs_jansson(s, len) || oc_utf8_valid(s, len, &bad) != 0)
         return NULL;
     const char *end = NULL;
     cJSON *root = oc_fp_json_parse(s, len, &end);
@@ -395,8 +385,8 @@ static al_clock_t *clock_fast(const char *s, size_t len, int32_t partition, int 
     for (int k = AL_WARNING; k < AL_KINDS; k++)
         c->due[k] = dues[k - AL_WARNING];
 out:
-    oc_fp_json_drop(root); /* before json_object_ok: the arena holds one tree */
-    if (c != NULL && !json_object_ok(c->post, n[5])) {
+    oc_fp_json_drop(root); /* before post_text_ok: the arena holds one tree */
+    if (c != NULL && !post_text_ok(c->post, n[5])) {
         al_clock_free(c);
         c = NULL;
     }

@@ -241,6 +241,11 @@ static int has_control(const char *s, size_t n)
     return 0;
 }
 
+int oc_fp_needs_jansson(const char *buf, size_t len)
+{
+    return has_control(buf, len) || maybe_lax_number(buf, len);
+}
+
 static int is_hex(char c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');

@@ -96,6 +96,12 @@ cJSON *oc_fp_json_parse(const char *buf, size_t len, const char **end);
 /* cJSON_Delete(root), giving the arena back when root owned it; NULL-safe. */
 void oc_fp_json_drop(cJSON *root);
 
+/* 1 when cJSON alone cannot be trusted with buf[0..len) to read it as
+ * jansson would: a raw control byte (cJSON takes them in strings), or a
+ * number cJSON reads and jansson refuses may be there (01, 1., 1e, a real
+ * follower count); then jansson should judge. 0 when neither is there. */
+int oc_fp_needs_jansson(const char *buf, size_t len);
+
 /* The first key that repeats in some object under v, or NULL. Sets *big
  * when a number is beyond what jansson reads as an integer (|x| >= 2^63):
  * cJSON takes 12345678901234567890 as a double, jansson refuses it, and

@@ -262,6 +262,11 @@ static void test_parse_refuses(void **state)
         CLOCK("c", "\"{\\\"t\\\":\\\"a\\nb\\\"}\"", "1", "[3,4,5,6]"),
         CLOCK("c", "\"{\\\"t\\\":\\\"\\u00e9\\\",\\\"t\\\":1} x\"", "1", "[3,4,5,6]"),
         CLOCK("c", "\"{\\\"id\\\":\\\"x\\\"}\"", "1.5", "[3,4,5,6]"),
+        /* numbers cJSON reads and jansson refuses, in the post text and
+         * outside it */
+        CLOCK("c", "\"{\\\"id\\\":\\\"x\\\",\\\"n\\\":01}\"", "1", "[3,4,5,6]"),
+        CLOCK("c", "\"{\\\"id\\\":\\\"x\\\",\\\"n\\\":1.}\"", "1", "[3,4,5,6]"),
+        CLOCK("c", "\"{\\\"id\\\":\\\"x\\\"}\"", "01", "[3,4,5,6]"),
     };
 #undef CLOCK
     char err[256];
