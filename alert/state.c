@@ -9,7 +9,6 @@
 #include "grow.h"
 #include "post.h"
 #include "sla.h"
-#include "utf8.h"
 
 /* ---- change tracking --------------------------------------------------- */
 
@@ -306,14 +305,8 @@ al_clock_t *al_clock_from_json(const json_t *j, int32_t partition, char *err, si
  * before it goes into alerts verbatim. 0 leaves the verdict to jansson. */
 static int post_text_ok(const char *s, size_t n)
 {
-    size_t bad;
-    const char *end = NULL;
-    int big = 0;
-    if (oc_fp_needs_jansson(s, n) || oc_utf8_valid(s, n, &bad) != 0)
-        return 0;
-    cJSON *v = oc_fp_json_parse(s, n, &end);
-    int ok = v != NULL && end == s + n && cJSON_IsObject(v) &&
-             oc_fp_duplicate_key(v, &big) == NULL && !big;
+    cJSON *v = oc_fp_json_parse_exact(s, n);
+    int ok = cJSON_IsObject(v);
     oc_fp_json_drop(v);
     return ok;
 }
@@ -338,15 +331,9 @@ static al_clock_t *clock_fast(const char *s, size_t len, int32_t partition, int 
 {
     static const char *const names[6] = {"case", "start", "brand", "team", "priority", "post"};
     *oom = 0;
-    size_t bad;
-    if (oc_fp_needs_jansson(s, len) || oc_utf8_valid(s, len, &bad) != 0)
-        return NULL;
-    const char *end = NULL;
-    cJSON *root = oc_fp_json_parse(s, len, &end);
+    cJSON *root = oc_fp_json_parse_exact(s, len);
     al_clock_t *c = NULL;
-    int big = 0;
-    if (root == NULL || end != s + len || !cJSON_IsObject(root) ||
-        oc_fp_duplicate_key(root, &big) != NULL || big)
+    if (!cJSON_IsObject(root))
         goto out;
     const cJSON *due = oc_fp_get(root, "due");
     int64_t opened, target, fired, dues[AL_KINDS - AL_WARNING];

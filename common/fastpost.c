@@ -418,6 +418,21 @@ error:
     return -1;
 }
 
+cJSON *oc_fp_json_parse_exact(const char *buf, size_t len)
+{
+    size_t bad;
+    const char *end = NULL;
+    int big = 0;
+    if (oc_fp_needs_jansson(buf, len) || oc_utf8_valid(buf, len, &bad) != 0)
+        return NULL;
+    cJSON *v = oc_fp_json_parse(buf, len, &end);
+    if (v != NULL && (end != buf + len || oc_fp_duplicate_key(v, &big) != NULL || big)) {
+        oc_fp_json_drop(v);
+        v = NULL;
+    }
+    return v;
+}
+
 void oc_fp_free(oc_fpost_t *p)
 {
     oc_fp_json_drop(p->root);

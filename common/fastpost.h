@@ -102,6 +102,13 @@ void oc_fp_json_drop(cJSON *root);
  * follower count); then jansson should judge. 0 when neither is there. */
 int oc_fp_needs_jansson(const char *buf, size_t len);
 
+/* buf[0..len) parsed with oc_fp_json_parse() only when cJSON's reading is
+ * surely jansson's: valid UTF-8, nothing oc_fp_needs_jansson() flags, the
+ * whole buffer one value, no repeated key, no integer beyond jansson's.
+ * Else NULL (malformed, or for jansson to judge). Release with
+ * oc_fp_json_drop(). */
+cJSON *oc_fp_json_parse_exact(const char *buf, size_t len);
+
 /* The first key that repeats in some object under v, or NULL. Sets *big
  * when a number is beyond what jansson reads as an integer (|x| >= 2^63):
  * cJSON takes 12345678901234567890 as a double, jansson refuses it, and
