@@ -275,16 +275,18 @@ al_clock_t *al_clock_from_json(const json_t *j, int32_t partition, char *err, si
         return NULL;
     }
     al_clock_t *c = calloc(1, sizeof(*c));
-    char *text = json_is_string(post) ? strdup(json_string_value(post)) : oc_json_dumps(obj);
+    /* the stored text as it is; an object printed as jansson prints it */
+    char *dumped = json_is_string(post) ? NULL : oc_json_dumps(obj);
+    const char *text = json_is_string(post) ? json_string_value(post) : dumped;
     json_decref(obj);
     if (c == NULL || text == NULL ||
         al_clock_set_strings(c, s[0], s[1], s[2], s[3], s[4], text) != 0) {
         snprintf(err, errlen, "out of memory");
-        free(text);
+        free(dumped);
         al_clock_free(c);
         return NULL;
     }
-    free(text);
+    free(dumped);
     c->partition = partition;
     c->opened_ms = json_integer_value(json_object_get(j, "opened"));
     c->target_ms = json_integer_value(json_object_get(j, "target"));
