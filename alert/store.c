@@ -15,7 +15,6 @@
 #define ST_TIMEOUT_MS     5000
 #define ST_BACKOFF_MIN_MS 100
 #define ST_BACKOFF_MAX_MS 5000
-#define ST_LOAD_WINDOW    4 /* partitions whose state is asked for at once */
 
 int al_store_init(al_store_t *s, const char *redis_url, const char *topic)
 {
@@ -427,11 +426,10 @@ int al_store_write(al_store_t *s, al_engine_t *e, int32_t p, int64_t offset)
 /* ---- load ------------------------------------------------------------ */
 
 typedef struct load_arg {
-    al_engine_t *e;       /* loaded into */
-    const int32_t *parts; /* the partitions to load, in order; borrowed */
-    int n;                /* entries in parts */
-    int done;             /* partitions loaded so far (parts[0..done)) */
-    int64_t t0;           /* when parts[done] began to load (monotonic ms) */
+    al_engine_t *e; /* loaded into */
+    int32_t p;      /* the partition */
+    int64_t offset; /* out: its last applied offset, -1 when none */
+    size_t clocks;  /* out: clocks loaded */
 } load_arg_t;
 
 static int64_t field_ll(const redisReply *r, const char *name, int64_t dflt)
@@ -447,46 +445,20 @@ static int64_t field_ll(const redisReply *r, const char *name, int64_t dflt)
     return dflt;
 }
 
-/* Appends HGETALL meta and HGETALL clocks of p. Returns 0 or -2. */
-static int load_request(al_store_t *s, int32_t p)
+static int load_attempt(al_store_t *s, void *varg)
 {
+    load_arg_t *a = varg;
     char meta[400], clocks[400];
-    key(s, p, "meta", meta, sizeof(meta));
-    key(s, p, "clocks", clocks, sizeof(clocks));
+    key(s, a->p, "meta", meta, sizeof(meta));
+    key(s, a->p, "clocks", clocks, sizeof(clocks));
     if (redisAppendCommand(s->rc, "HGETALL %s", meta) != REDIS_OK ||
         redisAppendCommand(s->rc, "HGETALL %s", clocks) != REDIS_OK) {
         snprintf(s->err, sizeof(s->err), "Redis: %s", s->rc->errstr);
         return -2;
     }
-    return 0;
-}
-
-/* Sends what is appended (a reply already read would keep redisGetReply()
- * from sending it). Returns 0 or -2. */
-static int send_requests(al_store_t *s)
-{
-    int sent = 0;
-    while (!sent) {
-        if (redisBufferWrite(s->rc, &sent) != REDIS_OK) {
-            snprintf(s->err, sizeof(s->err), "Redis %s:%d: %s", s->url.host, s->url.port,
-                     s->rc->errstr[0] ? s->rc->errstr : "connection lost");
-            return -2;
-        }
-    }
-    return 0;
-}
-
-/* Reads p's two replies and replaces p's state in e by them, marking p
- * loaded. Returns 0, -1 or -2 (as with_retries() takes them). */
-static int load_replies(al_store_t *s, al_engine_t *e, int32_t p, int64_t t0)
-{
-    char clocks[400];
-    key(s, p, "clocks", clocks, sizeof(clocks));
     redisReply *m = get_reply(s);
     redisReply *c = m != NULL ? get_reply(s) : NULL;
     int rc = -2;
-    int64_t offset = -1;
-    size_t n = 0;
     if (c == NULL)
         goto out;
     rc = -1;
@@ -497,34 +469,29 @@ static int load_replies(al_store_t *s, al_engine_t *e, int32_t p, int64_t t0)
                                                 : "unexpected reply");
         goto out;
     }
-    al_engine_drop_partition(e, p);
-    offset = field_ll(m, "offset", -1);
-    if (al_engine_set_time(e, p, field_ll(m, "max_event", AL_NO_TIME),
+    al_engine_drop_partition(a->e, a->p);
+    a->offset = field_ll(m, "offset", -1);
+    if (al_engine_set_time(a->e, a->p, field_ll(m, "max_event", AL_NO_TIME),
                            field_ll(m, "watermark", AL_NO_TIME)) != 0) {
-        snprintf(s->err, sizeof(s->err), "partition %d: out of range or memory", (int)p);
+        snprintf(s->err, sizeof(s->err), "partition %d: out of range or memory", (int)a->p);
         goto out;
     }
+    a->clocks = 0;
     for (size_t i = 0; i + 1 < c->elements; i += 2) {
         char err[256];
         const redisReply *v = c->element[i + 1];
-        al_clock_t *clock = al_clock_parse(v->str, v->len, p, err, sizeof(err));
+        al_clock_t *clock = al_clock_parse(v->str, v->len, a->p, err, sizeof(err));
         if (clock == NULL) {
             oc_error("bad_stored_clock", "%s field %s is not a clock (%s); skipped", clocks,
                      c->element[i]->str, err);
             continue;
         }
-        if (al_engine_adopt(e, clock) != 0) {
+        if (al_engine_adopt(a->e, clock) != 0) {
             snprintf(s->err, sizeof(s->err), "out of memory loading %s", clocks);
             goto out;
         }
-        n++;
+        a->clocks++;
     }
-    al_store_part_t *sp = part(s, p, 0); /* made by al_store_load_many() */
-    sp->loaded = 1;
-    sp->offset = offset;
-    sp->pending = -1;
-    oc_info("state_loaded", "%s [%d]: %zu open clock(s), last applied offset %lld, in %lld ms",
-            s->topic, (int)p, n, (long long)offset, (long long)(oc_mono_ms() - t0));
     rc = 0;
 out:
     if (m != NULL)
@@ -534,49 +501,23 @@ out:
     return rc;
 }
 
-/* Loads a->parts[a->done..n) in order, the requests of up to
- * ST_LOAD_WINDOW partitions in flight: Redis answers the next partitions
- * while this one is parsed, and no partition waits a round trip. */
-static int load_attempt(al_store_t *s, void *varg)
-{
-    load_arg_t *a = varg;
-    int asked = a->done;
-    while (a->done < a->n) {
-        int rc = 0;
-        int more = asked < a->n && asked - a->done < ST_LOAD_WINDOW;
-        for (; asked < a->n && asked - a->done < ST_LOAD_WINDOW && rc == 0; asked++)
-            rc = load_request(s, a->parts[asked]);
-        if (rc == 0 && more)
-            rc = send_requests(s);
-        if (rc == 0)
-            rc = load_replies(s, a->e, a->parts[a->done], a->t0);
-        if (rc != 0)
-            return rc; /* the connection is dropped, with the replies in flight */
-        a->done++;
-        a->t0 = oc_mono_ms();
-    }
-    return 0;
-}
-
-int al_store_load_many(al_store_t *s, al_engine_t *e, const int32_t *parts, int n, int *done)
-{
-    int ok = 0;
-    while (ok < n && part(s, parts[ok], 1) != NULL)
-        ok++;
-    load_arg_t a = {e, parts, ok, 0, oc_mono_ms()};
-    int rc = ok > 0 ? with_retries(s, "loading the SLA state", load_attempt, &a) : 0;
-    *done = a.done;
-    if (rc == 0 && ok < n) {
-        snprintf(s->err, sizeof(s->err), "partition %d: out of range or memory", (int)parts[ok]);
-        rc = -1;
-    }
-    return rc;
-}
-
 int al_store_load(al_store_t *s, al_engine_t *e, int32_t p)
 {
-    int done;
-    return al_store_load_many(s, e, &p, 1, &done);
+    al_store_part_t *sp = part(s, p, 1);
+    if (sp == NULL) {
+        snprintf(s->err, sizeof(s->err), "partition %d: out of range or memory", (int)p);
+        return -1;
+    }
+    load_arg_t a = {e, p, -1, 0};
+    int64_t t0 = oc_mono_ms();
+    if (with_retries(s, "loading the SLA state", load_attempt, &a) != 0)
+        return -1;
+    sp->loaded = 1;
+    sp->offset = a.offset;
+    sp->pending = -1;
+    oc_info("state_loaded", "%s [%d]: %zu open clock(s), last applied offset %lld, in %lld ms",
+            s->topic, (int)p, a.clocks, (long long)a.offset, (long long)(oc_mono_ms() - t0));
+    return 0;
 }
 
 void al_store_forget(al_store_t *s, al_engine_t *e, int32_t p)

@@ -58,11 +58,6 @@ int64_t al_store_offset(const al_store_t *s, int32_t p); /* applied: noted, else
 /* Replaces p's state in e by what Redis holds (retrying while Redis is down
  * and the process runs). Returns 0, or -1 (s->err). */
 int al_store_load(al_store_t *s, al_engine_t *e, int32_t p);
-/* The same for partitions parts[0..n) in order, pipelined: a few
- * partitions' requests are in flight while one is parsed (each logged as
- * it is loaded). Returns 0, or -1 (s->err) with *done the partitions
- * loaded before parts[*done] failed. */
-int al_store_load_many(al_store_t *s, al_engine_t *e, const int32_t *parts, int n, int *done);
 /* Drops p's state from memory (Redis keeps it). */
 void al_store_forget(al_store_t *s, al_engine_t *e, int32_t p);
 /* Notes that partition p's input up to offset is applied in memory: the
