@@ -330,6 +330,20 @@ def taskset(cpus, pid):
                    check=True)
 
 
+def wait_rusage(proc, deadline=None):
+    """Waits for proc (until deadline, a time.time(), if given) and returns
+    its rusage from wait4 -- this child's alone, which Popen.wait does not
+    give -- with proc.returncode set; None at the deadline, proc running."""
+    while True:
+        pid, status, ru = os.wait4(proc.pid, 0 if deadline is None else os.WNOHANG)
+        if pid != 0:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return ru
+        if time.time() > deadline:
+            return None
+        time.sleep(0.02)
+
+
 def run_replay(name, cmd, n, broker, timeout, pin=None, profile=False):
     """Measures a producer that reads a file (ingest's replay) into the
     broker: the process's whole life, start to exit (it exits once every
@@ -348,22 +362,15 @@ def run_replay(name, cmd, n, broker, timeout, pin=None, profile=False):
         t0 = time.time()
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=errlog)
         prof = Profile(name, [proc.pid]) if profile else None  # taskset execs: the same pid
-        deadline = t0 + timeout
-        while True:
-            # wait4 (not Popen.wait): the rusage of this child alone
-            pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
-            if pid != 0:
-                break
-            if time.time() > deadline:
-                proc.kill()
-                proc.wait()
-                if prof is not None:
-                    prof.stop()
-                return {"name": name, "error": "did not finish %d posts in %d s" % (n, timeout)}
-            time.sleep(0.02)
+        ru = wait_rusage(proc, t0 + timeout)
+        if ru is None:
+            proc.kill()
+            proc.wait()
+            if prof is not None:
+                prof.stop()
+            return {"name": name, "error": "did not finish %d posts in %d s" % (n, timeout)}
         wall = time.time() - t0
     top = prof.stop() if prof is not None else None
-    proc.returncode = os.waitstatus_to_exitcode(status)
     cpu = ru.ru_utime + ru.ru_stime
     delivered = None
     with open(log_path, errors="replace") as f:

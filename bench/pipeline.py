@@ -18,7 +18,7 @@ import subprocess
 import time
 from datetime import datetime, timezone
 
-from harness import DEV_ENV, HERE, OUT, PYTHON, Broker, Service, cpu_seconds, stop
+from harness import DEV_ENV, HERE, OUT, PYTHON, Broker, Service, cpu_seconds, stop, wait_rusage
 
 # Low-latency settings of the latency run, passed to every stage (and to
 # ingest) as OUTCRY_KAFKA_* (common/config.c: '_' for '.', to both the
@@ -72,8 +72,7 @@ class Pipeline:
 
 def reap(proc):
     """Waits for proc; returns its CPU seconds (utime + stime, from wait4)."""
-    _, status, ru = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    ru = wait_rusage(proc)
     return ru.ru_utime + ru.ru_stime
 
 
