@@ -34,6 +34,8 @@ from pathlib import Path
 
 import pytest
 
+from stages import free_port  # noqa: F401  (part of this module's interface, above)
+
 REPO = Path(__file__).resolve().parents[2]
 BIN_DIR = Path(os.environ.get("OUTCRY_BIN") or REPO / "build")
 
@@ -68,13 +70,6 @@ def need_tool(name):
     if path is None:
         pytest.fail(f"{name} is not installed; run `make deps` (tools/deps.sh)")
     return path
-
-
-def free_port():
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(pred, timeout=10.0, what="condition", interval=0.05, procs=()):

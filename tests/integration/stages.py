@@ -6,6 +6,7 @@ test can wait on /readyz and read /metrics.
 """
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -18,12 +19,27 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("OUTCRY_BIN", os.path.join(REPO, "build"))
 
 
+# Below Linux's ephemeral range (32768-60999 by default): a port bind(0)
+# hands out is also any outgoing connection's next source port, and in CI
+# one went to a Kafka client between the test's pick and the stage's bind
+# ("Failed to bind ... Address already in use"). Each pytest-xdist worker
+# picks from a slice of its own.
+PORT_SLICE = 1500
+
+
 def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:]
+    lo = 20000 + (int(worker) % 8 if worker.isdigit() else 0) * PORT_SLICE
+    for _ in range(500):
+        port = random.randrange(lo, lo + PORT_SLICE)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no free port in %d-%d" % (lo, lo + PORT_SLICE - 1))
 
 
 def now_rfc3339(offset_s=0.0):
@@ -83,7 +99,8 @@ class Stage:
         return total
 
     def logtext(self):
-        self.log.flush()
+        if not self.log.closed:  # stop() closes it; the text is still on disk
+            self.log.flush()
         with open(self.log_path, "rb") as f:
             return f.read().decode(errors="replace")[-6000:]
 
