@@ -15,6 +15,7 @@
 #define ST_TIMEOUT_MS     5000
 #define ST_BACKOFF_MIN_MS 100
 #define ST_BACKOFF_MAX_MS 5000
+#define ST_LOAD_CHUNK     1000 /* clocks asked for per HSCAN while loading a partition */
 
 int al_store_init(al_store_t *s, const char *redis_url, const char *topic)
 {
@@ -445,28 +446,62 @@ static int64_t field_ll(const redisReply *r, const char *name, int64_t dflt)
     return dflt;
 }
 
+/* Adopts the clocks of one HSCAN chunk (field, value, field, value...).
+ * Returns 0, or -1 when out of memory (s->err). */
+static int adopt_chunk(al_store_t *s, load_arg_t *a, const redisReply *kv, const char *clocks)
+{
+    for (size_t i = 0; i + 1 < kv->elements; i += 2) {
+        const redisReply *f = kv->element[i], *v = kv->element[i + 1];
+        if (f->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING)
+            continue;
+        const al_clock_t *have = al_engine_find(a->e, f->str);
+        if (have != NULL) {
+            /* HSCAN returns a field twice when Redis rehashed the hash
+             * between two chunks: the clock is in already. A case open in
+             * another partition (the topic's partitions were changed) keeps
+             * that clock; before, this failed the load as "out of memory"
+             * and retried it forever. */
+            if (have->partition != a->p)
+                oc_warn("clock_elsewhere",
+                        "%s field %s: the case is open in partition %d too; kept that clock",
+                        clocks, f->str, (int)have->partition);
+            continue;
+        }
+        char err[256];
+        al_clock_t *clock = al_clock_parse(v->str, v->len, a->p, err, sizeof(err));
+        if (clock == NULL) {
+            oc_error("bad_stored_clock", "%s field %s is not a clock (%s); skipped", clocks, f->str,
+                     err);
+            continue;
+        }
+        if (al_engine_adopt(a->e, clock) != 0) {
+            snprintf(s->err, sizeof(s->err), "out of memory loading %s", clocks);
+            return -1;
+        }
+        a->clocks++;
+    }
+    return 0;
+}
+
 static int load_attempt(al_store_t *s, void *varg)
 {
     load_arg_t *a = varg;
     char meta[400], clocks[400];
     key(s, a->p, "meta", meta, sizeof(meta));
     key(s, a->p, "clocks", clocks, sizeof(clocks));
-    if (redisAppendCommand(s->rc, "HGETALL %s", meta) != REDIS_OK ||
-        redisAppendCommand(s->rc, "HGETALL %s", clocks) != REDIS_OK) {
+    if (redisAppendCommand(s->rc, "HGETALL %s", meta) != REDIS_OK) {
         snprintf(s->err, sizeof(s->err), "Redis: %s", s->rc->errstr);
         return -2;
     }
     redisReply *m = get_reply(s);
-    redisReply *c = m != NULL ? get_reply(s) : NULL;
+    redisReply *c = NULL;
     int rc = -2;
-    if (c == NULL)
+    if (m == NULL)
         goto out;
     rc = -1;
-    if (m->type != REDIS_REPLY_ARRAY || c->type != REDIS_REPLY_ARRAY) {
-        snprintf(s->err, sizeof(s->err), "Redis HGETALL %s: %s", clocks,
-                 m->type == REDIS_REPLY_ERROR   ? m->str
-                 : c->type == REDIS_REPLY_ERROR ? c->str
-                                                : "unexpected reply");
+    if (m->type != REDIS_REPLY_ARRAY) {
+        snprintf(s->err, sizeof(s->err), "Redis HGETALL %s: %s", meta,
+                 m->type == REDIS_REPLY_ERROR ? m->str : "unexpected reply");
         goto out;
     }
     al_engine_drop_partition(a->e, a->p);
@@ -477,21 +512,36 @@ static int load_attempt(al_store_t *s, void *varg)
         goto out;
     }
     a->clocks = 0;
-    for (size_t i = 0; i + 1 < c->elements; i += 2) {
-        char err[256];
-        const redisReply *v = c->element[i + 1];
-        al_clock_t *clock = al_clock_parse(v->str, v->len, a->p, err, sizeof(err));
-        if (clock == NULL) {
-            oc_error("bad_stored_clock", "%s field %s is not a clock (%s); skipped", clocks,
-                     c->element[i]->str, err);
-            continue;
-        }
-        if (al_engine_adopt(a->e, clock) != 0) {
-            snprintf(s->err, sizeof(s->err), "out of memory loading %s", clocks);
+    /* The clocks in chunks (HSCAN), not one HGETALL: a single reply of a
+     * large partition kept Redis busy while it built it -- every other
+     * client, the other instances' publications among them, waited -- and
+     * held the whole partition in this process twice at once. */
+    char cursor[32] = "0";
+    do {
+        if (redisAppendCommand(s->rc, "HSCAN %s %s COUNT %d", clocks, cursor, ST_LOAD_CHUNK) !=
+            REDIS_OK) {
+            snprintf(s->err, sizeof(s->err), "Redis: %s", s->rc->errstr);
+            rc = -2;
             goto out;
         }
-        a->clocks++;
-    }
+        c = get_reply(s);
+        if (c == NULL) {
+            rc = -2;
+            goto out;
+        }
+        if (c->type != REDIS_REPLY_ARRAY || c->elements != 2 ||
+            c->element[0]->type != REDIS_REPLY_STRING || c->element[0]->len >= sizeof(cursor) ||
+            c->element[1]->type != REDIS_REPLY_ARRAY) {
+            snprintf(s->err, sizeof(s->err), "Redis HSCAN %s: %s", clocks,
+                     c->type == REDIS_REPLY_ERROR ? c->str : "unexpected reply");
+            goto out;
+        }
+        memcpy(cursor, c->element[0]->str, c->element[0]->len + 1);
+        if (adopt_chunk(s, a, c->element[1], clocks) != 0)
+            goto out;
+        freeReplyObject(c);
+        c = NULL;
+    } while (strcmp(cursor, "0") != 0);
     rc = 0;
 out:
     if (m != NULL)

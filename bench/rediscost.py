@@ -15,7 +15,6 @@ import importlib.util
 import json
 import os
 import re
-import socket
 import time
 
 from harness import REPO, Broker, Redis, best_of, run_target
@@ -29,13 +28,6 @@ def bench_state():
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
-
-
-def resp(args):
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(out)
 
 
 def clock_json(layout):
@@ -63,46 +55,40 @@ def clock_json(layout):
     return render
 
 
-def fill(port, n, partitions, chunk=500):
-    """N clocks, partition i % partitions, written as raw RESP (HSET/ZADD
-    with many pairs per command): a million clocks in seconds."""
+def fill(client, n, partitions, chunk=500):
+    """N clocks, partition i % partitions, written through one redis-py
+    pipeline (HSET/ZADD with many pairs per command, replies read at the
+    end): a million clocks in seconds."""
     render = clock_json(bench_state().clock)
     now_ms = int(time.time() * 1000)
     per = [([], [], []) for _ in range(partitions)]
-    s = socket.create_connection(("127.0.0.1", port))
-    sent = 0
+    pipe = client.pipeline(transaction=False)
 
     def flush(p):
-        nonlocal sent
         h, z, t = per[p]
         if not h:
             return
         base = "outcry:alert:state:%s:%d:" % (TOPIC, p)
-        s.sendall(resp([b"HSET", (base + "clocks").encode()] + h) +
-                  resp([b"ZADD", (base + "due").encode()] + z) +
-                  resp([b"ZADD", b"outcry:alert:team:billing"] + t))
-        sent += 3
+        pipe.execute_command("HSET", base + "clocks", *h)
+        pipe.execute_command("ZADD", base + "due", *z)
+        pipe.execute_command("ZADD", "outcry:alert:team:billing", *t)
         per[p] = ([], [], [])
 
     for i in range(n):
         case, due, c = render(i, now_ms)
         p = i % partitions
         h, z, t = per[p]
-        cb = case.encode()
-        h += [cb, c.encode()]
-        z += [b"%d" % due[0], cb]
-        t += [b"%d" % due[1], b"%s|%d|%s" % (TOPIC.encode(), p, cb)]
+        h += [case, c]
+        z += [due[0], case]
+        t += [due[1], "%s|%d|%s" % (TOPIC, p, case)]
         if len(h) >= 2 * chunk:
             flush(p)
     for p in range(partitions):
         flush(p)
-    # read every reply: integers, or an error
-    f = s.makefile("rb")
-    for _ in range(sent):
-        line = f.readline()
-        if not line.startswith(b":"):
-            raise SystemExit("bench: filling Redis failed: %r" % line)
-    s.close()
+    # every reply an integer; redis-py raises on an error reply
+    for r in pipe.execute():
+        if not isinstance(r, int):
+            raise SystemExit("bench: filling Redis failed: %r" % (r,))
 
 
 def run(bins, broker_bin, partitions, keyed_routed, n_posts, sizes, timeout, repeat=1, pin=None):
@@ -142,7 +128,7 @@ def filled_snapshot(n, partitions):
     try:
         base = redis.client.info("memory")["used_memory"]
         t0 = time.time()
-        fill(redis.port, n, partitions)
+        fill(redis.client, n, partitions)
         fill_s = time.time() - t0
         per_clock = (redis.client.info("memory")["used_memory"] - base) / n
         path = os.path.join(os.path.dirname(redis.dir), "clocks-%d.rdb" % n)

@@ -93,3 +93,37 @@ def test_takeover_after_sigkill_and_replay(devbroker, redis_server, procs):
     assert client.get(b"outcry:alert:seen:" + breach["alert_id"].encode()) == b"1"
     c.signal(signal.SIGTERM)
     assert c.wait(20) == 0
+
+
+def test_takeover_reads_a_large_partition_in_chunks(devbroker_factory, redis_server, procs):
+    """A partition holding more clocks than one HSCAN chunk (1,000) is taken
+    over whole: every clock adopted, none twice, nothing fired early."""
+    broker = devbroker_factory("--partitions", "1")
+    client = redis_server.client()
+    env = {"OUTCRY_BROKERS": broker.bootstrap, "OUTCRY_REDIS_URL": redis_server.url,
+           "OUTCRY_TOPIC_PREFIX": broker.prefix, "OUTCRY_GROUP": "alert-chunks",
+           "OUTCRY_KAFKA_SESSION_TIMEOUT_MS": "6000"}
+    n = 2500
+    created = _rfc3339(time.time())
+    broker.produce(broker.topic("routed"),
+                   [("twitter:%d" % (80000 + i),
+                     complaint("twitter:%d" % (80000 + i), created, 3600, 0.5)) for i in range(n)])
+    clocks = "outcry:alert:state:%s:0:clocks" % broker.topic("routed")
+    a = procs.start([bin_path("outcry-alert")], name="alert-a", env=env)
+    wait_for(lambda: client.hlen(clocks) == n, timeout=60, what="%d stored clocks" % n,
+             procs=[a])
+    a.signal(signal.SIGTERM)
+    assert a.wait(20) == 0
+
+    b = procs.start([bin_path("outcry-alert")], name="alert-b", env=env)
+    wait_for(lambda: "%d open clock(s)" % n in b.stderr_text() + b.stdout_text(), timeout=40,
+             what="instance B to load every clock", procs=[b])
+    log = b.stderr_text() + b.stdout_text()
+    assert "bad_stored_clock" not in log and "clock_elsewhere" not in log, log[-2000:]
+    # read in chunks: B's load alone takes at least three HSCANs
+    assert client.info("commandstats")["cmdstat_hscan"]["calls"] >= 3
+    listed = list_team(redis_server.url)
+    assert len(listed) == n and len({c["case"] for c in listed}) == n
+    assert stream(client) == []  # an hour's target: nothing is due
+    b.signal(signal.SIGTERM)
+    assert b.wait(20) == 0
