@@ -35,7 +35,7 @@
 #define CL_LIN_HEADER_LEN 60 /* bytes before the metadata */
 #define CL_LIN_NFIXED     48 /* whole-text feature names whose buckets are kept */
 
-/* What the lexicon passes (model.c) found, fed to the linear model as
+/* What the lexicon passes (lexpass.c) found, fed to the linear model as
  * features: the hand-made knowledge the small training set cannot learn. */
 typedef struct cl_lexfeat {
     double z;             /* the lexicon's complaint logit */
@@ -61,7 +61,7 @@ struct cl_lin {
 };
 typedef struct cl_lin cl_lin_t;
 
-/* The lexicon's findings for f (model.c), as cl_model_classify() feeds
+/* The lexicon's findings for f (lexpass.c), as cl_model_classify() feeds
  * them to the linear model; for training. Returns 0. */
 int cl_model_lexfeat(const cl_model_t *m, const cl_features_t *f, cl_lexfeat_t *lx);
 

@@ -1,13 +1,13 @@
 /* model.h -- the classifier: text in, classification out.
  *
- * Everything outside model.c, linear.c and the word lists (the stage, main,
- * the tests) sees only cl_model_t and cl_result_t. The default classifier
- * is a trained hashed-feature linear model ("outcry-linear/1-<data hash>",
- * linear.h) loaded from a model file: it decides complaint, category and
- * severity from hashed features of the text plus the findings of the
- * lexicon passes below; sentiment and signals stay the lexicon's, and a
- * critical term (safety, legal, fraud, data exposure) keeps a complaint
- * critical whatever the weights say.
+ * Everything outside model.c, lexpass.c, linear.c and the word lists (the
+ * stage, main, the tests) sees only cl_model_t and cl_result_t. The default
+ * classifier is a trained hashed-feature linear model
+ * ("outcry-linear/1-<data hash>", linear.h) loaded from a model file: it
+ * decides complaint, category and severity from hashed features of the text
+ * plus the findings of the lexicon passes below; sentiment and signals stay
+ * the lexicon's, and a critical term (safety, legal, fraud, data exposure)
+ * keeps a complaint critical whatever the weights say.
  *
  * Without a model file the lexicon alone, "outcry-lexicon/0.1", decides: a
  * hand-weighted linear model:

@@ -8,7 +8,7 @@
  * its letters lower-cased and counted at once. Anything else -- a longer
  * word, a run of three equal letters to squeeze, an apostrophe, hyphen or
  * separator after it, non-ASCII bytes, or fewer than 16 bytes left -- is
- * left to features.c's byte-at-a-time reader, which gives the same token;
+ * left to the byte-at-a-time reader (tokread.c), which gives the same token;
  * so does a build without SSE2 (or with CL_NO_SIMD), where the reader here
  * always declines. */
 #ifndef CL_TOKSCAN_H
@@ -36,8 +36,8 @@ typedef struct cl_ascii_word {
 cl_token_t *cl_tok_slot(cl_features_t *f);
 
 /* Appends the token of a word cl_tok_ascii_word() read (n bytes) and
- * counts it in f: the same counts, flags and token as features.c's
- * byte-at-a-time reader gives it. flags: the token's flags so far.
+ * counts it in f: the same counts, flags and token as the byte-at-a-time
+ * reader (tokread.c) gives it. flags: the token's flags so far.
  * Returns 0, or -1 when out of memory (a full list is not an error). */
 int cl_tok_ascii_push(cl_features_t *f, const cl_ascii_word_t *w, size_t n, unsigned flags,
                       int ready);
@@ -93,7 +93,7 @@ static inline size_t cl_tok_ascii_word(const char *s, size_t avail, cl_ascii_wor
         return 0;
     }
     unsigned in = (1u << n) - 1; /* lanes of the word */
-    /* what follows may continue the word (features.c read_word()): a byte
+    /* what follows may continue the word (cl_tok_read_word()): a byte
      * of a multi-byte character; an apostrophe or a hyphen before a
      * letter or digit; '.', ',' or ':' after a number. The byte-at-a-time
      * reader decides those. */

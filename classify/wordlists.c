@@ -8,7 +8,7 @@
  * unit test builds the model, so a typo here fails the build's tests.
  *
  * Weights are in logit units for the complaint score (the bias is -1.0 in
- * model.c: one clear complaint word such as "refund" or "broken" tips a
+ * lexpass.c: one clear complaint word such as "refund" or "broken" tips a
  * neutral text over 0.5, a praise word pulls it back), in softmax units for
  * categories, and valences in -3..3 for sentiment. */
 #include "lexicon.h"
@@ -321,7 +321,7 @@ const cl_term_t cl_complaint_terms[] = {
 const size_t cl_complaint_nterms = COUNT(cl_complaint_terms);
 
 /* Sentiment valences, -3..3 (VADER's scale). Negation and sarcasm are
- * applied in model.c. */
+ * applied in lexpass.c. */
 #define V(t, v) {t, v, 0, 0}
 
 const cl_term_t cl_polarity_terms[] = {

@@ -1,7 +1,8 @@
 /* wordshape.h -- what kind of word a token is, for the tokeniser
- * (features.c): a negator, a contrast ("but"), a well-known acronym, a
- * three-letter word that is shouting when written in capitals. Words are
- * given as the tokeniser normalised them (lower case), with their length. */
+ * (features.c, tokread.c, tokscan.c): a negator, a contrast ("but"), a
+ * well-known acronym, a three-letter word that is shouting when written in
+ * capitals. Words are given as the tokeniser normalised them (lower case),
+ * with their length. */
 #ifndef CL_WORDSHAPE_H
 #define CL_WORDSHAPE_H
 
