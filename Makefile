@@ -7,6 +7,7 @@
 #   make install PREFIX=/usr/local DESTDIR=
 #   make format          clang-format every C file
 #   make lint            banned functions, file sizes, pyflakes over the Python files
+#   make fuzz            libFuzzer targets (tests/fuzz/README.md); make fuzz-check in CI
 #   make clean
 
 PREFIX  ?= /usr/local
@@ -23,6 +24,13 @@ VERSION := 0.1.0
 ifeq ($(SAN),1)
 BUILD   ?= build/san
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else ifeq ($(SAN),fuzz)
+# libFuzzer comes with clang (tests/fuzz/README.md); the objects are
+# instrumented for coverage, the fuzz targets link the fuzzer's main
+BUILD   ?= build/fuzz
+override CC := clang
+SANFLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+           -fno-sanitize-recover=undefined -Wno-unknown-warning-option
 else
 BUILD   ?= build
 SANFLAGS =
@@ -94,6 +102,8 @@ $(TOOL_BINS): $(BUILD)/outcry-%: $(BUILD)/obj/tools/%.o $(LIBCOMMON)
 $(BUILD)/tests/test_%: tests/unit/test_%.c $$($$(firstword $$(subst _, ,$$*))_CORE) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(OC_CFLAGS) $(CFLAGS) -I. $(LDFLAGS) -o $@ $< $(filter %.o,$^) $(LIBCOMMON) $(OC_LDLIBS) -lcmocka
+
+include tests/fuzz/fuzz.mk
 
 deps:
 	@bash tools/deps.sh

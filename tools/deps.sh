@@ -16,6 +16,8 @@ PKGS=(
   python3 python3-pytest python3-pytest-xdist python3-confluent-kafka python3-redis
   python3-pyflakes
   docker-compose valgrind
+  # make fuzz / fuzz-check: libFuzzer and its sanitizer runtimes come with clang
+  clang libclang-rt-14-dev
   # make bench: the Python peer and the plot
   python3-sklearn gnuplot-nox
 )
