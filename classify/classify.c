@@ -74,6 +74,10 @@ static int env_threshold(const char *name, double *out, char *err, size_t errlen
 int cl_ctx_init(cl_ctx_t *ctx, const char *model)
 {
     memset(ctx, 0, sizeof *ctx);
+    /* classify passes a post's bytes on as they came: a number only cJSON
+     * reads (01, 1.) would reach outcry.classified as JSON no strict reader
+     * takes (fastpost.h, "strict numbers"; found by tests/fuzz) */
+    oc_fp_strict_numbers(1);
     cl_thresholds_default(&ctx->th);
     if (env_threshold(CL_THRESHOLD_ENV, &ctx->th.complaint, ctx->err, sizeof ctx->err) != 0 ||
         env_threshold(CL_HIGH_ENV, &ctx->th.high, ctx->err, sizeof ctx->err) != 0 ||

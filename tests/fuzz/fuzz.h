@@ -27,27 +27,43 @@ static inline void fz_config(oc_config_t *cfg, const char *name)
     }
 }
 
-/* Runs stage over data[0..size) as --stdio input; outputs go to a sink that
- * discards them. Returns what oc_run_stdio() returns. */
-static inline int fz_run_stdio(oc_config_t *cfg, const oc_stage_t *stage, void *ctx,
-                               const uint8_t *data, size_t size)
+/* Runs stage over data[0..size) as --stdio input. The primary output is
+ * kept in *out (malloc'd, NUL-terminated, *outlen bytes; the caller frees
+ * it) when out is not NULL, else discarded. Returns what oc_run_stdio()
+ * returns. */
+static inline int fz_run_stdio_out(oc_config_t *cfg, const oc_stage_t *stage, void *ctx,
+                                   const uint8_t *data, size_t size, char **out, size_t *outlen)
 {
     static FILE *devnull;
     if (devnull == NULL && (devnull = fopen("/dev/null", "w")) == NULL) {
         perror("fuzz: /dev/null");
         exit(2);
     }
-    if (size == 0) {
-        return 0; /* fmemopen() refuses an empty buffer */
+    FILE *o = devnull;
+    if (out != NULL) {
+        *out = NULL;
+        *outlen = 0;
+        o = open_memstream(out, outlen);
     }
-    FILE *in = fmemopen((void *)data, size, "r");
-    if (in == NULL) {
-        perror("fuzz: fmemopen");
+    FILE *in = size > 0 ? fmemopen((void *)data, size, "r") : fopen("/dev/null", "r");
+    if (in == NULL || o == NULL) {
+        perror("fuzz: fmemopen/open_memstream");
         exit(2);
     }
-    int rc = oc_run_stdio(cfg, stage, ctx, in, devnull);
+    int rc = oc_run_stdio(cfg, stage, ctx, in, o);
     fclose(in);
+    if (out != NULL && fclose(o) != 0) {
+        perror("fuzz: open_memstream");
+        exit(2);
+    }
     return rc;
+}
+
+/* fz_run_stdio_out() with the output discarded. */
+static inline int fz_run_stdio(oc_config_t *cfg, const oc_stage_t *stage, void *ctx,
+                               const uint8_t *data, size_t size)
+{
+    return fz_run_stdio_out(cfg, stage, ctx, data, size, NULL, NULL);
 }
 
 #endif

@@ -3,11 +3,15 @@
  * lists alone (the first byte picks: bit 0 set, the word lists). Bad input
  * must become a DLQ entry, never a crash, a sanitizer report or a failure
  * of the stage (cl_process() returning -1 stops a stage: only out of
- * memory may). The model is classify/model.bin, run from the repository's
- * root as make fuzz does, or OUTCRY_CLASSIFY_MODEL. */
+ * memory may); what is written is JSON that route can read: an object with
+ * a "classification" of DESIGN.md's form. The model is classify/model.bin,
+ * run from the repository's root as make fuzz does, or
+ * OUTCRY_CLASSIFY_MODEL. */
+#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "classify/classify.h"
 #include "fuzz.h"
@@ -31,6 +35,47 @@ static void init_ctx(cl_ctx_t *ctx, const char *model)
     ctx->loose = 1; /* --stdio: bare {"id","text"} objects too */
 }
 
+static void bad_output(const char *why, const char *line, size_t len)
+{
+    fprintf(stderr, "fuzz: classify wrote %s: %.*s\n", why, (int)(len < 2000 ? len : 2000), line);
+    abort();
+}
+
+/* 1 when s is one of names[0..n). */
+static int one_of(const char *s, const char *const *names, size_t n)
+{
+    for (size_t i = 0; s != NULL && i < n; i++) {
+        if (strcmp(s, names[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Checks one output line: JSON, an object, its classification complete. */
+static void check_line(const char *line, size_t len)
+{
+    static const char *const cats[] = {"billing", "delivery", "product", "technical", "account",
+                                       "service", "safety",   "privacy", "other"};
+    static const char *const sevs[] = {"low", "medium", "high", "critical"};
+    json_error_t e;
+    json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &e);
+    json_t *c = json_object_get(o, "classification");
+    if (o == NULL || !json_is_object(o)) {
+        bad_output("a line that is not a JSON object", line, len);
+    }
+    double score = json_real_value(json_object_get(c, "score"));
+    if (!json_is_object(c) || !json_is_boolean(json_object_get(c, "complaint")) ||
+        !json_is_number(json_object_get(c, "score")) || score < 0 || score > 1 ||
+        !one_of(json_string_value(json_object_get(c, "category")), cats, 9) ||
+        !one_of(json_string_value(json_object_get(c, "severity")), sevs, 4) ||
+        !json_is_array(json_object_get(c, "signals")) ||
+        !json_is_string(json_object_get(c, "model"))) {
+        bad_output("an incomplete classification", line, len);
+    }
+    json_decref(o);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -51,9 +96,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     cl_ctx_t *ctx = (data[0] & 1) ? &lexicon : &trained;
-    if (fz_run_stdio(&cfg, &stage, ctx, data + 1, size - 1) != 0) {
+    char *out;
+    size_t outlen;
+    if (fz_run_stdio_out(&cfg, &stage, ctx, data + 1, size - 1, &out, &outlen) != 0) {
         fprintf(stderr, "fuzz: classify failed on this input (the stage would stop)\n");
         abort();
     }
+    for (char *line = out; line < out + outlen;) {
+        char *nl = memchr(line, '\n', (size_t)(out + outlen - line));
+        size_t len = nl != NULL ? (size_t)(nl - line) : (size_t)(out + outlen - line);
+        check_line(line, len);
+        line += len + 1;
+    }
+    free(out);
     return 0;
 }

@@ -69,8 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort(); /* out of memory: not what is fuzzed */
             }
             if (got == NULL) {
-                differ("oc_fp_with wrote what jansson cannot read", out.data, out.len, e.text,
-                       "");
+                differ("oc_fp_with wrote what jansson cannot read", out.data, out.len, e.text, "");
             }
             if (!json_equal(got, want)) {
                 char *a = json_dumps(got, JSON_COMPACT), *b = json_dumps(want, JSON_COMPACT);

@@ -202,3 +202,18 @@ def test_stdio_scores_bare_id_text_and_rejects_bad_input_clearly():
     assert dlq[1]["code"] == "empty_text"
     assert dlq[2]["code"] == "too_large" and "limit" in dlq[2]["reason"]
     assert dlq[3]["code"] == "invalid_json"
+
+
+def test_numbers_only_cjson_reads_are_refused_not_passed_on():
+    """classify passes a post's bytes on as they came: a number jansson
+    refuses (01, 1., 1e5.) must not reach outcry.classified, where no strict
+    JSON reader could take it (found by tests/fuzz/fuzz_classify.c)."""
+    good = json.dumps(post(7, "@acmetel my bill is wrong"))
+    lax = [good.replace('"followers": 10', '"followers": %s' % n) for n in ("010", "10.", "1e")]
+    assert all(l != good for l in lax)
+    rc, out, logs, err = run(lax + [good])
+    assert rc == 0, err
+    assert [p["id"] for p in out] == ["twitter:7"]
+    rejected = dlq(logs)
+    assert [d["code"] for d in rejected] == ["invalid_json"] * 3, err
+    assert all("line 1 column" in d["dlq"]["reason"] for d in rejected)
