@@ -1,6 +1,6 @@
 # outcry -- one Makefile for the four services, the dev broker and the tests.
 #
-#   make                 build build/outcry-{ingest,classify,route,alert,devbroker}
+#   make                 build build/outcry-{ingest,classify,route,alert,devbroker,replay}
 #   make SAN=1           the same with AddressSanitizer + UBSan, in build/san/
 #   make run             deps, build, start the whole pipeline on a demo stream
 #   make test            deps, build, unit tests (cmocka), integration tests (pytest)
@@ -50,24 +50,28 @@ OC_CFLAGS  = -std=c11 -Wall -Wextra -Werror -Wstrict-prototypes -Wwrite-strings 
 OC_LDLIBS  = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 
 SERVICES := ingest classify route alert
-BINS     = $(addprefix $(BUILD)/outcry-,$(SERVICES)) $(TOOL_BINS)
+BINS     = $(addprefix $(BUILD)/outcry-,$(SERVICES) $(TOOL_DIRS)) $(TOOL_BINS)
 
 COMMON_SRC := $(wildcard common/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
 LIBCOMMON  := $(BUILD)/libocommon.a
 
-# Every service's objects; main.o is kept apart so unit tests can link the rest.
-define service_objs
-$(1)_SRC  := $$(wildcard $(1)/*.c)
-$(1)_OBJ  := $$($(1)_SRC:%.c=$(BUILD)/obj/%.o)
-$(1)_CORE := $$(filter-out $(BUILD)/obj/$(1)/main.o,$$($(1)_OBJ))
-endef
-$(foreach s,$(SERVICES),$(eval $(call service_objs,$(s))))
-
-# Every tools/<name>.c is a one-file program build/outcry-<name>
-# (the dev broker, the replay tool).
+# Every tools/<name>.c is a one-file program build/outcry-<name>; every
+# tools/<name>/ with a main.c (the dev broker, the replay tool) is a program
+# of several files, built as a service's folder is.
 TOOL_SRC  := $(wildcard tools/*.c)
 TOOL_BINS := $(TOOL_SRC:tools/%.c=$(BUILD)/outcry-%)
+TOOL_DIRS := $(patsubst tools/%/main.c,%,$(wildcard tools/*/main.c))
+
+# Every folder program's objects (<name> in folder <dir>); main.o is kept
+# apart so unit tests can link the rest.
+define program_objs
+$(1)_SRC  := $$(wildcard $(2)/*.c)
+$(1)_OBJ  := $$($(1)_SRC:%.c=$(BUILD)/obj/%.o)
+$(1)_CORE := $$(filter-out $(BUILD)/obj/$(2)/main.o,$$($(1)_OBJ))
+endef
+$(foreach s,$(SERVICES),$(eval $(call program_objs,$(s),$(s))))
+$(foreach t,$(TOOL_DIRS),$(eval $(call program_objs,$(t),tools/$(t))))
 
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -91,8 +95,7 @@ $(LIBCOMMON): $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
-$(BUILD)/outcry-ingest $(BUILD)/outcry-classify $(BUILD)/outcry-route $(BUILD)/outcry-alert: \
-  $(BUILD)/outcry-%: $$($$*_OBJ) $(LIBCOMMON)
+$(addprefix $(BUILD)/outcry-,$(SERVICES) $(TOOL_DIRS)): $(BUILD)/outcry-%: $$($$*_OBJ) $(LIBCOMMON)
 	$(CC) $(OC_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCOMMON) $(OC_LDLIBS)
 
 $(TOOL_BINS): $(BUILD)/outcry-%: $(BUILD)/obj/tools/%.o $(LIBCOMMON)
