@@ -243,15 +243,34 @@ int al_clock_set_strings(al_clock_t *c, const char *case_id, const char *start_p
     return set_strings(c, src, len);
 }
 
+/* An integer, or a real whose value is one within +-2^53 ("1.0", "1e3"):
+ * 1 with *out set, else 0. The cJSON path (exact_int) cannot tell 1.0 from
+ * 1, so both read it alike (tests/fuzz/fuzz_alert_clock.c found them apart:
+ * jansson refused a clock cJSON took). */
+static int json_exact_int(const json_t *v, int64_t *out)
+{
+    if (json_is_integer(v)) {
+        *out = json_integer_value(v);
+        return 1;
+    }
+    double d = json_real_value(v);
+    if (!json_is_real(v) || d < -9007199254740992.0 || d > 9007199254740992.0 ||
+        (double)(int64_t)d != d)
+        return 0;
+    *out = (int64_t)d;
+    return 1;
+}
+
 al_clock_t *al_clock_from_json(const json_t *j, int32_t partition, char *err, size_t errlen)
 {
     const json_t *due = json_object_get(j, "due");
     const json_t *post = json_object_get(j, "post");
+    int64_t opened, target, fired;
     if (!json_is_array(due) || json_array_size(due) != AL_KINDS - AL_WARNING ||
         !(json_is_object(post) || json_is_string(post)) ||
-        !json_is_integer(json_object_get(j, "opened")) ||
-        !json_is_integer(json_object_get(j, "target")) ||
-        !json_is_integer(json_object_get(j, "fired"))) {
+        !json_exact_int(json_object_get(j, "opened"), &opened) ||
+        !json_exact_int(json_object_get(j, "target"), &target) ||
+        !json_exact_int(json_object_get(j, "fired"), &fired)) {
         snprintf(err, errlen, "stored clock: missing or bad due/post/opened/target/fired");
         return NULL;
     }
@@ -288,13 +307,14 @@ al_clock_t *al_clock_from_json(const json_t *j, int32_t partition, char *err, si
     }
     free(dumped);
     c->partition = partition;
-    c->opened_ms = json_integer_value(json_object_get(j, "opened"));
-    c->target_ms = json_integer_value(json_object_get(j, "target"));
-    c->fired = (unsigned)json_integer_value(json_object_get(j, "fired"));
+    c->opened_ms = opened;
+    c->target_ms = target;
+    c->fired = (unsigned)fired;
     c->due[AL_CRITICAL] = AL_NO_TIME;
     for (int k = AL_WARNING; k < AL_KINDS; k++) {
-        const json_t *v = json_array_get(due, (size_t)(k - AL_WARNING));
-        c->due[k] = json_is_integer(v) ? json_integer_value(v) : AL_NO_TIME;
+        int64_t d;
+        c->due[k] =
+            json_exact_int(json_array_get(due, (size_t)(k - AL_WARNING)), &d) ? d : AL_NO_TIME;
     }
     return c;
 }

@@ -459,7 +459,10 @@ cJSON *oc_fp_json_parse_exact(const char *buf, size_t len)
     size_t bad;
     const char *end = NULL;
     int big = 0;
-    if (oc_fp_needs_jansson(buf, len) || oc_utf8_valid(buf, len, &bad) != 0)
+    /* cJSON reads an escape JSON does not have ("\u0}0e") as a NUL where
+     * jansson refuses it (found by tests/fuzz/fuzz_alert_clock.c) */
+    if (oc_fp_needs_jansson(buf, len) || oc_utf8_valid(buf, len, &bad) != 0 ||
+        bad_escape(buf, len) != 0)
         return NULL;
     cJSON *v = oc_fp_json_parse(buf, len, &end);
     if (v != NULL && (end != buf + len || oc_fp_duplicate_key(v, &big) != NULL || big)) {

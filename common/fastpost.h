@@ -106,8 +106,9 @@ void oc_fp_json_drop(cJSON *root);
 int oc_fp_needs_jansson(const char *buf, size_t len);
 
 /* buf[0..len) parsed with oc_fp_json_parse() only when cJSON's reading is
- * surely jansson's: valid UTF-8, nothing oc_fp_needs_jansson() flags, the
- * whole buffer one value, no repeated key, no integer beyond jansson's.
+ * surely jansson's: valid UTF-8, nothing oc_fp_needs_jansson() flags, no
+ * escape JSON does not have (nor \u0000), the whole buffer one value, no
+ * repeated key, no integer beyond jansson's.
  * Else NULL (malformed, or for jansson to judge). Release with
  * oc_fp_json_drop(). */
 cJSON *oc_fp_json_parse_exact(const char *buf, size_t len);
