@@ -16,8 +16,7 @@
 #include "alert/sla.h"
 #include "buf.h"
 
-static void differ(const char *what, const uint8_t *data, size_t size, const char *a,
-                   const char *b)
+static void differ(const char *what, const uint8_t *data, size_t size, const char *a, const char *b)
 {
     fprintf(stderr, "stored clock: %s\n  al_clock_parse: %s\n  jansson:        %s\n  input: %.*s\n",
             what, a, b, (int)(size < 2000 ? size : 2000), (const char *)data);
