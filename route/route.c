@@ -47,10 +47,6 @@ int rt_ctx_set_rules(rt_ctx_t *ctx, const rt_rules_t *rules)
 int rt_ctx_init(rt_ctx_t *ctx, const rt_rules_t *rules)
 {
     memset(ctx, 0, sizeof *ctx);
-    /* route passes a post's bytes on as they came: a number only cJSON
-     * reads (01, 1.) would reach outcry.routed and the team topics as JSON
-     * no strict reader takes (fastpost.h, "strict numbers") */
-    oc_fp_strict_numbers(1);
     if (rt_ctx_set_rules(ctx, rules) < 0) {
         return -1;
     }

@@ -171,15 +171,3 @@ def test_help_and_version():
                        timeout=30)
     assert p.returncode == 2
 
-
-def test_numbers_only_cjson_reads_are_refused_not_passed_on():
-    """route passes a post's bytes on (to outcry.routed and the team
-    topics): a number jansson refuses must go to the DLQ instead."""
-    good = json.dumps(post(8, classification=complaint("billing")))
-    lax = good.replace('"score": 0.9', '"score": 0.')
-    assert lax != good
-    rc, out, logs, err = run([lax, good])
-    assert rc == 0, err
-    assert [o["id"] for o in out] == ["twitter:8"]
-    dlq = [l for l in logs if l.get("event") == "dlq"]
-    assert [d["dlq"]["code"] for d in dlq] == ["invalid_json"], err
