@@ -373,3 +373,15 @@ void al_revoked(void *vctx, const int32_t *partitions, int n)
         for (int i = 0; i < n; i++)
             al_store_forget(ctx->store, &ctx->engine, partitions[i]);
 }
+
+const oc_stage_t al_stage = {
+    .name = "alert",
+    .input = "routed",
+    .primary = "alerts", /* nothing is oc_emit()ted: the sink writes the alerts */
+    .process = al_process,
+    .tick = al_tick,
+    .drain = al_drain,
+    .flush = al_flush,
+    .assigned = al_assigned,
+    .revoked = al_revoked,
+};

@@ -96,4 +96,9 @@ int al_flush(void *ctx, oc_emit_t *out);
 void al_assigned(void *ctx, const int32_t *partitions, int n);
 void al_revoked(void *ctx, const int32_t *partitions, int n);
 
+/* The stage: reads "routed", every callback above; --stdio and Kafka alike
+ * (the loop calls the hooks it has). Nothing is oc_emit()ted: the sink
+ * writes the alerts. */
+extern const oc_stage_t al_stage;
+
 #endif

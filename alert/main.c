@@ -320,19 +320,8 @@ int main(int argc, char **argv)
         oc_warn("redis_unavailable", "%s; will retry when the first alert fires", ctx.sink.err);
     }
 
-    oc_stage_t stage = {
-        .name = "alert",
-        .input = "routed",
-        .primary = "alerts", /* nothing is oc_emit()ted: the sink writes the alerts */
-        .process = al_process,
-        .tick = al_tick,
-        .drain = al_drain,
-        .flush = al_flush,
-        .assigned = al_assigned,
-        .revoked = al_revoked,
-    };
     if (use_stdio) {
-        rc = oc_run_stdio(&cfg, &stage, &ctx, stdin, stdout);
+        rc = oc_run_stdio(&cfg, &al_stage, &ctx, stdin, stdout);
     } else {
         char topic[256];
         snprintf(topic, sizeof(topic), "%srouted", cfg.topic_prefix);
@@ -346,7 +335,7 @@ int main(int argc, char **argv)
         oc_info("start", "alert: lateness %lld ms, every-inbound %s, Redis %s:%d db %d",
                 fl.lateness_ms, fl.every_inbound_ms > 0 ? "on" : "off", ctx.sink.url.host,
                 ctx.sink.url.port, ctx.sink.url.db);
-        rc = oc_run_kafka(&cfg, &stage, &ctx);
+        rc = oc_run_kafka(&cfg, &al_stage, &ctx);
     }
     if (use_stdio)
         oc_info("done",

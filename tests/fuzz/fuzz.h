@@ -12,9 +12,14 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "config.h"
 #include "stage.h"
+
+/* libFuzzer's entry points, defined by each target (the second optional). */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Sets cfg up for service name with only errors logged. Exits the process
  * (the fuzzer cannot run) when that fails. */
@@ -64,6 +69,38 @@ static inline int fz_run_stdio(oc_config_t *cfg, const oc_stage_t *stage, void *
                                const uint8_t *data, size_t size)
 {
     return fz_run_stdio_out(cfg, stage, ctx, data, size, NULL, NULL);
+}
+
+/* Calls fn(line, length, arg) for every line of buf[0..len), without its
+ * '\n' (the last line may lack one): a target's check of what a stage
+ * wrote. */
+static inline void fz_lines(const char *buf, size_t len,
+                            void (*fn)(const char *line, size_t len, void *arg), void *arg)
+{
+    for (const char *line = buf; line < buf + len;) {
+        const char *nl = memchr(line, '\n', (size_t)(buf + len - line));
+        size_t n = nl != NULL ? (size_t)(nl - line) : (size_t)(buf + len - line);
+        fn(line, n, arg);
+        line += n + 1;
+    }
+}
+
+/* A stage target's run: stage over data[0..size) as --stdio input, then
+ * check(line, length, arg) on every line of its primary output. Aborts when
+ * the stage fails: a failure stops a stage in production (only out of
+ * memory may cause one). */
+static inline void fz_stage_check(oc_config_t *cfg, const oc_stage_t *stage, void *ctx,
+                                  const uint8_t *data, size_t size,
+                                  void (*check)(const char *line, size_t len, void *arg), void *arg)
+{
+    char *out;
+    size_t outlen;
+    if (fz_run_stdio_out(cfg, stage, ctx, data, size, &out, &outlen) != 0) {
+        fprintf(stderr, "fuzz: %s failed on this input (the stage would stop)\n", stage->name);
+        abort();
+    }
+    fz_lines(out, outlen, check, arg);
+    free(out);
 }
 
 #endif

@@ -53,8 +53,9 @@ static int one_of(const char *s, const char *const *names, size_t n)
 }
 
 /* Checks one output line: JSON, an object, its classification complete. */
-static void check_line(const char *line, size_t len)
+static void check_line(const char *line, size_t len, void *arg)
 {
+    (void)arg;
     static const char *const cats[] = {"billing", "delivery", "product", "technical", "account",
                                        "service", "safety",   "privacy", "other"};
     static const char *const sevs[] = {"low", "medium", "high", "critical"};
@@ -76,9 +77,6 @@ static void check_line(const char *line, size_t len)
     json_decref(o);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
@@ -96,18 +94,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     cl_ctx_t *ctx = (data[0] & 1) ? &lexicon : &trained;
-    char *out;
-    size_t outlen;
-    if (fz_run_stdio_out(&cfg, &stage, ctx, data + 1, size - 1, &out, &outlen) != 0) {
-        fprintf(stderr, "fuzz: classify failed on this input (the stage would stop)\n");
-        abort();
-    }
-    for (char *line = out; line < out + outlen;) {
-        char *nl = memchr(line, '\n', (size_t)(out + outlen - line));
-        size_t len = nl != NULL ? (size_t)(nl - line) : (size_t)(out + outlen - line);
-        check_line(line, len);
-        line += len + 1;
-    }
-    free(out);
+    fz_stage_check(&cfg, &stage, ctx, data + 1, size - 1, check_line, NULL);
     return 0;
 }
