@@ -136,6 +136,17 @@ static int read_routing(const al_options_t *opt, const view_t *v, const void *ro
         snprintf(err, errlen, "routing.team: expected a string");
         return -1;
     }
+    if (ev->team != NULL && strlen(ev->team) > AL_TEAM_MAX) {
+        snprintf(err, errlen, "routing.team: %zu bytes; a team name has at most %d",
+                 strlen(ev->team), AL_TEAM_MAX);
+        return -1;
+    }
+    if (strlen(ev->case_id) > AL_CASE_MAX) {
+        snprintf(err, errlen, "%s: %zu bytes; the id of a case that opens a clock has at most %d",
+                 ev->case_id == ev->post_id ? "id" : "conversation", strlen(ev->case_id),
+                 AL_CASE_MAX);
+        return -1;
+    }
     if (ev->team == NULL)
         ev->team = "care";
     if (ev->priority == NULL)

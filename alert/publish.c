@@ -163,6 +163,11 @@ typedef struct al_item {
     int state;        /* 0 not yet known, 1 published, 2 duplicate, 3 needs EVAL */
 } al_item_t;
 
+/* A clock's team has at most AL_TEAM_MAX bytes (event.c refuses more): its
+ * channel always fits. */
+_Static_assert(sizeof(((al_item_t *)0)->team) >= sizeof(AL_CHANNEL ":") + AL_TEAM_MAX,
+               "al_item_t.team cannot hold every team's channel");
+
 static int append_call(al_sink_t *s, const al_item_t *it, int eval)
 {
     const char *argv[10] = {eval ? "EVAL" : "EVALSHA",

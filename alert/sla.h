@@ -154,6 +154,16 @@ typedef struct al_engine {
     oc_buf_t scratch;       /* the post summary being built; reused */
 } al_engine_t;
 
+/* What a clock can carry to its outputs, in bytes: its team goes into the
+ * sink's Redis channel outcry:alerts:<team> and the store's team index (route
+ * writes at most 100: team names are also topic names), its case id into
+ * the store's members "<topic>|<partition>|<case>" (1 KiB, store.c). A post
+ * that would open a clock with more is refused (invalid_routed): such a
+ * clock failed its first alert, which stopped the stage, or every write of
+ * the state, which was retried without end; and again after a restart. */
+#define AL_TEAM_MAX 100
+#define AL_CASE_MAX 512
+
 /* A routed post as the engine reads it: plain C, read once per message
  * (event.c). Strings are borrowed from the parsed message. */
 typedef struct al_event {

@@ -127,3 +127,36 @@ def test_takeover_reads_a_large_partition_in_chunks(devbroker_factory, redis_ser
     assert stream(client) == []  # an hour's target: nothing is due
     b.signal(signal.SIGTERM)
     assert b.wait(20) == 0
+
+
+def test_ids_too_long_for_the_state_go_to_the_dlq(devbroker, redis_server, procs):
+    """A complaint whose team does not fit the sink's channel, or whose case
+    id does not fit the store's keys, is refused (invalid_routed); before,
+    it opened a clock that failed the alert or the state write, and the stage
+    stopped on it at every restart. The stage goes on with the next post."""
+    client = redis_server.client()
+    env = {"OUTCRY_BROKERS": devbroker.bootstrap, "OUTCRY_REDIS_URL": redis_server.url,
+           "OUTCRY_TOPIC_PREFIX": devbroker.prefix, "OUTCRY_GROUP": "alert-long-ids",
+           "OUTCRY_ALERT_LATENESS_MS": "200"}
+    created = _rfc3339(time.time())
+    long_team = json.loads(complaint("twitter:7201", created, 60, 0.5))
+    long_team["routing"]["team"] = "t" * 200
+    long_team["classification"]["severity"] = "critical"  # fires at once
+    long_case = json.loads(complaint("twitter:7202", created, 60, 0.5))
+    long_case["conversation"] = "twitter:" + "9" * 2000
+    devbroker.produce(devbroker.topic("routed"),
+                      [("twitter:7201", json.dumps(long_team)),
+                       ("twitter:7202", json.dumps(long_case)),
+                       ("twitter:7203", complaint("twitter:7203", created, 1, 0.5))])
+    a = procs.start([bin_path("outcry-alert")], name="alert", env=env)
+    wait_for(lambda: [(x["type"], x["case"]) for x in stream(client)] ==
+             [("sla.warning", "twitter:7203"), ("sla.breach", "twitter:7203")],
+             timeout=30, what="the good complaint's alerts", procs=[a])
+    dlq = [json.loads(v) for _, v, _, _ in devbroker.read_all(devbroker.topic("dlq"), 2)]
+    assert sorted((d["code"], d["reason"]) for d in dlq) == [
+        ("invalid_routed", "conversation: 2008 bytes; the id of a case that opens a clock has "
+                           "at most 512"),
+        ("invalid_routed", "routing.team: 200 bytes; a team name has at most 100")]
+    assert a.alive
+    a.signal(signal.SIGTERM)
+    assert a.wait(20) == 0

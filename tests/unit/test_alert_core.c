@@ -129,6 +129,56 @@ static void test_bad_input_goes_to_dlq(void **state)
     fx_free(&f);
 }
 
+/* A post with the given team and conversation, critical: its alert fires at once. */
+static const char *critical(char *buf, size_t size, const char *team, const char *conv)
+{
+    snprintf(buf, size,
+             "{\"schema\":\"outcry.post/v1\",\"id\":\"t:9\",\"platform\":\"twitter\","
+             "\"direction\":\"inbound\",\"brand\":\"acme\",\"author\":{\"id\":\"1\"},"
+             "\"text\":\"help\",\"created_at\":\"2024-01-01T10:00:00Z\",\"conversation\":\"%s\","
+             "\"classification\":{\"complaint\":true,\"severity\":\"critical\"},"
+             "\"routing\":{\"team\":\"%s\",\"priority\":\"p1\",\"sla\":{\"first_reply_s\":30}}}",
+             conv, team);
+    return buf;
+}
+
+/* Found by fuzz_alert: a team longer than the sink's channel buffer opened
+ * a clock whose first alert failed the sink, and so the stage (in Kafka
+ * mode at every restart); a case id longer than the store's keys failed
+ * every state write. Both are refused now, at the limits exactly. */
+static void test_ids_too_long_go_to_dlq(void **state)
+{
+    fixture_t f;
+    fx_init(&f);
+    char buf[4096], team[AL_TEAM_MAX + 2], conv[AL_CASE_MAX + 2], fuzzed[201];
+    memset(fuzzed, 't', sizeof(fuzzed) - 1); /* the fuzzer's: al_process failed */
+    fuzzed[sizeof(fuzzed) - 1] = '\0';
+    memset(team, 'a', sizeof(team) - 1);
+    team[sizeof(team) - 1] = '\0';
+    memset(conv, 'c', sizeof(conv) - 1);
+    conv[sizeof(conv) - 1] = '\0';
+    char *before = oc_metrics_render();
+    assert_non_null(before);
+    const char *dlq = "outcry_dlq_total{stage=\"alert\",code=\"invalid_routed\"}";
+    assert_null(strstr(before, dlq));
+    free(before);
+    assert_int_equal(process(&f, 0, 1, critical(buf, sizeof(buf), fuzzed, "t:1")), 0);
+    assert_int_equal(process(&f, 0, 2, critical(buf, sizeof(buf), team, "t:2")), 0);
+    assert_int_equal(process(&f, 0, 3, critical(buf, sizeof(buf), "care", conv)), 0);
+    assert_int_equal(al_engine_open_clocks(&f.ctx.engine), 0);
+    assert_int_equal(lines(f.out), 0);
+    char *metrics = oc_metrics_render();
+    assert_non_null(strstr(metrics, "outcry_dlq_total{stage=\"alert\",code=\"invalid_routed\"} 3"));
+    free(metrics);
+    /* one byte less each: a clock, and its case.critical alert */
+    team[AL_TEAM_MAX] = '\0';
+    conv[AL_CASE_MAX] = '\0';
+    assert_int_equal(process(&f, 0, 4, critical(buf, sizeof(buf), team, conv)), 0);
+    assert_int_equal(al_engine_open_clocks(&f.ctx.engine), 1);
+    assert_int_equal(lines(f.out), 1);
+    fx_free(&f);
+}
+
 static void test_drain_prints_alerts(void **state)
 {
     fixture_t f;
@@ -157,6 +207,7 @@ int main(void)
         cmocka_unit_test(test_reassigned_after_gap_drops_state),
         cmocka_unit_test(test_bad_input_goes_to_dlq),
         cmocka_unit_test(test_drain_prints_alerts),
+        cmocka_unit_test(test_ids_too_long_go_to_dlq),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
