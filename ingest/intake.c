@@ -270,6 +270,27 @@ static int render_fast(const item_t *it, const char *ingested_at, oc_buf_t *out)
     return 0;
 }
 
+/* Enqueues one message to topic (a full name) under key (may be NULL). */
+static int put(const req_t *r, const char *topic, const char *key, const char *msg, size_t len,
+               oc_ticket_t *t)
+{
+    ig_server_t *srv = r->srv;
+    if (srv->produce) {
+        return srv->produce(srv->produce_ctx, topic, key, msg, len);
+    }
+    return oc_produce_raw(&srv->producer, topic, key, key ? strlen(key) : 0, msg, len, t);
+}
+
+/* The same with value serialised. */
+static int put_json(const req_t *r, const char *topic, const char *key, const json_t *value,
+                    oc_ticket_t *t)
+{
+    char *s = oc_json_dumps(value);
+    int rc = s ? put(r, topic, key, s, strlen(s), t) : -1;
+    free(s);
+    return rc;
+}
+
 /* Produces the accepted posts (after dedup) and the DLQ entries. */
 static int produce_all(req_t *r, oc_ticket_t *t, char *err, size_t errlen)
 {
@@ -277,14 +298,15 @@ static int produce_all(req_t *r, oc_ticket_t *t, char *err, size_t errlen)
     int64_t now = oc_now_ms();
     char ts[OC_TIME_BUFSZ];
     oc_time_format(now, ts, sizeof ts);
-    char topic[256];
+    char topic[256], dlq[256];
     idmap_t here = {NULL, 16}; /* this request's ids */
     while (here.cap < 2 * r->n) {
         here.cap *= 2;
     }
     here.slot = calloc(here.cap, sizeof *here.slot);
     oc_buf_t msg = {0};
-    if (!here.slot || !oc_topic_name(srv->cfg, "posts", topic, sizeof topic)) {
+    if (!here.slot || !oc_topic_name(srv->cfg, "posts", topic, sizeof topic) ||
+        !oc_topic_name(srv->cfg, OC_DLQ_TOPIC, dlq, sizeof dlq)) {
         free(here.slot);
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -332,11 +354,9 @@ static int produce_all(req_t *r, oc_ticket_t *t, char *err, size_t errlen)
         }
         here.slot[at] = (int)i + 1;
         const char *conv = item_conv(it);
-        if (it->post ? ig_stamp(it->post, now) != 0 ||
-                           oc_produce_json(&srv->producer, "posts", conv, it->post, t) != 0
+        if (it->post ? ig_stamp(it->post, now) != 0 || put_json(r, topic, conv, it->post, t) != 0
                      : render_fast(it, ts, &msg) != 0 ||
-                           oc_produce_raw(&srv->producer, topic, conv, strlen(conv), msg.data,
-                                          msg.len, t) != 0) {
+                           put(r, topic, conv, msg.data, msg.len, t) != 0) {
             snprintf(err, errlen, "cannot enqueue post %s: %s", it->id, srv->producer.err);
             rc = -1;
         }
@@ -347,7 +367,7 @@ static int produce_all(req_t *r, oc_ticket_t *t, char *err, size_t errlen)
     json_t *e;
     json_array_foreach(r->dlq, i, e)
     {
-        if (rc == 0 && oc_produce_json(&srv->producer, OC_DLQ_TOPIC, NULL, e, t) != 0) {
+        if (rc == 0 && put_json(r, dlq, NULL, e, t) != 0) {
             snprintf(err, errlen, "cannot enqueue a DLQ entry: %s", srv->producer.err);
             rc = -1;
         }
@@ -498,7 +518,7 @@ static void answer(req_t *r, oc_http_resp_t *resp)
 void ig_intake(ig_server_t *srv, const ig_format_t *fmt, const char *source, const char *body,
                size_t len, oc_http_resp_t *resp)
 {
-    int queued = rd_kafka_outq_len(srv->producer.rk);
+    int queued = srv->produce ? 0 : rd_kafka_outq_len(srv->producer.rk);
     if (queued > srv->opts->max_queue) {
         char msg[160];
         snprintf(msg, sizeof msg, "ingest is behind: %d messages wait for Kafka; retry later",

@@ -29,8 +29,11 @@ for name in $names; do
     corpus=$(mktemp -d)
     args=(-runs="$runs" -seed=1 "$corpus" "$seeds")
   fi
+  # post.dict, plus the target's own tokens in <name>.dict or <service>.dict
+  dict=$build/fuzz_$name.dict
+  cat "$here/post.dict" $(ls "$here/$name.dict" "$here/${name%%_*}.dict" 2>/dev/null | head -1) > "$dict"
   echo "fuzz: $name ($mode)"
-  "$bin" -artifact_prefix="$crashes/" -print_final_stats=1 -dict="$here/post.dict" "${args[@]}" \
+  "$bin" -artifact_prefix="$crashes/" -print_final_stats=1 -dict="$dict" "${args[@]}" \
     > "$build/fuzz_$name.log" 2>&1
   rc=$?
   grep -E "^(stat::number_of_executed_units|stat::new_units_added|stat::peak_rss_mb|Done )" \
