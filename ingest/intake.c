@@ -24,7 +24,9 @@
 
 enum { ST_ACCEPTED, ST_DUPLICATE, ST_REJECTED };
 
-#define ID_MAX 160 /* bytes kept of an id (the slow path cuts longer ones) */
+/* Bytes a fast item keeps of its id, conversation and parent: longer ones
+ * go the slow path, whose item reads them from its post. */
+#define ID_MAX 160
 
 typedef struct item {
     json_t *post;               /* the post while it is to be produced; owned. NULL: fast */
@@ -33,10 +35,11 @@ typedef struct item {
     int status;                 /* ST_* */
     const char *code;           /* reject code (static) */
     char reason[IG_REASON_MAX]; /* reject reason */
-    char id[ID_MAX];            /* post id, when there is one */
-    char convbuf[ID_MAX];       /* fast: its own conversation, or one found in the window */
-    const char *conv;           /* fast: its conversation (convbuf or another item's); NULL
-                                 * until known */
+    char id[ID_MAX];            /* fast: the post's id (slow: see item_id()) */
+    char convbuf[ID_MAX];       /* fast: its own conversation */
+    char *found;                /* the conversation its parent has in the window; owned */
+    const char *conv;           /* fast: its conversation (convbuf, found or another item's);
+                                 * NULL until known */
     char up[ID_MAX];            /* fast: its in_reply_to ("" when none) */
     unsigned char has_up;       /* fast: it has an in_reply_to */
     unsigned char raw_conv;     /* fast: raw has its conversation */
@@ -121,7 +124,6 @@ static int on_item(void *ctx, ig_result_t *res, size_t index, const char *bytes,
     if (res->post) {
         it->post = res->post;
         it->status = ST_ACCEPTED;
-        snprintf(it->id, sizeof it->id, "%s", oc_post_id(res->post));
         return 0;
     }
     it->status = ST_REJECTED;
@@ -221,6 +223,12 @@ static int split(req_t *r, const ig_format_t *fmt, const char *body, size_t len)
 
 /* ---- this request's ids: id -> item, for duplicates and threads ---------- */
 
+/* The id of an accepted item, whole (a slow one's may be longer than ID_MAX). */
+static const char *item_id(const item_t *it)
+{
+    return it->post ? oc_post_id(it->post) : it->id;
+}
+
 typedef struct idmap {
     int *slot;  /* item index + 1; 0 = empty */
     size_t cap; /* slots, a power of two */
@@ -239,7 +247,7 @@ static size_t id_hash(const char *s)
 static size_t idmap_slot(const idmap_t *m, const req_t *r, const char *id)
 {
     size_t i = id_hash(id) & (m->cap - 1);
-    while (m->slot[i] && strcmp(r->items[m->slot[i] - 1].id, id) != 0) {
+    while (m->slot[i] && strcmp(item_id(&r->items[m->slot[i] - 1]), id) != 0) {
         i = (i + 1) & (m->cap - 1);
     }
     return i;
@@ -317,34 +325,35 @@ static int produce_all(req_t *r, oc_ticket_t *t, char *err, size_t errlen)
         if (it->status != ST_ACCEPTED) {
             continue;
         }
-        size_t at = idmap_slot(&here, r, it->id);
-        if (here.slot[at] || ig_seen_get(srv->seen, it->id, now, NULL, 0)) {
+        const char *id = item_id(it);
+        size_t at = idmap_slot(&here, r, id);
+        if (here.slot[at] || ig_seen_get(srv->seen, id, now, NULL)) {
             it->status = ST_DUPLICATE;
             oc_metric_add(oc_counter("outcry_ingest_duplicates_total",
                                      "posts not produced again: same id within the dedup window",
                                      NULL),
                           1);
             oc_debug("duplicate", "%s: post %s already produced; not producing it again", r->source,
-                     it->id);
+                     id);
             continue;
         }
         if (it->post ? !json_is_string(json_object_get(it->post, "conversation")) : !it->raw_conv) {
-            char conv[ID_MAX];
             const char *parent =
                 it->post ? oc_post_str(it->post, "in_reply_to") : (it->has_up ? it->up : NULL);
             size_t ps = parent ? idmap_slot(&here, r, parent) : 0;
-            const char *c = it->id;
+            const char *c = id;
             if (parent && here.slot[ps]) {
                 c = item_conv(&r->items[here.slot[ps] - 1]);
-            } else if (parent && ig_seen_get(srv->seen, parent, now, conv, sizeof conv)) {
-                c = conv;
+            } else if (parent && ig_seen_get(srv->seen, parent, now, &it->found) != 0) {
+                c = it->found; /* NULL: out of memory */
+            }
+            if (!c) {
+                snprintf(err, errlen, "out of memory");
+                rc = -1;
+                break;
             }
             if (!it->post) {
                 /* another item's conversation stays put until the request ends */
-                if (c == conv) {
-                    memcpy(it->convbuf, c, strlen(c) + 1);
-                    c = it->convbuf;
-                }
                 it->conv = c;
             } else if (json_object_set_new(it->post, "conversation", json_string(c)) != 0) {
                 snprintf(err, errlen, "out of memory");
@@ -357,7 +366,7 @@ static int produce_all(req_t *r, oc_ticket_t *t, char *err, size_t errlen)
         if (it->post ? ig_stamp(it->post, now) != 0 || put_json(r, topic, conv, it->post, t) != 0
                      : render_fast(it, ts, &msg) != 0 ||
                            put(r, topic, conv, msg.data, msg.len, t) != 0) {
-            snprintf(err, errlen, "cannot enqueue post %s: %s", it->id, srv->producer.err);
+            snprintf(err, errlen, "cannot enqueue post %s: %s", id, srv->producer.err);
             rc = -1;
         }
     }
@@ -434,7 +443,7 @@ static int answer_accepted(req_t *r, oc_http_resp_t *resp)
         const item_t *it = &r->items[i];
         snprintf(num, sizeof num, "%s{\"index\":%zu,\"status\":\"%s\",\"id\":", i ? "," : "", i,
                  it->status == ST_DUPLICATE ? "duplicate" : "accepted");
-        bad |= oc_buf_add(&out, num, strlen(num)) || oc_buf_json_str(&out, it->id) ||
+        bad |= oc_buf_add(&out, num, strlen(num)) || oc_buf_json_str(&out, item_id(it)) ||
                ADD_LIT(&out, "}");
     }
     bad |= ADD_LIT(&out, "]}");
@@ -481,7 +490,7 @@ static void answer(req_t *r, oc_http_resp_t *resp)
             rej++;
         } else {
             o = json_pack("{s:I, s:s, s:s}", "index", (json_int_t)i, "status",
-                          it->status == ST_DUPLICATE ? "duplicate" : "accepted", "id", it->id);
+                          it->status == ST_DUPLICATE ? "duplicate" : "accepted", "id", item_id(it));
             it->status == ST_DUPLICATE ? dup++ : acc++;
         }
         bad |= !o || json_array_append_new(results, o) != 0;
@@ -561,8 +570,9 @@ void ig_intake(ig_server_t *srv, const ig_format_t *fmt, const char *source, con
         int64_t now = oc_now_ms();
         for (size_t i = 0; i < r.n; i++) {
             if (r.items[i].status == ST_ACCEPTED &&
-                ig_seen_add(srv->seen, r.items[i].id, item_conv(&r.items[i]), now) != 0) {
-                oc_warn("dedup_oom", "out of memory remembering %s for dedup", r.items[i].id);
+                ig_seen_add(srv->seen, item_id(&r.items[i]), item_conv(&r.items[i]), now) != 0) {
+                oc_warn("dedup_oom", "out of memory remembering %s for dedup",
+                        item_id(&r.items[i]));
             }
         }
         answer(&r, resp);
@@ -575,6 +585,7 @@ out:
     }
     for (size_t i = 0; i < r.n; i++) {
         json_decref(r.items[i].post);
+        free(r.items[i].found);
     }
     free(r.items);
     json_decref(r.dlq);
