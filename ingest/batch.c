@@ -133,9 +133,10 @@ static int add_item(ig_batch_t *b, json_t *post, int64_t created_ms, int64_t num
  * thread resolution and replay read. */
 static int make_lean(ig_batch_t *b, json_t *post, int64_t ms, int64_t number)
 {
-    /* "conversation": null is no conversation: the resolved one is appended
-     * on output, and must not follow a null one */
-    if (json_is_null(json_object_get(post, "conversation"))) {
+    /* "conversation": null or "" is no conversation (oc_post_conversation):
+     * the resolved one is appended on output, and must not follow it */
+    const json_t *conv = json_object_get(post, "conversation");
+    if (json_is_null(conv) || (json_is_string(conv) && json_string_length(conv) == 0)) {
         json_object_del(post, "conversation");
     }
     char *raw = oc_json_dumps(post);

@@ -337,7 +337,8 @@ static int produce_all(req_t *r, oc_ticket_t *t, char *err, size_t errlen)
                      id);
             continue;
         }
-        if (it->post ? !json_is_string(json_object_get(it->post, "conversation")) : !it->raw_conv) {
+        const char *own = it->post ? oc_post_str(it->post, "conversation") : NULL;
+        if (it->post ? !own || !own[0] : !it->raw_conv) {
             const char *parent =
                 it->post ? oc_post_str(it->post, "in_reply_to") : (it->has_up ? it->up : NULL);
             size_t ps = parent ? idmap_slot(&here, r, parent) : 0;

@@ -162,10 +162,36 @@ static void test_long_ids_are_kept_whole(void **state)
     free(lc);
 }
 
+/* "conversation": "" is none: a reply saying so joins its parent's, as the
+ * file intake does (it was produced with "" and keyed by its own id). */
+static void test_empty_conversation_is_none(void **state)
+{
+    fixture_t *f = *state;
+    const char *parent =
+        "{\"schema\":\"outcry.post/v1\",\"id\":\"rss:1\",\"platform\":\"rss\","
+        "\"direction\":\"inbound\",\"brand\":\"acme\",\"author\":{\"id\":\"7\"},"
+        "\"text\":\"hi\",\"created_at\":\"2026-03-01T09:00:00Z\",\"conversation\":\"\"}";
+    const char *reply =
+        "{\"schema\":\"outcry.post/v1\",\"id\":\"rss:2\",\"platform\":\"rss\","
+        "\"direction\":\"inbound\",\"brand\":\"acme\",\"author\":{\"id\":\"7\"},"
+        "\"text\":\"hi\",\"created_at\":\"2026-03-01T09:00:00Z\",\"conversation\":\"\","
+        "\"in_reply_to\":\"rss:1\"}";
+    const char *const bodies[] = {parent, reply};
+    for (size_t i = 0; i < 2; i++) {
+        json_t *answer = post(f, bodies[i], 202);
+        json_t *p = sent_post(0);
+        assert_string_equal(oc_post_str(p, "conversation"), "rss:1");
+        assert_string_equal(json_string_value(json_array_get(json_array_get(sent, 0), 1)), "rss:1");
+        json_decref(p);
+        json_decref(answer);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_long_ids_are_kept_whole, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_conversation_is_none, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
