@@ -19,7 +19,13 @@ int ig_batch_reject(ig_batch_t *b, const char *code, const char *reason, int64_t
     oc_dlq_origin_t origin = {
         .source = b->source, .topic = NULL, .partition = -1, .offset = number, .key = NULL};
     json_t *entry = oc_dlq_entry("ingest", code, reason, &origin, bytes, len);
-    if (!entry || json_array_append_new(b->dlq, entry) != 0) {
+    /* in record order: a post found too big after reading goes back in line */
+    size_t at = json_array_size(b->dlq);
+    while (at > 0 &&
+           json_integer_value(json_object_get(json_array_get(b->dlq, at - 1), "offset")) > number) {
+        at--;
+    }
+    if (!entry || json_array_insert_new(b->dlq, at, entry) != 0) {
         snprintf(b->err, sizeof b->err, "out of memory recording a rejected row");
         return -1;
     }
@@ -311,6 +317,67 @@ static int slurp(ig_batch_t *b, FILE *in)
     return 1;
 }
 
+/* The longest ingested_at (oc_time_format), and what stamping adds. */
+#define LONGEST_STAMP "2026-01-01T00:00:00.000Z"
+#define STAMP_BYTES   (sizeof(",\"ingested_at\":\"" LONGEST_STAMP "\"") - 1)
+
+/* The bytes it goes out as, with the longest ingested_at (for a tree, an
+ * upper bound when that fits a message already: twcs's posts always do);
+ * 0 when out of memory. scratch is a buffer to render into. */
+static size_t out_size(ig_item_t *it, oc_buf_t *scratch)
+{
+    if (it->post) {
+        /* rendering a tree would stamp it: count instead */
+        size_t stamp = json_object_get(it->post, "ingested_at") ? 0 : STAMP_BYTES;
+        size_t n = oc_json_size_bound(it->post) + stamp;
+        if (n > OC_POST_MAX_MESSAGE) {
+            n = oc_json_size(it->post);
+            n = n ? n + stamp : 0;
+        }
+        return n;
+    }
+    return ig_item_render_to(it, LONGEST_STAMP, scratch) == 0 ? scratch->len : 0;
+}
+
+/* Moves the posts that would go out bigger than a message may be (64 KiB,
+ * DESIGN.md: every stage refuses more) to the DLQ as invalid_post. Known
+ * only now: a post without a conversation gets the resolved one appended.
+ * Returns 0, or -1 when out of memory. */
+static int reject_oversize(ig_batch_t *b)
+{
+    oc_buf_t out = {0};
+    size_t kept = 0;
+    int rc = 0;
+    for (size_t i = 0; i < b->nitems; i++) {
+        ig_item_t *it = &b->items[i];
+        size_t size = rc == 0 ? out_size(it, &out) : 0;
+        if (rc == 0 && size == 0) {
+            rc = -1; /* out of memory: the rest stay as they are */
+        }
+        if (rc != 0 || size <= OC_POST_MAX_MESSAGE) {
+            b->items[kept++] = *it;
+            continue;
+        }
+        char reason[IG_REASON_MAX];
+        snprintf(reason, sizeof reason,
+                 "the post is %zu bytes as it goes out; a message is at most %d", size,
+                 OC_POST_MAX_MESSAGE);
+        char *s = it->post ? oc_json_dumps(it->post) : NULL;
+        if ((it->post && !s) || ig_batch_reject(b, "invalid_post", reason, it->number,
+                                                s ? s : it->raw, s ? strlen(s) : it->raw_len)) {
+            rc = -1;
+        }
+        free(s);
+        json_decref(it->post);
+    }
+    b->nitems = kept;
+    oc_buf_free(&out);
+    if (rc != 0) {
+        snprintf(b->err, sizeof b->err, "%s: out of memory checking the posts' size", b->source);
+    }
+    return rc;
+}
+
 int ig_batch_load(ig_batch_t *b, FILE *in, const char *source, const ig_format_t *fmt,
                   int64_t max_rows)
 {
@@ -349,7 +416,7 @@ int ig_batch_load_ex(ig_batch_t *b, FILE *in, const char *source, const ig_forma
         snprintf(b->err, sizeof b->err, "%s: linking threads: %s", source, err);
         return -1;
     }
-    return 0;
+    return reject_oversize(b);
 }
 
 static int by_time(const void *pa, const void *pb)

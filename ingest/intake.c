@@ -105,6 +105,25 @@ static item_t *new_item(req_t *r)
     return it;
 }
 
+/* Rejects item i with code and reason; its DLQ entry holds bytes. Returns
+ * 0, or -1 when out of memory. */
+static int reject(req_t *r, size_t i, const char *code, const char *reason, const char *bytes,
+                  size_t len)
+{
+    item_t *it = &r->items[i];
+    it->status = ST_REJECTED;
+    it->code = code;
+    snprintf(it->reason, sizeof it->reason, "%s", reason);
+    oc_dlq_origin_t origin = {
+        .source = r->source, .topic = NULL, .partition = -1, .offset = (int64_t)i, .key = NULL};
+    json_t *e = oc_dlq_entry("ingest", it->code, it->reason, &origin, bytes, len);
+    if (!e || json_array_append_new(r->dlq, e) != 0) {
+        r->oom = 1;
+        return -1;
+    }
+    return 0;
+}
+
 static int on_item(void *ctx, ig_result_t *res, size_t index, const char *bytes, size_t len)
 {
     (void)index;
@@ -126,20 +145,7 @@ static int on_item(void *ctx, ig_result_t *res, size_t index, const char *bytes,
         it->status = ST_ACCEPTED;
         return 0;
     }
-    it->status = ST_REJECTED;
-    it->code = res->code ? res->code : "invalid_post";
-    snprintf(it->reason, sizeof it->reason, "%s", res->reason);
-    oc_dlq_origin_t origin = {.source = r->source,
-                              .topic = NULL,
-                              .partition = -1,
-                              .offset = (int64_t)r->n - 1,
-                              .key = NULL};
-    json_t *e = oc_dlq_entry("ingest", it->code, it->reason, &origin, bytes, len);
-    if (!e || json_array_append_new(r->dlq, e) != 0) {
-        r->oom = 1;
-        return -1;
-    }
-    return 0;
+    return reject(r, r->n - 1, res->code ? res->code : "invalid_post", res->reason, bytes, len);
 }
 
 static void copy_span(char *dst, ig_span_t s)
@@ -278,6 +284,16 @@ static int render_fast(const item_t *it, const char *ingested_at, oc_buf_t *out)
     return 0;
 }
 
+/* A slow item's message: its post, stamped. */
+static int render_slow(const item_t *it, int64_t now, oc_buf_t *out)
+{
+    out->len = 0;
+    char *s = ig_stamp(it->post, now) == 0 ? oc_json_dumps(it->post) : NULL;
+    int rc = s && oc_buf_add(out, s, strlen(s)) == 0 ? 0 : -1;
+    free(s);
+    return rc;
+}
+
 /* Enqueues one message to topic (a full name) under key (may be NULL). */
 static int put(const req_t *r, const char *topic, const char *key, const char *msg, size_t len,
                oc_ticket_t *t)
@@ -362,11 +378,25 @@ static int produce_all(req_t *r, oc_ticket_t *t, char *err, size_t errlen)
                 break;
             }
         }
+        if (it->post ? render_slow(it, now, &msg) != 0 : render_fast(it, ts, &msg) != 0) {
+            snprintf(err, errlen, "out of memory");
+            rc = -1;
+            break;
+        }
+        if (msg.len > OC_POST_MAX_MESSAGE) {
+            /* known only now, with its conversation: every stage would refuse it */
+            char reason[IG_REASON_MAX];
+            snprintf(reason, sizeof reason,
+                     "the post is %zu bytes as it goes out; a message is at most %d", msg.len,
+                     OC_POST_MAX_MESSAGE);
+            if (reject(r, i, "invalid_post", reason, msg.data, msg.len) != 0) {
+                snprintf(err, errlen, "out of memory");
+                rc = -1;
+            }
+            continue;
+        }
         here.slot[at] = (int)i + 1;
-        const char *conv = item_conv(it);
-        if (it->post ? ig_stamp(it->post, now) != 0 || put_json(r, topic, conv, it->post, t) != 0
-                     : render_fast(it, ts, &msg) != 0 ||
-                           put(r, topic, conv, msg.data, msg.len, t) != 0) {
+        if (put(r, topic, item_conv(it), msg.data, msg.len, t) != 0) {
             snprintf(err, errlen, "cannot enqueue post %s: %s", id, srv->producer.err);
             rc = -1;
         }

@@ -77,10 +77,84 @@ static void test_empty_conversation_is_none(void **state)
     }
 }
 
+/* A canonical post with id and an unknown member "pad" of n bytes, then
+ * extra (JSON members starting with ','), as a malloc'd line. */
+static char *padded(const char *id, size_t n, const char *extra)
+{
+    char *pad = malloc(n + 1);
+    assert_non_null(pad);
+    memset(pad, 'p', n);
+    pad[n] = '\0';
+    size_t size = n + strlen(id) + strlen(extra) + 512;
+    char *s = malloc(size);
+    assert_non_null(s);
+    snprintf(s, size,
+             "{\"schema\":\"outcry.post/v1\",\"id\":\"%s\",\"platform\":\"rss\","
+             "\"direction\":\"inbound\",\"brand\":\"acme\",\"author\":{\"id\":\"7\"},"
+             "\"text\":\"hi\",\"created_at\":\"2026-03-01T09:00:00Z\",\"pad\":\"%s\"%s}\n",
+             id, pad, extra);
+    free(pad);
+    return s;
+}
+
+/* A message is at most 64 KiB (DESIGN.md) and every stage refuses a bigger
+ * one: ingest wrote posts that big (unknown members are kept, and the
+ * conversation and ingested_at are added on the way out), so a post it
+ * accepted went to the DLQ of the next stage instead. Now it is ingest's
+ * reject, in record order among the others. */
+static void test_message_limit(void **state)
+{
+    (void)state;
+    /* 1: fits as written, not once source, conversation and ingested_at
+     * are added; 2: invalid; 3: fits with them; 4: the reply of a post
+     * with a long id: its conversation, appended, takes it over */
+    char id4[30001];
+    memset(id4, 'i', sizeof id4 - 1);
+    memcpy(id4, "rss:", 4);
+    id4[sizeof id4 - 1] = '\0';
+    char up[30100];
+    snprintf(up, sizeof up, ",\"in_reply_to\":\"%s\"", id4);
+    char *l1 = padded("rss:1", 65536 - 220, ""), *l3 = padded("rss:3", 65536 - 320, "");
+    char *l4 = padded(id4, 10, ""), *l5 = padded("rss:5", 65536 - 30300, up);
+    size_t size = strlen(l1) + strlen(l3) + strlen(l4) + strlen(l5) + 64;
+    char *in = malloc(size);
+    assert_non_null(in);
+    snprintf(in, size, "%s{not json\n%s%s%s", l1, l3, l4, l5);
+    assert_true(strlen(l1) - 1 <= 65536 && strlen(l5) - 1 <= 65536); /* as written */
+    for (int lean = 0; lean <= 1; lean++) {
+        ig_batch_t b;
+        load(&b, in, lean);
+        assert_int_equal(b.rows, 5);
+        assert_int_equal(b.nitems, 2);
+        assert_string_equal(ig_item_id(&b.items[0]), "rss:3");
+        assert_string_equal(ig_item_id(&b.items[1]), id4);
+        for (size_t i = 0; i < b.nitems; i++) {
+            json_decref(out(&b, i));
+        }
+        assert_int_equal(json_array_size(b.dlq), 3);
+        json_int_t want[] = {1, 2, 5};
+        for (size_t i = 0; i < 3; i++) {
+            json_t *e = json_array_get(b.dlq, i);
+            assert_int_equal(json_integer_value(json_object_get(e, "offset")), want[i]);
+        }
+        json_t *e = json_array_get(b.dlq, 0);
+        assert_string_equal(json_string_value(json_object_get(e, "code")), "invalid_post");
+        assert_non_null(strstr(json_string_value(json_object_get(e, "reason")), "at most 65536"));
+        assert_int_equal(json_integer_value(json_object_get(b.reasons, "invalid_post")), 2);
+        ig_batch_free(&b);
+    }
+    free(in);
+    free(l1);
+    free(l3);
+    free(l4);
+    free(l5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty_conversation_is_none),
+        cmocka_unit_test(test_message_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

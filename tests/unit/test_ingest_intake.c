@@ -99,15 +99,20 @@ static const char *result_id(const json_t *answer, size_t i)
         json_object_get(json_array_get(json_object_get(answer, "results"), i), "id"));
 }
 
-/* A canonical post with id and in_reply_to (may be NULL) as a JSON line. */
-static char *post_line(const char *id, const char *up)
+/* A canonical post with id, in_reply_to (may be NULL) and an unknown
+ * member "pad" of pad bytes (0: none) as a JSON line. */
+static char *post_line(const char *id, const char *up, size_t pad)
 {
-    json_t *p = json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:s}, s:s, s:s, s:s?}", "schema",
+    char *p_ = calloc(1, pad + 1);
+    assert_non_null(p_);
+    memset(p_, 'p', pad);
+    json_t *p = json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:s}, s:s, s:s, s:s?, s:s?}", "schema",
                           OC_POST_SCHEMA, "id", id, "platform", "rss", "direction", "inbound",
                           "brand", "acme", "author", "id", "7", "text", "hello", "created_at",
-                          "2026-03-01T09:00:00Z", "in_reply_to", up);
+                          "2026-03-01T09:00:00Z", "in_reply_to", up, "pad", pad ? p_ : NULL);
     char *s = oc_json_dumps(p);
     json_decref(p);
+    free(p_);
     return s;
 }
 
@@ -128,7 +133,7 @@ static void test_long_ids_are_kept_whole(void **state)
     a[249] = 'a';
     b[249] = 'b';
     c[249] = 'c';
-    char *la = post_line(a, NULL), *lb = post_line(b, NULL), *lc = post_line(c, a);
+    char *la = post_line(a, NULL, 0), *lb = post_line(b, NULL, 0), *lc = post_line(c, a, 0);
     char body[2048];
     snprintf(body, sizeof body, "%s\n%s\n", la, lb);
 
@@ -187,11 +192,55 @@ static void test_empty_conversation_is_none(void **state)
     }
 }
 
+/* A message is at most 64 KiB (DESIGN.md): a post that would go out
+ * bigger is rejected, not produced for every stage to refuse. Here the
+ * reply of a post with a 30,000-byte id fits as sent, but not with its
+ * conversation (its parent's id) added: known only as it is produced. */
+static void test_message_limit(void **state)
+{
+    fixture_t *f = *state;
+    char parent[30001];
+    memset(parent, 'i', sizeof parent - 1);
+    memcpy(parent, "rss:", 4);
+    parent[sizeof parent - 1] = '\0';
+    char *lp = post_line(parent, NULL, 0), *lr = post_line("rss:2", parent, 35000);
+    char *big = post_line("rss:3", NULL, 65536);
+    assert_true(strlen(lr) <= 65536 - 100);
+    size_t size = strlen(lp) + strlen(lr) + strlen(big) + 4;
+    char *body = malloc(size);
+    assert_non_null(body);
+    snprintf(body, size, "%s\n%s\n%s\n", lp, lr, big);
+    json_t *answer = post(f, body, 207);
+    assert_int_equal(json_integer_value(json_object_get(answer, "accepted")), 1);
+    assert_int_equal(json_integer_value(json_object_get(answer, "rejected")), 2);
+    json_t *results = json_object_get(answer, "results");
+    for (size_t i = 1; i < 3; i++) {
+        json_t *r = json_array_get(results, i);
+        assert_string_equal(json_string_value(json_object_get(r, "code")), "invalid_post");
+        assert_non_null(strstr(json_string_value(json_object_get(r, "error")), "at most 65536"));
+    }
+    /* the parent, within the limit, then the two DLQ entries */
+    assert_int_equal(json_array_size(sent), 3);
+    const char *m = json_string_value(json_array_get(json_array_get(sent, 0), 2));
+    assert_true(strlen(m) <= 65536);
+    json_decref(sent_post(0));
+    for (size_t i = 1; i < 3; i++) {
+        const char *topic = json_string_value(json_array_get(json_array_get(sent, i), 0));
+        assert_non_null(strstr(topic, "dlq"));
+    }
+    json_decref(answer);
+    free(body);
+    free(lp);
+    free(lr);
+    free(big);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_long_ids_are_kept_whole, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_conversation_is_none, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_message_limit, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
