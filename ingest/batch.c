@@ -39,6 +39,19 @@ int ig_batch_reject(ig_batch_t *b, const char *code, const char *reason, int64_t
     return 0;
 }
 
+int ig_batch_reject_item(ig_batch_t *b, ig_item_t *it, const char *code, const char *reason)
+{
+    char *s = it->post ? oc_json_dumps(it->post) : NULL;
+    int rc = (it->post && !s) || ig_batch_reject(b, code, reason, it->number, s ? s : it->raw,
+                                                 s ? strlen(s) : it->raw_len) != 0
+                 ? -1
+                 : 0;
+    free(s);
+    json_decref(it->post);
+    it->post = NULL;
+    return rc;
+}
+
 /* ---- the arena of lean items ---------------------------------------------- */
 
 #define CHUNK_BYTES (4 * 1024 * 1024)
@@ -362,13 +375,9 @@ static int reject_oversize(ig_batch_t *b)
         snprintf(reason, sizeof reason,
                  "the post is %zu bytes as it goes out; a message is at most %d", size,
                  OC_POST_MAX_MESSAGE);
-        char *s = it->post ? oc_json_dumps(it->post) : NULL;
-        if ((it->post && !s) || ig_batch_reject(b, "invalid_post", reason, it->number,
-                                                s ? s : it->raw, s ? strlen(s) : it->raw_len)) {
+        if (ig_batch_reject_item(b, it, "invalid_post", reason) != 0) {
             rc = -1;
         }
-        free(s);
-        json_decref(it->post);
     }
     b->nitems = kept;
     oc_buf_free(&out);

@@ -15,16 +15,16 @@
 #include "ingest/ingest.h"
 #include "post.h"
 
-/* Appends a canonical post with id and extra members (JSON, starting with
- * ',') to in as a line. */
-static void add(char *in, size_t size, const char *id, const char *extra)
+/* Appends a canonical post with id, created_at (NULL: 2026-03-01T09:00:00Z)
+ * and extra members (JSON, starting with ',') to in as a line. */
+static void add(char *in, size_t size, const char *id, const char *created, const char *extra)
 {
     size_t used = strlen(in);
     snprintf(in + used, size - used,
              "{\"schema\":\"outcry.post/v1\",\"id\":\"%s\",\"platform\":\"rss\","
              "\"direction\":\"inbound\",\"brand\":\"acme\",\"author\":{\"id\":\"7\"},"
-             "\"text\":\"hi\",\"created_at\":\"2026-03-01T09:00:00Z\"%s}\n",
-             id, extra);
+             "\"text\":\"hi\",\"created_at\":\"%s\"%s}\n",
+             id, created ? created : "2026-03-01T09:00:00Z", extra);
 }
 
 /* Loads in as canonical JSONL from a stream; lean as convert does, or not. */
@@ -60,9 +60,9 @@ static void test_empty_conversation_is_none(void **state)
 {
     (void)state;
     char in[4096] = "";
-    add(in, sizeof in, "rss:1", ",\"conversation\":\"\"");
-    add(in, sizeof in, "rss:2", ",\"in_reply_to\":\"rss:1\"");
-    add(in, sizeof in, "rss:3", ",\"in_reply_to\":\"rss:2\",\"conversation\":\"\"");
+    add(in, sizeof in, "rss:1", NULL, ",\"conversation\":\"\"");
+    add(in, sizeof in, "rss:2", NULL, ",\"in_reply_to\":\"rss:1\"");
+    add(in, sizeof in, "rss:3", NULL, ",\"in_reply_to\":\"rss:2\",\"conversation\":\"\"");
     for (int lean = 0; lean <= 1; lean++) {
         ig_batch_t b;
         load(&b, in, lean);
@@ -150,11 +150,40 @@ static void test_message_limit(void **state)
     free(l5);
 }
 
+/* replay --rebase-now moves every created_at by one shift: a post it took
+ * past 9999-12-31 (a placeholder date among real ones, say) was written
+ * as "10008-..." -- no RFC 3339 timestamp, and every stage refused the
+ * post. It is now a bad_timestamp reject; the others move. */
+static void test_rebase_keeps_timestamps_valid(void **state)
+{
+    (void)state;
+    char in[4096] = "";
+    add(in, sizeof in, "rss:1", "9999-12-31T00:00:00Z", "");
+    add(in, sizeof in, "rss:2", NULL, "");
+    for (int lean = 0; lean <= 1; lean++) {
+        ig_batch_t b;
+        load(&b, in, lean);
+        ig_batch_sort(&b);
+        assert_int_equal(ig_rebase(&b, INT64_C(10) * 366 * 86400000), 0);
+        assert_int_equal(b.rows, 2);
+        assert_int_equal(b.nitems, 1);
+        json_t *p = out(&b, 0);
+        assert_string_equal(oc_post_id(p), "rss:2");
+        assert_string_equal(oc_post_str(p, "created_at"), "2036-03-08T09:00:00Z");
+        json_decref(p);
+        json_t *e = json_array_get(b.dlq, 0);
+        assert_string_equal(json_string_value(json_object_get(e, "code")), "bad_timestamp");
+        assert_int_equal(json_integer_value(json_object_get(e, "offset")), 1);
+        ig_batch_free(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty_conversation_is_none),
         cmocka_unit_test(test_message_limit),
+        cmocka_unit_test(test_rebase_keeps_timestamps_valid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
