@@ -1,5 +1,6 @@
 /* ingest.h -- a whole input in memory (batch.c), thread resolution
- * (thread.c), and its two outputs: stdout (convert) and Kafka (replay.c).
+ * (thread.c), and its two outputs: stdout (convert, render.c) and Kafka
+ * (replay.c).
  *
  * Files are read whole before anything is written: a reply may come before
  * its parent, so a post's conversation and brand are known only at the end;

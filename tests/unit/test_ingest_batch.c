@@ -1,6 +1,6 @@
 /* test_ingest_batch.c -- a whole input of canonical JSONL loaded as convert
  * and replay load it (ig_batch_load_ex, lean) and as a tree (ingest/batch.c,
- * thread.c), and what its posts look like on the way out. */
+ * thread.c), and what its posts look like on the way out (render.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* test_ingest_serve.c -- the dedup window (ingest/dedup.c), brand accounts
  * (ingest/platform.c), webhook signatures and secret comparison
- * (ingest/webhook.c), and the field named in an error (ingest/intake.c). */
+ * (ingest/webhook.c), and the field named in an error (ingest/serve.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
