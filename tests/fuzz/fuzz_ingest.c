@@ -29,9 +29,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "fuzz.h"
+#include "fuzz_ingest.h"
 #include "ingest/ingest.h"
-#include "ingest/platform.h"
 #include "post.h"
 #include "timeutil.h"
 
@@ -220,22 +219,15 @@ static void check_same(const ig_batch_t *a, json_t **pa, const ig_batch_t *b, js
     }
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    char err[256];
-    fz_config(&cfg, "ingest");
+    fz_ingest_config(&cfg);
     devnull = fopen("/dev/null", "w");
     memfd = memfd_create("fuzz_ingest", 0);
-    /* the platform formats' directions and brands come from these */
-    if (!devnull || memfd < 0 ||
-        ig_brands_set("acme:AcmeHelp,acme,acme@social.example;globex:GlobexCares", err,
-                      sizeof err) != 0) {
-        fprintf(stderr, "fuzz: ingest: setting up failed: %s\n", err);
+    if (!devnull || memfd < 0) {
+        perror("fuzz: ingest: /dev/null or memfd_create");
         exit(2);
     }
     return 0;

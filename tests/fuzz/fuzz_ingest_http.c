@@ -26,16 +26,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz.h"
-#include "ingest/platform.h"
+#include "fuzz_ingest.h"
 #include "ingest/serve.h"
 #include "ingest/text.h"
 #include "post.h"
 
-#define SEP       "\n===\n"
-#define SEEN_IDS  4096 /* the dedup window: more than an input can hold */
-#define MAX_BODY  (1024 * 1024)
-#define MAX_MSGS  100000
+#define SEP      "\n===\n"
+#define SEEN_IDS 4096 /* the dedup window: more than an input can hold */
+#define MAX_BODY (1024 * 1024)
+#define MAX_MSGS 100000
 
 /* What ig_intake handed to Kafka during one request. */
 typedef struct sent {
@@ -97,7 +96,8 @@ static void request(const ig_format_t *fmt, const char *body, size_t len, json_t
     json_error_t jerr;
     json_t *answer = resp.body ? json_loads(resp.body, 0, &jerr) : NULL;
     json_t *results = json_object_get(answer, "results");
-    if (!json_is_object(answer) || (!results && !(resp.status == 400 && ig_text_blank(body, len)))) {
+    if (!json_is_object(answer) ||
+        (!results && !(resp.status == 400 && ig_text_blank(body, len)))) {
         broken("the answer is not a JSON object with results", resp.body, body, len);
     }
     size_t n = json_array_size(results), acc = 0, dup = 0, rej = 0, p = 0, d = 0;
@@ -139,8 +139,7 @@ static void request(const ig_format_t *fmt, const char *body, size_t len, json_t
         }
         if (!conv || !key || strcmp(key, oc_post_conversation(post)) != 0 ||
             !oc_post_str(post, "ingested_at")) {
-            broken("the post's key is not its conversation, or it has none", key, msg,
-                   strlen(msg));
+            broken("the post's key is not its conversation, or it has none", key, msg, strlen(msg));
         }
         const char *up = oc_post_str(post, "in_reply_to");
         const char *want = up ? json_string_value(json_object_get(convs, up)) : NULL;
@@ -158,7 +157,8 @@ static void request(const ig_format_t *fmt, const char *body, size_t len, json_t
         json_integer_value(json_object_get(answer, "duplicates")) != (json_int_t)dup ||
         json_integer_value(json_object_get(answer, "rejected")) != (json_int_t)rej) {
         char c[160];
-        snprintf(c, sizeof c, "produced %zu posts and %zu DLQ entries for %zu accepted, %zu rejected",
+        snprintf(c, sizeof c,
+                 "produced %zu posts and %zu DLQ entries for %zu accepted, %zu rejected",
                  json_array_size(s.posts), json_array_size(s.dlq), acc, rej);
         broken("the answer does not match what was produced", c, resp.body, strlen(resp.body));
     }
@@ -169,23 +169,17 @@ static void request(const ig_format_t *fmt, const char *body, size_t len, json_t
     free(resp.body);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    char err[256];
-    fz_config(&cfg, "ingest");
+    fz_ingest_config(&cfg);
     srv.opts = &opts;
     srv.cfg = &cfg;
     srv.produce = sink;
     if (pthread_mutex_init(&srv.ack_mu, NULL) != 0 ||
         pthread_mutex_init(&srv.orphan_mu, NULL) != 0 || pthread_cond_init(&srv.acked, NULL) != 0 ||
-        !oc_topic_name(&cfg, "posts", posts_topic, sizeof posts_topic) ||
-        ig_brands_set("acme:AcmeHelp,acme,acme@social.example;globex:GlobexCares", err,
-                      sizeof err) != 0) {
+        !oc_topic_name(&cfg, "posts", posts_topic, sizeof posts_topic)) {
         fprintf(stderr, "fuzz: ingest_http: setting up failed\n");
         exit(2);
     }
