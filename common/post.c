@@ -225,9 +225,40 @@ int oc_post_is_outbound(const json_t *post)
     return d && strcmp(d, "outbound") == 0;
 }
 
+/* 15 significant digits: 0.953 prints as 0.953, not 0.95299999999999996 */
+#define DUMP_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15))
+
 char *oc_json_dumps(const json_t *value)
 {
-    /* 15 significant digits: 0.953 prints as 0.953, not 0.95299999999999996 */
-    return json_dumps(value, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY |
-                                 JSON_REAL_PRECISION(15));
+    return json_dumps(value, DUMP_FLAGS);
+}
+
+size_t oc_json_size(const json_t *value)
+{
+    return json_dumpb(value, NULL, 0, DUMP_FLAGS);
+}
+
+size_t oc_json_size_bound(const json_t *value)
+{
+    size_t n = 2, i;
+    const char *key;
+    json_t *v;
+    switch (json_typeof(value)) {
+    case JSON_OBJECT:
+        json_object_foreach((json_t *)value, key, v)
+        {
+            n += 6 * strlen(key) + 4 + oc_json_size_bound(v); /* "key":v, */
+        }
+        return n;
+    case JSON_ARRAY:
+        json_array_foreach(value, i, v)
+        {
+            n += 1 + oc_json_size_bound(v);
+        }
+        return n;
+    case JSON_STRING:
+        return 6 * json_string_length(value) + 2; /* \u00XX each */
+    default:
+        return 32; /* a number as printed (at most 24), true, false, null */
+    }
 }

@@ -52,5 +52,11 @@ int oc_post_is_outbound(const json_t *post);
 /* Serialises compactly, keys in insertion order. Returns a malloc'd string
  * the caller frees, or NULL on allocation failure. */
 char *oc_json_dumps(const json_t *value);
+/* The bytes oc_json_dumps() writes for value (without the NUL), counted
+ * without keeping them; 0 on failure. */
+size_t oc_json_size(const json_t *value);
+/* An upper bound of oc_json_size(value), in time linear in the number of
+ * values rather than in bytes (every character as if escaped). */
+size_t oc_json_size_bound(const json_t *value);
 
 #endif

@@ -1,5 +1,5 @@
 /* batch.c -- a whole input read into memory: accepted posts, DLQ entries for
- * the rest, counts by reason; and its plain output, convert. */
+ * the rest, counts by reason. Its posts go out through render.c. */
 #include "canon.h"
 #include "dlq.h"
 #include "ingest.h"
@@ -19,7 +19,13 @@ int ig_batch_reject(ig_batch_t *b, const char *code, const char *reason, int64_t
     oc_dlq_origin_t origin = {
         .source = b->source, .topic = NULL, .partition = -1, .offset = number, .key = NULL};
     json_t *entry = oc_dlq_entry("ingest", code, reason, &origin, bytes, len);
-    if (!entry || json_array_append_new(b->dlq, entry) != 0) {
+    /* in record order: a post found too big after reading goes back in line */
+    size_t at = json_array_size(b->dlq);
+    while (at > 0 &&
+           json_integer_value(json_object_get(json_array_get(b->dlq, at - 1), "offset")) > number) {
+        at--;
+    }
+    if (!entry || json_array_insert_new(b->dlq, at, entry) != 0) {
         snprintf(b->err, sizeof b->err, "out of memory recording a rejected row");
         return -1;
     }
@@ -31,6 +37,19 @@ int ig_batch_reject(ig_batch_t *b, const char *code, const char *reason, int64_t
     }
     oc_debug("row_rejected", "%s record %lld: %s: %s", b->source, (long long)number, code, reason);
     return 0;
+}
+
+int ig_batch_reject_item(ig_batch_t *b, ig_item_t *it, const char *code, const char *reason)
+{
+    char *s = it->post ? oc_json_dumps(it->post) : NULL;
+    int rc = (it->post && !s) || ig_batch_reject(b, code, reason, it->number, s ? s : it->raw,
+                                                 s ? strlen(s) : it->raw_len) != 0
+                 ? -1
+                 : 0;
+    free(s);
+    json_decref(it->post);
+    it->post = NULL;
+    return rc;
 }
 
 /* ---- the arena of lean items ---------------------------------------------- */
@@ -133,9 +152,10 @@ static int add_item(ig_batch_t *b, json_t *post, int64_t created_ms, int64_t num
  * thread resolution and replay read. */
 static int make_lean(ig_batch_t *b, json_t *post, int64_t ms, int64_t number)
 {
-    /* "conversation": null is no conversation: the resolved one is appended
-     * on output, and must not follow a null one */
-    if (json_is_null(json_object_get(post, "conversation"))) {
+    /* "conversation": null or "" is no conversation (oc_post_conversation):
+     * the resolved one is appended on output, and must not follow it */
+    const json_t *conv = json_object_get(post, "conversation");
+    if (json_is_null(conv) || (json_is_string(conv) && json_string_length(conv) == 0)) {
         json_object_del(post, "conversation");
     }
     char *raw = oc_json_dumps(post);
@@ -310,6 +330,63 @@ static int slurp(ig_batch_t *b, FILE *in)
     return 1;
 }
 
+/* The longest ingested_at (oc_time_format), and what stamping adds. */
+#define LONGEST_STAMP "2026-01-01T00:00:00.000Z"
+#define STAMP_BYTES   (sizeof(",\"ingested_at\":\"" LONGEST_STAMP "\"") - 1)
+
+/* The bytes it goes out as, with the longest ingested_at (for a tree, an
+ * upper bound when that fits a message already: twcs's posts always do);
+ * 0 when out of memory. scratch is a buffer to render into. */
+static size_t out_size(ig_item_t *it, oc_buf_t *scratch)
+{
+    if (it->post) {
+        /* rendering a tree would stamp it: count instead */
+        size_t stamp = json_object_get(it->post, "ingested_at") ? 0 : STAMP_BYTES;
+        size_t n = oc_json_size_bound(it->post) + stamp;
+        if (n > OC_POST_MAX_MESSAGE) {
+            n = oc_json_size(it->post);
+            n = n ? n + stamp : 0;
+        }
+        return n;
+    }
+    return ig_item_render_to(it, LONGEST_STAMP, scratch) == 0 ? scratch->len : 0;
+}
+
+/* Moves the posts that would go out bigger than a message may be (64 KiB,
+ * DESIGN.md: every stage refuses more) to the DLQ as invalid_post. Known
+ * only now: a post without a conversation gets the resolved one appended.
+ * Returns 0, or -1 when out of memory. */
+static int reject_oversize(ig_batch_t *b)
+{
+    oc_buf_t out = {0};
+    size_t kept = 0;
+    int rc = 0;
+    for (size_t i = 0; i < b->nitems; i++) {
+        ig_item_t *it = &b->items[i];
+        size_t size = rc == 0 ? out_size(it, &out) : 0;
+        if (rc == 0 && size == 0) {
+            rc = -1; /* out of memory: the rest stay as they are */
+        }
+        if (rc != 0 || size <= OC_POST_MAX_MESSAGE) {
+            b->items[kept++] = *it;
+            continue;
+        }
+        char reason[IG_REASON_MAX];
+        snprintf(reason, sizeof reason,
+                 "the post is %zu bytes as it goes out; a message is at most %d", size,
+                 OC_POST_MAX_MESSAGE);
+        if (ig_batch_reject_item(b, it, "invalid_post", reason) != 0) {
+            rc = -1;
+        }
+    }
+    b->nitems = kept;
+    oc_buf_free(&out);
+    if (rc != 0) {
+        snprintf(b->err, sizeof b->err, "%s: out of memory checking the posts' size", b->source);
+    }
+    return rc;
+}
+
 int ig_batch_load(ig_batch_t *b, FILE *in, const char *source, const ig_format_t *fmt,
                   int64_t max_rows)
 {
@@ -348,7 +425,7 @@ int ig_batch_load_ex(ig_batch_t *b, FILE *in, const char *source, const ig_forma
         snprintf(b->err, sizeof b->err, "%s: linking threads: %s", source, err);
         return -1;
     }
-    return 0;
+    return reject_oversize(b);
 }
 
 static int by_time(const void *pa, const void *pb)
@@ -413,136 +490,4 @@ void ig_batch_free(ig_batch_t *b)
     json_decref(b->dlq);
     json_decref(b->reasons);
     memset(b, 0, sizeof *b);
-}
-
-int ig_stamp(json_t *post, int64_t now_ms)
-{
-    if (json_object_get(post, "ingested_at")) {
-        return 0;
-    }
-    char ts[OC_TIME_BUFSZ];
-    return json_object_set_new(post, "ingested_at",
-                               json_string(oc_time_format(now_ms, ts, sizeof ts)));
-}
-
-const char *ig_item_id(const ig_item_t *it)
-{
-    return it->post ? oc_post_id(it->post) : it->id;
-}
-
-const char *ig_item_conversation(const ig_item_t *it)
-{
-    if (it->post) {
-        return oc_post_conversation(it->post);
-    }
-    return it->conv && it->conv[0] ? it->conv : it->id;
-}
-
-/* The rare ways out: a post that is a jansson tree (not lean), or a lean
- * one whose created_at moved (--rebase-now), which is parsed back. */
-static int render_tree(ig_item_t *it, const char *ingested_at, oc_buf_t *out)
-{
-    json_t *post = it->post;
-    if (!post) {
-        char ts[OC_TIME_BUFSZ];
-        json_error_t jerr;
-        post = json_loadb(it->raw, it->raw_len, 0, &jerr);
-        if (!post ||
-            json_object_set_new(post, "created_at",
-                                json_string(oc_time_format(it->created_ms, ts, sizeof ts))) ||
-            (!it->raw_source && json_object_set_new(post, "source", json_string("jsonl"))) ||
-            (it->conv && json_object_set_new(post, "conversation", json_string(it->conv)))) {
-            json_decref(post);
-            return -1;
-        }
-    }
-    int rc = -1;
-    char *s = NULL;
-    if (json_object_get(post, "ingested_at") ||
-        json_object_set_new(post, "ingested_at", json_string(ingested_at)) == 0) {
-        s = oc_json_dumps(post);
-    }
-    if (s && oc_buf_add(out, s, strlen(s)) == 0) {
-        rc = 0;
-    }
-    free(s);
-    if (post != it->post) {
-        json_decref(post);
-    }
-    return rc;
-}
-
-/* Appends a string literal. */
-#define ADD_LIT(out, lit) oc_buf_add((out), (lit), sizeof(lit) - 1)
-
-int ig_item_render_to(ig_item_t *it, const char *ingested_at, oc_buf_t *out)
-{
-    out->len = 0;
-    if (!it->raw || it->rebased) {
-        return render_tree(it, ingested_at, out);
-    }
-    /* Lean: append what is missing before the closing brace. */
-    if (oc_buf_add(out, it->raw, it->raw_len - 1) != 0 ||
-        (!it->raw_source && ADD_LIT(out, ",\"source\":\"jsonl\"") != 0) ||
-        (!it->raw_conv && it->conv &&
-         (ADD_LIT(out, ",\"conversation\":") != 0 || oc_buf_json_str(out, it->conv) != 0)) ||
-        (!it->raw_ingested &&
-         (ADD_LIT(out, ",\"ingested_at\":") != 0 || oc_buf_json_str(out, ingested_at) != 0)) ||
-        oc_buf_add(out, "}", 1) != 0) {
-        return -1;
-    }
-    return 0;
-}
-
-char *ig_item_render(ig_item_t *it, int64_t now_ms)
-{
-    char ts[OC_TIME_BUFSZ];
-    oc_buf_t out = {0};
-    if (ig_item_render_to(it, oc_time_format(now_ms, ts, sizeof ts), &out) != 0) {
-        oc_buf_free(&out);
-        return NULL;
-    }
-    return out.data;
-}
-
-/* Writes value as one JSON line. Returns 0 or -1. */
-static int put_line(FILE *f, const json_t *value)
-{
-    char *s = oc_json_dumps(value);
-    if (!s) {
-        return -1;
-    }
-    int rc = fputs(s, f) < 0 || fputc('\n', f) == EOF ? -1 : 0;
-    free(s);
-    return rc;
-}
-
-int ig_convert(ig_batch_t *b, FILE *out, FILE *errout)
-{
-    size_t i;
-    json_t *entry;
-    json_array_foreach(b->dlq, i, entry)
-    {
-        if (put_line(errout, entry) != 0) {
-            return -1;
-        }
-    }
-    fflush(errout);
-    oc_buf_t line = {0};
-    char ts[OC_TIME_BUFSZ];
-    int64_t ts_ms = -1;
-    for (i = 0; i < b->nitems; i++) {
-        int64_t now = oc_now_ms();
-        if (now != ts_ms) {
-            oc_time_format(now, ts, sizeof ts);
-            ts_ms = now;
-        }
-        if (ig_item_render_to(&b->items[i], ts, &line) != 0 ||
-            fwrite(line.data, 1, line.len, out) != line.len || fputc('\n', out) == EOF) {
-            oc_buf_free(&line);
-            return -1;
-        }
-    }
-    oc_buf_free(&line);
-    return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }

@@ -85,7 +85,7 @@ static size_t find(const ig_seen_t *s, const char *id)
     return SIZE_MAX;
 }
 
-int ig_seen_get(ig_seen_t *s, const char *id, int64_t now_ms, char *conv, size_t convlen)
+int ig_seen_get(ig_seen_t *s, const char *id, int64_t now_ms, char **conv)
 {
     if (!s || s->cap == 0 || !id) {
         return 0;
@@ -93,14 +93,9 @@ int ig_seen_get(ig_seen_t *s, const char *id, int64_t now_ms, char *conv, size_t
     pthread_mutex_lock(&s->mu);
     size_t k = find(s, id);
     int hit = k != SIZE_MAX && (s->window_ms <= 0 || now_ms - s->ring[k].at_ms <= s->window_ms);
-    if (hit && conv && convlen > 0) {
-        const char *c = s->ring[k].conv ? s->ring[k].conv : s->ring[k].id;
-        size_t n = strlen(c);
-        if (n >= convlen) {
-            n = convlen - 1;
-        }
-        memcpy(conv, c, n);
-        conv[n] = '\0';
+    if (hit && conv) {
+        /* whole: a conversation cut short would name another thread */
+        *conv = strdup(s->ring[k].conv ? s->ring[k].conv : s->ring[k].id);
     }
     pthread_mutex_unlock(&s->mu);
     return hit;

@@ -24,8 +24,10 @@ ig_seen_t *ig_seen_new(size_t cap, int64_t window_ms);
 void ig_seen_free(ig_seen_t *s); /* NULL-safe */
 
 /* 1 when id was added within the window (as of now_ms), else 0. When conv
- * is not NULL and the id is there, its conversation is copied into conv. */
-int ig_seen_get(ig_seen_t *s, const char *id, int64_t now_ms, char *conv, size_t convlen);
+ * is not NULL and the id is there, *conv is a malloc'd copy of its
+ * conversation (its id when it was added without one), or NULL when out of
+ * memory; the caller frees it. */
+int ig_seen_get(ig_seen_t *s, const char *id, int64_t now_ms, char **conv);
 
 /* Remembers id (and its conversation, may be NULL) as of now_ms, pushing
  * out the oldest id when full. Returns 0, or -1 when out of memory. */

@@ -1,5 +1,6 @@
 /* ingest.h -- a whole input in memory (batch.c), thread resolution
- * (thread.c), and its two outputs: stdout (convert) and Kafka (replay.c).
+ * (thread.c), and its two outputs: stdout (convert, render.c) and Kafka
+ * (replay.c).
  *
  * Files are read whole before anything is written: a reply may come before
  * its parent, so a post's conversation and brand are known only at the end;
@@ -83,9 +84,14 @@ int ig_item_render_to(ig_item_t *it, const char *ingested_at, oc_buf_t *out);
 const char *ig_item_id(const ig_item_t *it);
 const char *ig_item_conversation(const ig_item_t *it);
 
-/* Rejects a record: adds a DLQ entry for bytes with code and reason. */
+/* Rejects a record: adds a DLQ entry for bytes with code and reason, in
+ * record order. */
 int ig_batch_reject(ig_batch_t *b, const char *code, const char *reason, int64_t number,
                     const char *bytes, size_t len);
+
+/* Rejects an accepted post after all: a DLQ entry holding the post, which
+ * it frees; the caller takes it out of b->items. Returns 0 or -1. */
+int ig_batch_reject_item(ig_batch_t *b, ig_item_t *it, const char *code, const char *reason);
 
 /* Sorts items by created_at, then input order. */
 void ig_batch_sort(ig_batch_t *b);
@@ -118,8 +124,10 @@ typedef struct ig_replay_opts {
     int64_t dedup_ms;     /* ... and within this much event time (0 = no limit) */
 } ig_replay_opts_t;
 
-/* Shifts every created_at by delta_ms (rewriting the field). Returns 0 or -1. */
-int ig_rebase(ig_item_t *items, size_t n, int64_t delta_ms);
+/* Shifts every created_at of b's posts by delta_ms (rewriting the field).
+ * A post the shift takes out of the years 0000-9999 (which no RFC 3339
+ * timestamp can name) is rejected (bad_timestamp). Returns 0 or -1. */
+int ig_rebase(ig_batch_t *b, int64_t delta_ms);
 
 /* When (ms after the start) the post at event time t is due, when the first
  * is at t0 and the replay runs at speed x real time. */

@@ -24,7 +24,9 @@
 
 enum { ST_ACCEPTED, ST_DUPLICATE, ST_REJECTED };
 
-#define ID_MAX 160 /* bytes kept of an id (the slow path cuts longer ones) */
+/* Bytes a fast item keeps of its id, conversation and parent: longer ones
+ * go the slow path, whose item reads them from its post. */
+#define ID_MAX 160
 
 typedef struct item {
     json_t *post;               /* the post while it is to be produced; owned. NULL: fast */
@@ -33,10 +35,11 @@ typedef struct item {
     int status;                 /* ST_* */
     const char *code;           /* reject code (static) */
     char reason[IG_REASON_MAX]; /* reject reason */
-    char id[ID_MAX];            /* post id, when there is one */
-    char convbuf[ID_MAX];       /* fast: its own conversation, or one found in the window */
-    const char *conv;           /* fast: its conversation (convbuf or another item's); NULL
-                                 * until known */
+    char id[ID_MAX];            /* fast: the post's id (slow: see item_id()) */
+    char convbuf[ID_MAX];       /* fast: its own conversation */
+    char *found;                /* the conversation its parent has in the window; owned */
+    const char *conv;           /* fast: its conversation (convbuf, found or another item's);
+                                 * NULL until known */
     char up[ID_MAX];            /* fast: its in_reply_to ("" when none) */
     unsigned char has_up;       /* fast: it has an in_reply_to */
     unsigned char raw_conv;     /* fast: raw has its conversation */
@@ -54,43 +57,6 @@ typedef struct req {
     int oom;            /* an allocation failed */
 } req_t;
 
-void ig_reason_field(const char *reason, char *buf, size_t size)
-{
-    buf[0] = '\0';
-    const char *q = strstr(reason, "field '");
-    const char *start = q ? q + 7 : reason;
-    size_t n = 0;
-    while (start[n] &&
-           (start[n] == '_' || start[n] == '.' || start[n] == '[' || start[n] == ']' ||
-            (start[n] >= 'a' && start[n] <= 'z') || (start[n] >= '0' && start[n] <= '9'))) {
-        n++;
-    }
-    if (n == 0 || n >= size) {
-        return;
-    }
-    /* Without "field '...'", the reason must start with a field name:
-     * "created_at is missing", "id_str '12ab' is not...", "user.id (...". */
-    if (!q && !memchr(start, '_', n) && !memchr(start, '.', n) &&
-        strncmp(start + n, " is ", 4) != 0 && strncmp(start + n, " must ", 6) != 0) {
-        return;
-    }
-    memcpy(buf, start, n);
-    buf[n] = '\0';
-}
-
-void ig_reply_error(oc_http_resp_t *resp, unsigned status, const char *msg)
-{
-    char field[64];
-    ig_reason_field(msg, field, sizeof field);
-    json_t *o = json_pack("{s:s}", "error", msg);
-    if (o && field[0]) {
-        json_object_set_new(o, "field", json_string(field));
-    }
-    resp->status = status;
-    resp->body = o ? oc_json_dumps(o) : NULL;
-    json_decref(o);
-}
-
 static item_t *new_item(req_t *r)
 {
     if (oc_grow(&r->items, &r->cap, r->n, sizeof *r->items, 16) != 0) {
@@ -100,6 +66,25 @@ static item_t *new_item(req_t *r)
     item_t *it = &r->items[r->n++];
     memset(it, 0, sizeof *it);
     return it;
+}
+
+/* Rejects item i with code and reason; its DLQ entry holds bytes. Returns
+ * 0, or -1 when out of memory. */
+static int reject(req_t *r, size_t i, const char *code, const char *reason, const char *bytes,
+                  size_t len)
+{
+    item_t *it = &r->items[i];
+    it->status = ST_REJECTED;
+    it->code = code;
+    snprintf(it->reason, sizeof it->reason, "%s", reason);
+    oc_dlq_origin_t origin = {
+        .source = r->source, .topic = NULL, .partition = -1, .offset = (int64_t)i, .key = NULL};
+    json_t *e = oc_dlq_entry("ingest", it->code, it->reason, &origin, bytes, len);
+    if (!e || json_array_append_new(r->dlq, e) != 0) {
+        r->oom = 1;
+        return -1;
+    }
+    return 0;
 }
 
 static int on_item(void *ctx, ig_result_t *res, size_t index, const char *bytes, size_t len)
@@ -121,23 +106,9 @@ static int on_item(void *ctx, ig_result_t *res, size_t index, const char *bytes,
     if (res->post) {
         it->post = res->post;
         it->status = ST_ACCEPTED;
-        snprintf(it->id, sizeof it->id, "%s", oc_post_id(res->post));
         return 0;
     }
-    it->status = ST_REJECTED;
-    it->code = res->code ? res->code : "invalid_post";
-    snprintf(it->reason, sizeof it->reason, "%s", res->reason);
-    oc_dlq_origin_t origin = {.source = r->source,
-                              .topic = NULL,
-                              .partition = -1,
-                              .offset = (int64_t)r->n - 1,
-                              .key = NULL};
-    json_t *e = oc_dlq_entry("ingest", it->code, it->reason, &origin, bytes, len);
-    if (!e || json_array_append_new(r->dlq, e) != 0) {
-        r->oom = 1;
-        return -1;
-    }
-    return 0;
+    return reject(r, r->n - 1, res->code ? res->code : "invalid_post", res->reason, bytes, len);
 }
 
 static void copy_span(char *dst, ig_span_t s)
@@ -221,6 +192,12 @@ static int split(req_t *r, const ig_format_t *fmt, const char *body, size_t len)
 
 /* ---- this request's ids: id -> item, for duplicates and threads ---------- */
 
+/* The id of an accepted item, whole (a slow one's may be longer than ID_MAX). */
+static const char *item_id(const item_t *it)
+{
+    return it->post ? oc_post_id(it->post) : it->id;
+}
+
 typedef struct idmap {
     int *slot;  /* item index + 1; 0 = empty */
     size_t cap; /* slots, a power of two */
@@ -239,7 +216,7 @@ static size_t id_hash(const char *s)
 static size_t idmap_slot(const idmap_t *m, const req_t *r, const char *id)
 {
     size_t i = id_hash(id) & (m->cap - 1);
-    while (m->slot[i] && strcmp(r->items[m->slot[i] - 1].id, id) != 0) {
+    while (m->slot[i] && strcmp(item_id(&r->items[m->slot[i] - 1]), id) != 0) {
         i = (i + 1) & (m->cap - 1);
     }
     return i;
@@ -270,6 +247,37 @@ static int render_fast(const item_t *it, const char *ingested_at, oc_buf_t *out)
     return 0;
 }
 
+/* A slow item's message: its post, stamped. */
+static int render_slow(const item_t *it, int64_t now, oc_buf_t *out)
+{
+    out->len = 0;
+    char *s = ig_stamp(it->post, now) == 0 ? oc_json_dumps(it->post) : NULL;
+    int rc = s && oc_buf_add(out, s, strlen(s)) == 0 ? 0 : -1;
+    free(s);
+    return rc;
+}
+
+/* Enqueues one message to topic (a full name) under key (may be NULL). */
+static int put(const req_t *r, const char *topic, const char *key, const char *msg, size_t len,
+               oc_ticket_t *t)
+{
+    ig_server_t *srv = r->srv;
+    if (srv->produce) {
+        return srv->produce(srv->produce_ctx, topic, key, msg, len);
+    }
+    return oc_produce_raw(&srv->producer, topic, key, key ? strlen(key) : 0, msg, len, t);
+}
+
+/* The same with value serialised. */
+static int put_json(const req_t *r, const char *topic, const char *key, const json_t *value,
+                    oc_ticket_t *t)
+{
+    char *s = oc_json_dumps(value);
+    int rc = s ? put(r, topic, key, s, strlen(s), t) : -1;
+    free(s);
+    return rc;
+}
+
 /* Produces the accepted posts (after dedup) and the DLQ entries. */
 static int produce_all(req_t *r, oc_ticket_t *t, char *err, size_t errlen)
 {
@@ -277,14 +285,15 @@ static int produce_all(req_t *r, oc_ticket_t *t, char *err, size_t errlen)
     int64_t now = oc_now_ms();
     char ts[OC_TIME_BUFSZ];
     oc_time_format(now, ts, sizeof ts);
-    char topic[256];
+    char topic[256], dlq[256];
     idmap_t here = {NULL, 16}; /* this request's ids */
     while (here.cap < 2 * r->n) {
         here.cap *= 2;
     }
     here.slot = calloc(here.cap, sizeof *here.slot);
     oc_buf_t msg = {0};
-    if (!here.slot || !oc_topic_name(srv->cfg, "posts", topic, sizeof topic)) {
+    if (!here.slot || !oc_topic_name(srv->cfg, "posts", topic, sizeof topic) ||
+        !oc_topic_name(srv->cfg, OC_DLQ_TOPIC, dlq, sizeof dlq)) {
         free(here.slot);
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -295,34 +304,36 @@ static int produce_all(req_t *r, oc_ticket_t *t, char *err, size_t errlen)
         if (it->status != ST_ACCEPTED) {
             continue;
         }
-        size_t at = idmap_slot(&here, r, it->id);
-        if (here.slot[at] || ig_seen_get(srv->seen, it->id, now, NULL, 0)) {
+        const char *id = item_id(it);
+        size_t at = idmap_slot(&here, r, id);
+        if (here.slot[at] || ig_seen_get(srv->seen, id, now, NULL)) {
             it->status = ST_DUPLICATE;
             oc_metric_add(oc_counter("outcry_ingest_duplicates_total",
                                      "posts not produced again: same id within the dedup window",
                                      NULL),
                           1);
             oc_debug("duplicate", "%s: post %s already produced; not producing it again", r->source,
-                     it->id);
+                     id);
             continue;
         }
-        if (it->post ? !json_is_string(json_object_get(it->post, "conversation")) : !it->raw_conv) {
-            char conv[ID_MAX];
+        const char *own = it->post ? oc_post_str(it->post, "conversation") : NULL;
+        if (it->post ? !own || !own[0] : !it->raw_conv) {
             const char *parent =
                 it->post ? oc_post_str(it->post, "in_reply_to") : (it->has_up ? it->up : NULL);
             size_t ps = parent ? idmap_slot(&here, r, parent) : 0;
-            const char *c = it->id;
+            const char *c = id;
             if (parent && here.slot[ps]) {
                 c = item_conv(&r->items[here.slot[ps] - 1]);
-            } else if (parent && ig_seen_get(srv->seen, parent, now, conv, sizeof conv)) {
-                c = conv;
+            } else if (parent && ig_seen_get(srv->seen, parent, now, &it->found) != 0) {
+                c = it->found; /* NULL: out of memory */
+            }
+            if (!c) {
+                snprintf(err, errlen, "out of memory");
+                rc = -1;
+                break;
             }
             if (!it->post) {
                 /* another item's conversation stays put until the request ends */
-                if (c == conv) {
-                    memcpy(it->convbuf, c, strlen(c) + 1);
-                    c = it->convbuf;
-                }
                 it->conv = c;
             } else if (json_object_set_new(it->post, "conversation", json_string(c)) != 0) {
                 snprintf(err, errlen, "out of memory");
@@ -330,14 +341,26 @@ static int produce_all(req_t *r, oc_ticket_t *t, char *err, size_t errlen)
                 break;
             }
         }
+        if (it->post ? render_slow(it, now, &msg) != 0 : render_fast(it, ts, &msg) != 0) {
+            snprintf(err, errlen, "out of memory");
+            rc = -1;
+            break;
+        }
+        if (msg.len > OC_POST_MAX_MESSAGE) {
+            /* known only now, with its conversation: every stage would refuse it */
+            char reason[IG_REASON_MAX];
+            snprintf(reason, sizeof reason,
+                     "the post is %zu bytes as it goes out; a message is at most %d", msg.len,
+                     OC_POST_MAX_MESSAGE);
+            if (reject(r, i, "invalid_post", reason, msg.data, msg.len) != 0) {
+                snprintf(err, errlen, "out of memory");
+                rc = -1;
+            }
+            continue;
+        }
         here.slot[at] = (int)i + 1;
-        const char *conv = item_conv(it);
-        if (it->post ? ig_stamp(it->post, now) != 0 ||
-                           oc_produce_json(&srv->producer, "posts", conv, it->post, t) != 0
-                     : render_fast(it, ts, &msg) != 0 ||
-                           oc_produce_raw(&srv->producer, topic, conv, strlen(conv), msg.data,
-                                          msg.len, t) != 0) {
-            snprintf(err, errlen, "cannot enqueue post %s: %s", it->id, srv->producer.err);
+        if (put(r, topic, item_conv(it), msg.data, msg.len, t) != 0) {
+            snprintf(err, errlen, "cannot enqueue post %s: %s", id, srv->producer.err);
             rc = -1;
         }
     }
@@ -347,7 +370,7 @@ static int produce_all(req_t *r, oc_ticket_t *t, char *err, size_t errlen)
     json_t *e;
     json_array_foreach(r->dlq, i, e)
     {
-        if (rc == 0 && oc_produce_json(&srv->producer, OC_DLQ_TOPIC, NULL, e, t) != 0) {
+        if (rc == 0 && put_json(r, dlq, NULL, e, t) != 0) {
             snprintf(err, errlen, "cannot enqueue a DLQ entry: %s", srv->producer.err);
             rc = -1;
         }
@@ -414,7 +437,7 @@ static int answer_accepted(req_t *r, oc_http_resp_t *resp)
         const item_t *it = &r->items[i];
         snprintf(num, sizeof num, "%s{\"index\":%zu,\"status\":\"%s\",\"id\":", i ? "," : "", i,
                  it->status == ST_DUPLICATE ? "duplicate" : "accepted");
-        bad |= oc_buf_add(&out, num, strlen(num)) || oc_buf_json_str(&out, it->id) ||
+        bad |= oc_buf_add(&out, num, strlen(num)) || oc_buf_json_str(&out, item_id(it)) ||
                ADD_LIT(&out, "}");
     }
     bad |= ADD_LIT(&out, "]}");
@@ -461,7 +484,7 @@ static void answer(req_t *r, oc_http_resp_t *resp)
             rej++;
         } else {
             o = json_pack("{s:I, s:s, s:s}", "index", (json_int_t)i, "status",
-                          it->status == ST_DUPLICATE ? "duplicate" : "accepted", "id", it->id);
+                          it->status == ST_DUPLICATE ? "duplicate" : "accepted", "id", item_id(it));
             it->status == ST_DUPLICATE ? dup++ : acc++;
         }
         bad |= !o || json_array_append_new(results, o) != 0;
@@ -498,7 +521,7 @@ static void answer(req_t *r, oc_http_resp_t *resp)
 void ig_intake(ig_server_t *srv, const ig_format_t *fmt, const char *source, const char *body,
                size_t len, oc_http_resp_t *resp)
 {
-    int queued = rd_kafka_outq_len(srv->producer.rk);
+    int queued = srv->produce ? 0 : rd_kafka_outq_len(srv->producer.rk);
     if (queued > srv->opts->max_queue) {
         char msg[160];
         snprintf(msg, sizeof msg, "ingest is behind: %d messages wait for Kafka; retry later",
@@ -541,8 +564,9 @@ void ig_intake(ig_server_t *srv, const ig_format_t *fmt, const char *source, con
         int64_t now = oc_now_ms();
         for (size_t i = 0; i < r.n; i++) {
             if (r.items[i].status == ST_ACCEPTED &&
-                ig_seen_add(srv->seen, r.items[i].id, item_conv(&r.items[i]), now) != 0) {
-                oc_warn("dedup_oom", "out of memory remembering %s for dedup", r.items[i].id);
+                ig_seen_add(srv->seen, item_id(&r.items[i]), item_conv(&r.items[i]), now) != 0) {
+                oc_warn("dedup_oom", "out of memory remembering %s for dedup",
+                        item_id(&r.items[i]));
             }
         }
         answer(&r, resp);
@@ -555,6 +579,7 @@ out:
     }
     for (size_t i = 0; i < r.n; i++) {
         json_decref(r.items[i].post);
+        free(r.items[i].found);
     }
     free(r.items);
     json_decref(r.dlq);

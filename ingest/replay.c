@@ -31,21 +31,38 @@ static void progress(size_t done, size_t total, int64_t start, int64_t *last, in
             eta, final ? "\n" : "");
 }
 
-int ig_rebase(ig_item_t *items, size_t n, int64_t delta_ms)
+int ig_rebase(ig_batch_t *b, int64_t delta_ms)
 {
+    /* what oc_time_format writes as oc_time_parse reads it */
+    const int64_t lo = oc_days_from_civil(0, 1, 1) * 86400000;
+    const int64_t hi = oc_days_from_civil(10000, 1, 1) * 86400000;
     char ts[OC_TIME_BUFSZ];
-    for (size_t i = 0; i < n; i++) {
-        items[i].created_ms += delta_ms;
-        oc_time_format(items[i].created_ms, ts, sizeof ts);
-        if (items[i].raw) {
-            items[i].rebased = 1;
+    size_t kept = 0;
+    int rc = 0;
+    for (size_t i = 0; i < b->nitems; i++) {
+        ig_item_t it = b->items[i];
+        int64_t t = it.created_ms + delta_ms;
+        if (rc == 0 && (t < lo || t >= hi)) {
+            char reason[IG_REASON_MAX];
+            snprintf(reason, sizeof reason,
+                     "created_at shifted by --rebase-now (%+lld s) is not in the years 0000-9999",
+                     (long long)(delta_ms / 1000));
+            rc = ig_batch_reject_item(b, &it, "bad_timestamp", reason);
             continue;
         }
-        if (json_object_set_new(items[i].post, "created_at", json_string(ts)) != 0) {
-            return -1;
+        if (rc == 0) {
+            it.created_ms = t;
+            if (it.raw) {
+                it.rebased = 1;
+            } else if (json_object_set_new(it.post, "created_at",
+                                           json_string(oc_time_format(t, ts, sizeof ts))) != 0) {
+                rc = -1;
+            }
         }
+        b->items[kept++] = it;
     }
-    return 0;
+    b->nitems = kept;
+    return rc;
 }
 
 int64_t ig_pace_due(int64_t t0_ms, int64_t t_ms, double speed)
@@ -99,6 +116,19 @@ int ig_replay(ig_batch_t *b, oc_config_t *cfg, const ig_replay_opts_t *opts)
     int failed = 0;
     size_t i;
     json_t *entry;
+    ig_batch_sort(b);
+    if (opts->rebase_now && b->nitems > 0) {
+        /* Whole seconds, so the data keeps its look (no fractions appear). */
+        int64_t delta = (oc_now_ms() - b->items[0].created_ms) / 1000 * 1000;
+        if (ig_rebase(b, delta) != 0) {
+            oc_error("rebase_failed", "out of memory rewriting created_at");
+            failed = 1;
+            goto drain;
+        }
+        oc_info("rebased", "created_at shifted by %lld s: the first post is now",
+                (long long)(delta / 1000));
+    }
+    /* rejects first (a rebase may add some) */
     json_array_foreach(b->dlq, i, entry)
     {
         if (oc_produce_json(&p, OC_DLQ_TOPIC, NULL, entry, &ticket) != 0) {
@@ -107,19 +137,6 @@ int ig_replay(ig_batch_t *b, oc_config_t *cfg, const ig_replay_opts_t *opts)
             goto drain;
         }
         produced++;
-    }
-
-    ig_batch_sort(b);
-    if (opts->rebase_now && b->nitems > 0) {
-        /* Whole seconds, so the data keeps its look (no fractions appear). */
-        int64_t delta = (oc_now_ms() - b->items[0].created_ms) / 1000 * 1000;
-        if (ig_rebase(b->items, b->nitems, delta) != 0) {
-            oc_error("rebase_failed", "out of memory rewriting created_at");
-            failed = 1;
-            goto drain;
-        }
-        oc_info("rebased", "created_at shifted by %lld s: the first post is now",
-                (long long)(delta / 1000));
     }
     int64_t t0 = b->nitems > 0 ? b->items[0].created_ms : 0;
     int64_t start = oc_mono_ms();

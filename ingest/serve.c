@@ -26,6 +26,43 @@ void ig_serve_orphan(ig_server_t *srv, oc_ticket_t *t)
     pthread_mutex_unlock(&srv->orphan_mu);
 }
 
+void ig_reason_field(const char *reason, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    const char *q = strstr(reason, "field '");
+    const char *start = q ? q + 7 : reason;
+    size_t n = 0;
+    while (start[n] &&
+           (start[n] == '_' || start[n] == '.' || start[n] == '[' || start[n] == ']' ||
+            (start[n] >= 'a' && start[n] <= 'z') || (start[n] >= '0' && start[n] <= '9'))) {
+        n++;
+    }
+    if (n == 0 || n >= size) {
+        return;
+    }
+    /* Without "field '...'", the reason must start with a field name:
+     * "created_at is missing", "id_str '12ab' is not...", "user.id (...". */
+    if (!q && !memchr(start, '_', n) && !memchr(start, '.', n) &&
+        strncmp(start + n, " is ", 4) != 0 && strncmp(start + n, " must ", 6) != 0) {
+        return;
+    }
+    memcpy(buf, start, n);
+    buf[n] = '\0';
+}
+
+void ig_reply_error(oc_http_resp_t *resp, unsigned status, const char *msg)
+{
+    char field[64];
+    ig_reason_field(msg, field, sizeof field);
+    json_t *o = json_pack("{s:s}", "error", msg);
+    if (o && field[0]) {
+        json_object_set_new(o, "field", json_string(field));
+    }
+    resp->status = status;
+    resp->body = o ? oc_json_dumps(o) : NULL;
+    json_decref(o);
+}
+
 /* Frees the orphaned tickets Kafka is done with (all when force). */
 static void reap_orphans(ig_server_t *srv, int force)
 {

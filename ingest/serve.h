@@ -39,10 +39,18 @@ typedef struct ig_orphan {
     struct ig_orphan *next; /* the next one */
 } ig_orphan_t;
 
+/* Takes a message ig_intake() would produce, in place of Kafka: topic is
+ * the full topic name, key may be NULL. Returns 0, or -1 when it could not
+ * be taken. For unit tests and fuzz targets, which have no broker. */
+typedef int (*ig_produce_fn)(void *ctx, const char *topic, const char *key, const char *msg,
+                             size_t len);
+
 typedef struct ig_server {
     const ig_serve_opts_t *opts; /* borrowed */
     oc_config_t *cfg;            /* borrowed */
     oc_producer_t producer;      /* shared by the HTTP threads (librdkafka is thread-safe) */
+    ig_produce_fn produce;       /* NULL: producer; else where ig_intake's messages go */
+    void *produce_ctx;           /* produce's context */
     ig_seen_t *seen;             /* recent ids and their conversations */
     pthread_t poller;            /* serves delivery reports */
     _Atomic int stop_poller;     /* asks the poller to end */

@@ -103,11 +103,14 @@ static int smap_add(smap_t *m, const char *s, int fold, size_t val)
 
 #define NONE ((size_t)-1)
 
-/* A post's own conversation as the input gave it, or NULL. */
+/* A post's own conversation as the input gave it, or NULL. An empty one
+ * is none, as everywhere (oc_post_conversation): lent to replies, it would
+ * put each of them in a conversation of its own. */
 static const char *own_conversation(const ig_item_t *it)
 {
     if (it->post) {
-        return oc_post_str(it->post, "conversation");
+        const char *c = oc_post_str(it->post, "conversation");
+        return c && c[0] ? c : NULL;
     }
     return it->raw_conv ? it->conv : NULL;
 }

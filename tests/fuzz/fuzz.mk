@@ -19,7 +19,7 @@ FUZZ_RUNS  ?= 20000
 
 # fuzz_<svc>[_<what>].c links that service's core objects, as a unit test
 # does (fuzz_common_*: libocommon alone).
-$(BUILD)/fuzzers/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h \
+$(BUILD)/fuzzers/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) \
   $$($$(firstword $$(subst _, ,$$*))_CORE) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(OC_CFLAGS) $(CFLAGS) -I. -Itests/fuzz -fsanitize=fuzzer $(LDFLAGS) -o $@ $< \

@@ -31,7 +31,11 @@ for name in $names; do
   fi
   # post.dict, plus the target's own tokens in <name>.dict or <service>.dict
   dict=$build/fuzz_$name.dict
-  cat "$here/post.dict" $(ls "$here/$name.dict" "$here/${name%%_*}.dict" 2>/dev/null | head -1) > "$dict"
+  own=
+  for d in "$here/$name.dict" "$here/${name%%_*}.dict"; do
+    if [ -f "$d" ]; then own=$d; break; fi
+  done
+  cat "$here/post.dict" $own > "$dict"
   echo "fuzz: $name ($mode)"
   "$bin" -artifact_prefix="$crashes/" -print_final_stats=1 -dict="$dict" "${args[@]}" \
     > "$build/fuzz_$name.log" 2>&1

@@ -363,7 +363,7 @@ static void test_pacing(void **state)
         assert_true(b->items[i - 1].created_ms <= b->items[i].created_ms);
     }
     int64_t first = b->items[0].created_ms;
-    assert_int_equal(ig_rebase(b->items, b->nitems, INT64_C(3600000)), 0);
+    assert_int_equal(ig_rebase(b, INT64_C(3600000)), 0);
     assert_int_equal(b->items[0].created_ms, first + 3600000);
     assert_string_equal(str(b->items[0].post, "created_at"), "2017-10-31T23:00:00Z");
 }
