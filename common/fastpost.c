@@ -100,11 +100,32 @@ static pcre2_code *lax_re[3];
 static int lax_jit; /* all three are JIT-compiled */
 static pthread_once_t lax_once = PTHREAD_ONCE_INIT;
 
+/* What a thread keeps for the number check, made on its first check and
+ * freed when it ends (a pthread key's destructor: ingest's HTTP threads
+ * come and go). */
+typedef struct lax_tls {
+    pcre2_match_data *md; /* match data: a malloc and a free per message otherwise */
+    char *pad;            /* the padded copy of the message (below); owned */
+    size_t padcap;        /* bytes allocated at pad */
+} lax_tls_t;
+
+static pthread_key_t lax_key;
+static int lax_key_ok; /* lax_key was created */
+
+static void lax_tls_free(void *v)
+{
+    lax_tls_t *t = v;
+    pcre2_match_data_free(t->md);
+    free(t->pad);
+    free(t);
+}
+
 static void lax_compile(void)
 {
     static const char *const pattern[3] = {LAX_MEMBER, LAX_ELEMENT, LAX_FOLLOWERS};
     int errcode;
     PCRE2_SIZE erroff;
+    lax_key_ok = pthread_key_create(&lax_key, lax_tls_free) == 0;
     lax_jit = 1;
     for (int i = 0; i < 3; i++) {
         lax_re[i] = pcre2_compile((PCRE2_SPTR)pattern[i], PCRE2_ZERO_TERMINATED,
@@ -124,37 +145,50 @@ static int lax_match(const pcre2_code *re, const char *buf, size_t len, size_t s
     return rc == PCRE2_ERROR_NOMATCH ? 0 : 1;
 }
 
+/* This thread's state, or NULL when out of memory. */
+static lax_tls_t *lax_tls(void)
+{
+    lax_tls_t *t = lax_key_ok ? pthread_getspecific(lax_key) : NULL;
+    if (t != NULL || !lax_key_ok) {
+        return t;
+    }
+    t = calloc(1, sizeof *t);
+    if (t == NULL || (t->md = pcre2_match_data_create(1, NULL)) == NULL ||
+        pthread_setspecific(lax_key, t) != 0) {
+        if (t != NULL) {
+            lax_tls_free(t);
+        }
+        return NULL;
+    }
+    return t;
+}
+
 /* 1 when buf[0..len) may hold a number cJSON reads and jansson refuses (or
  * when that cannot be told), 0 when it surely does not. */
 static int maybe_lax_number(const char *buf, size_t len)
 {
-    /* the match data of this thread, made once: a malloc and a free per
-     * message otherwise */
-    static _Thread_local pcre2_match_data *md;
     pthread_once(&lax_once, lax_compile);
-    if (lax_re[0] == NULL || lax_re[1] == NULL || lax_re[2] == NULL) {
+    lax_tls_t *t = lax_tls();
+    if (lax_re[0] == NULL || lax_re[1] == NULL || lax_re[2] == NULL || t == NULL) {
         return 1;
     }
-    if (md == NULL && (md = pcre2_match_data_create(1, NULL)) == NULL) {
-        return 1;
-    }
+    pcre2_match_data *md = t->md;
     /* PCRE2's JIT looks for LAX_MEMBER's ':' 16 bytes at a time and may
      * read past the subject's end, within the aligned block: harmless, but
      * a caller's buffer (getline's) is uninitialised there, and valgrind
      * reports every such read. The JIT matches a copy with zeros after it:
      * ~20 ns a post. The copy grows, never shrinks, per thread. */
-    static _Thread_local char *pad;
-    static _Thread_local size_t padcap;
-    if (len + FP_PAD > padcap) {
+    if (len + FP_PAD > t->padcap) {
         size_t cap = len + FP_PAD > 4096 ? len + FP_PAD : 4096;
-        char *p = realloc(pad, cap);
+        char *p = realloc(t->pad, cap);
         if (p == NULL) {
             return 1;
         }
         memset(p, 0, cap); /* initialised: what lies past a subject is read */
-        pad = p;
-        padcap = cap;
+        t->pad = p;
+        t->padcap = cap;
     }
+    char *pad = t->pad;
     memcpy(pad, buf, len);
     /* elements follow the first '[', if any: LAX_ELEMENT starts there */
     const char *array = memchr(buf, '[', len);

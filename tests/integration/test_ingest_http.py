@@ -250,7 +250,7 @@ def test_twitter_webhook_crc_and_signature(ingest):
 def test_sigterm_exits_0(ingest):
     assert ingest.post(canonical_post(1, 1, "before stop"))[0] == 202
     ingest.proc.signal(signal.SIGTERM)
-    assert ingest.proc.wait(timeout=20) == 0
+    assert ingest.proc.wait(timeout=20) == 0, ingest.proc.stderr_text()[-3000:]
     assert "stopped" in ingest.proc.stderr_text()
 
 
