@@ -334,12 +334,19 @@ static int slurp(ig_batch_t *b, FILE *in)
 #define LONGEST_STAMP "2026-01-01T00:00:00.000Z"
 #define STAMP_BYTES   (sizeof(",\"ingested_at\":\"" LONGEST_STAMP "\"") - 1)
 
-/* The bytes it goes out as, with the longest ingested_at (for a tree, an
- * upper bound when that fits a message already: twcs's posts always do);
- * 0 when out of memory. scratch is a buffer to render into. */
+/* The bytes it goes out as, with the longest ingested_at, or an upper bound
+ * when that fits a message already (almost every post: nothing is rendered
+ * twice); 0 when out of memory. scratch is a buffer to render into. */
 static size_t out_size(ig_item_t *it, oc_buf_t *scratch)
 {
-    if (it->post) {
+    if (it->raw && !it->rebased) {
+        /* lean: its bytes, plus what ig_item_render_to() may append */
+        size_t n = it->raw_len + sizeof(",\"source\":\"jsonl\"") + STAMP_BYTES +
+                   (it->conv ? sizeof(",\"conversation\":\"\"") + 6 * strlen(it->conv) : 0);
+        if (n <= OC_POST_MAX_MESSAGE) {
+            return n;
+        }
+    } else if (it->post) {
         /* rendering a tree would stamp it: count instead */
         size_t stamp = json_object_get(it->post, "ingested_at") ? 0 : STAMP_BYTES;
         size_t n = oc_json_size_bound(it->post) + stamp;

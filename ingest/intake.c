@@ -355,6 +355,7 @@ static int produce_all(req_t *r, oc_ticket_t *t, char *err, size_t errlen)
             if (reject(r, i, "invalid_post", reason, msg.data, msg.len) != 0) {
                 snprintf(err, errlen, "out of memory");
                 rc = -1;
+                break;
             }
             continue;
         }
