@@ -345,6 +345,13 @@ static int has_control(const char *s, size_t n)
     return 0;
 }
 
+/* 1 when s[0..n) starts with a UTF-8 byte order mark, which cJSON skips
+ * and jansson refuses (found by tests/fuzz/fuzz_ingest.c). */
+static int has_bom(const char *s, size_t n)
+{
+    return n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0;
+}
+
 int oc_fp_needs_jansson(const char *buf, size_t len)
 {
     return has_control(buf, len) || maybe_lax_number(buf, len);
@@ -448,7 +455,8 @@ int oc_fp_parse(oc_fpost_t *p, const char *buf, size_t len, const char **code, c
     /* When cJSON alone cannot be trusted with these bytes, jansson reads
      * them too, once, and its tree is what gets validated. */
     json_t *strict = NULL;
-    if ((has_control(buf, len) || (strict_numbers && maybe_lax_number(buf, len))) &&
+    if ((has_control(buf, len) || has_bom(buf, len) ||
+         (strict_numbers && maybe_lax_number(buf, len))) &&
         strict_check(buf, len, code, err, errlen, &strict) != 0) {
         return -1;
     }
@@ -529,7 +537,7 @@ cJSON *oc_fp_json_parse_exact(const char *buf, size_t len)
     int big = 0;
     /* cJSON reads an escape JSON does not have ("\u0}0e") as a NUL where
      * jansson refuses it (found by tests/fuzz/fuzz_alert_clock.c) */
-    if (oc_fp_needs_jansson(buf, len) || oc_utf8_valid(buf, len, &bad) != 0 ||
+    if (oc_fp_needs_jansson(buf, len) || has_bom(buf, len) || oc_utf8_valid(buf, len, &bad) != 0 ||
         bad_escape(buf, len) != 0)
         return NULL;
     cJSON *v = oc_fp_json_parse(buf, len, &end);

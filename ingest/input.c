@@ -40,6 +40,15 @@ int ig_reject(ig_result_t *res, const char *code, const char *fmt, ...)
 
 /* ---- lines ---------------------------------------------------------------- */
 
+/* 3 when line lineno (from 1) starts a file with a UTF-8 byte order mark,
+ * which editors and spreadsheet exports write: it marks the encoding and is
+ * no part of the first record (jansson refuses it; cJSON skipped it, so the
+ * same line was a post or not depending on which read it). Else 0. */
+static size_t ig_bom(const char *s, size_t len, int64_t lineno)
+{
+    return lineno == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
 static int read_lines(FILE *in, ig_record_fn fn, void *ctx, char *err, size_t errlen)
 {
     char *line = NULL;
@@ -65,7 +74,9 @@ static int read_lines(FILE *in, ig_record_fn fn, void *ctx, char *err, size_t er
         if (k == len) {
             continue;
         }
-        ig_record_t rec = {.data = line, .len = len, .number = ++number, .line = lineno};
+        size_t bom = ig_bom(line, len, lineno);
+        ig_record_t rec = {
+            .data = line + bom, .len = len - bom, .number = ++number, .line = lineno};
         if (fn(ctx, &rec, NULL, NULL) != 0) {
             rc = -1;
             goto out;
@@ -99,7 +110,9 @@ int ig_read_mem(const char *data, size_t size, ig_record_fn fn, void *ctx)
             k++;
         }
         if (k < len) {
-            ig_record_t rec = {.data = p, .len = len, .number = ++number, .line = lineno};
+            size_t bom = ig_bom(p, len, lineno);
+            ig_record_t rec = {
+                .data = p + bom, .len = len - bom, .number = ++number, .line = lineno};
             if (fn(ctx, &rec, NULL, NULL) != 0) {
                 return -1;
             }
@@ -291,10 +304,9 @@ static int read_csv(FILE *in, const ig_format_t *fmt, ig_record_fn fn, void *ctx
         lineno++;
         const char *s = line;
         size_t len = (size_t)n;
-        if (lineno == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
-            s += 3;
-            len -= 3;
-        }
+        size_t bom = ig_bom(s, len, lineno);
+        s += bom;
+        len -= bom;
         if (raw.len == 0) {
             start = lineno;
         }

@@ -77,6 +77,31 @@ static void test_empty_conversation_is_none(void **state)
     }
 }
 
+/* A file that starts with a UTF-8 byte order mark (editors and exports
+ * write one): its first post is a post, read lean or as a tree. cJSON
+ * skipped the mark and jansson refused it, so the two reads disagreed
+ * (found by tests/fuzz/fuzz_ingest.c); a mark anywhere else is content. */
+static void test_byte_order_mark(void **state)
+{
+    (void)state;
+    char in[4096] = "\xEF\xBB\xBF";
+    add(in, sizeof in, "rss:1", NULL, "");
+    add(in, sizeof in, "rss:2", NULL, "");
+    size_t second = strlen(in);
+    snprintf(in + second, sizeof in - second, "\xEF\xBB\xBF");
+    add(in, sizeof in, "rss:3", NULL, "");
+    for (int lean = 0; lean <= 1; lean++) {
+        ig_batch_t b;
+        load(&b, in, lean);
+        assert_int_equal(b.nitems, 2);
+        assert_string_equal(ig_item_id(&b.items[0]), "rss:1");
+        assert_int_equal(json_array_size(b.dlq), 1);
+        assert_string_equal(json_string_value(json_object_get(json_array_get(b.dlq, 0), "code")),
+                            "invalid_json");
+        ig_batch_free(&b);
+    }
+}
+
 /* A canonical post with id and an unknown member "pad" of n bytes, then
  * extra (JSON members starting with ','), as a malloc'd line. */
 static char *padded(const char *id, size_t n, const char *extra)
@@ -182,6 +207,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty_conversation_is_none),
+        cmocka_unit_test(test_byte_order_mark),
         cmocka_unit_test(test_message_limit),
         cmocka_unit_test(test_rebase_keeps_timestamps_valid),
     };
